@@ -1,0 +1,166 @@
+# The build. `make` builds the kernel and the boot image; `make run` boots
+# them in QEMU; `make test` runs the host unit tests and the in-QEMU tests.
+# Every task lives in servers/NAME or apps/NAME with a build.mk that sets
+# `srcs-y` (and optionally `name`, `priority`, `caps`); nothing else lists tasks.
+
+BUILD    ?= build
+V        ?=
+PYTHON   ?= python3
+QEMU     ?= qemu-system-x86_64
+CC       := $(shell command -v clang || command -v clang-14)
+LD       := $(shell command -v ld.lld || command -v ld.lld-14)
+OBJCOPY  ?= objcopy
+NM       ?= nm
+HOST_CC  ?= cc
+
+ifeq ($(V),)
+Q := @
+endif
+empty :=
+space := $(empty) $(empty)
+
+# .config: `make defconfig` writes the default; `make menuconfig` edits it.
+ifeq ($(wildcard .config),)
+$(shell $(PYTHON) tools/defconfig.py Kconfig .config >/dev/null)
+endif
+include .config
+BOOT_TASKS := $(subst ",,$(CONFIG_BOOT_TASKS))
+QEMU_MEMORY := $(or $(CONFIG_QEMU_MEMORY),128)
+
+TARGET_FLAGS := --target=x86_64-pc-none-elf -ffreestanding -fno-builtin \
+	-nostdlib -fno-stack-protector -fno-pic -mno-red-zone -mno-mmx -mno-sse \
+	-mgeneral-regs-only -fno-omit-frame-pointer \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables
+WARNINGS := -Wall -Wextra -Werror -Wno-unused-parameter
+CFLAGS := -std=c11 -O2 -g $(TARGET_FLAGS) $(WARNINGS) -MMD -MP \
+	-Ilibs/common -I$(BUILD)/include
+KERNEL_CFLAGS := $(CFLAGS) -mcmodel=kernel -Ikernel
+USER_CFLAGS := $(CFLAGS) -Ilibs/resea/include
+HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -Ilibs/common
+
+COMMON_SRCS := libs/common/error.c libs/common/format.c libs/common/string.c \
+	libs/common/bootfs.c libs/common/elf.c
+HOST_SRCS := $(filter-out libs/common/string.c,$(COMMON_SRCS)) \
+	$(wildcard libs/common/tests/*.c)
+
+KERNEL_SRCS := $(wildcard kernel/*.c kernel/arch/x64/*.c kernel/arch/x64/*.S) \
+	$(COMMON_SRCS)
+KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
+LIBRESEA_SRCS := $(wildcard libs/resea/*.c libs/resea/*.S) $(COMMON_SRCS)
+LIBRESEA_OBJS := $(patsubst %,$(BUILD)/user/%.o,$(LIBRESEA_SRCS))
+
+# Discover the tasks.
+TASK_DIRS := $(patsubst %/build.mk,%,$(wildcard servers/*/build.mk apps/*/build.mk))
+tasks :=
+define load-task
+name := $(notdir $(1))
+srcs-y :=
+priority := 10
+caps :=
+include $(1)/build.mk
+$$(name)-objs := $$(addprefix $(BUILD)/user/$(1)/,$$(addsuffix .o,$$(srcs-y)))
+$$(name)-priority := $$(priority)
+$$(name)-caps := $$(subst $$(space),+,$$(strip $$(caps)))
+tasks += $$(name)
+endef
+$(foreach dir,$(TASK_DIRS),$(eval $(call load-task,$(dir))))
+
+define task-rules
+$(BUILD)/$(1).elf: $$($(1)-objs) $(LIBRESEA_OBJS) libs/resea/user.ld
+	@echo "  LD      $$@"
+	$(Q)$(LD) -T libs/resea/user.ld --gc-sections -o $$@ $$($(1)-objs) $(LIBRESEA_OBJS)
+endef
+$(foreach t,$(tasks),$(eval $(call task-rules,$(t))))
+
+TASK_ELFS := $(foreach t,$(tasks),$(BUILD)/$(t).elf)
+bootfs-entries = $(foreach t,$(tasks),$(t)=$(BUILD)/$(t).elf:prio=$($(t)-priority)$(if $($(t)-caps),:caps=$($(t)-caps))$(if $(filter $(t),$(1)),:autostart))
+
+QEMU_FLAGS := -m $(QEMU_MEMORY) -kernel $(BUILD)/kernel.bin -no-reboot
+QEMU_TEST_FLAGS := $(QEMU_FLAGS) -initrd $(BUILD)/bootfs-test.img \
+	-display none -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+.PHONY: all run test debug defconfig menuconfig clean setup host-test
+.DEFAULT_GOAL := all
+
+all: $(BUILD)/kernel.bin $(BUILD)/bootfs.img
+
+setup:
+	$(Q)bash tools/setup.sh
+
+run: setup all
+	@echo "QEMU: quit with Ctrl-A X"
+	$(Q)$(QEMU) $(QEMU_FLAGS) -initrd $(BUILD)/bootfs.img -nographic
+
+test: setup $(BUILD)/kernel.bin $(BUILD)/bootfs-test.img $(BUILD)/host/common_tests
+	$(Q)$(PYTHON) -m unittest discover -s tools/tests 2>$(BUILD)/tools-tests.log \
+		|| { cat $(BUILD)/tools-tests.log; echo "FAIL tools unit tests"; exit 1; }
+	$(Q)$(PYTHON) tools/run_tests.py --host $(BUILD)/host/common_tests \
+		--timeout 60 -- $(QEMU) $(QEMU_TEST_FLAGS)
+
+host-test: $(BUILD)/host/common_tests
+	$(Q)$<
+
+debug: setup all
+	@echo "QEMU is halted with its gdb stub on :1234. In another terminal:"
+	@echo "  gdb -x tools/gdbinit"
+	$(Q)$(QEMU) $(QEMU_FLAGS) -initrd $(BUILD)/bootfs.img -nographic -s -S
+
+defconfig:
+	$(Q)$(PYTHON) tools/defconfig.py Kconfig .config
+
+menuconfig:
+	$(Q)bash tools/setup.sh menuconfig
+	$(Q)/usr/bin/python3 -m menuconfig Kconfig
+
+clean:
+	rm -rf $(BUILD)
+
+$(BUILD)/include/config.h: .config tools/config_h.py
+	$(Q)mkdir -p $(@D)
+	$(Q)$(PYTHON) tools/config_h.py .config $@
+
+$(BUILD)/kernel.elf: $(KERNEL_OBJS) kernel/arch/x64/kernel.ld tools/embed_symbols.py
+	@echo "  LD      $@"
+	$(Q)$(LD) -T kernel/arch/x64/kernel.ld -z max-page-size=4096 -o $@ $(KERNEL_OBJS)
+	$(Q)NM=$(NM) $(PYTHON) tools/embed_symbols.py $@
+
+# QEMU's multiboot loader takes a flat image (the header gives the
+# load addresses); it refuses 64-bit ELF files.
+$(BUILD)/kernel.bin: $(BUILD)/kernel.elf
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+$(BUILD)/bootfs.img: $(TASK_ELFS) tools/mkbootfs.py .config
+	@echo "  BOOTFS  $@ (starts: $(BOOT_TASKS))"
+	$(Q)$(PYTHON) tools/mkbootfs.py -o $@ $(call bootfs-entries,$(BOOT_TASKS))
+
+$(BUILD)/bootfs-test.img: $(TASK_ELFS) tools/mkbootfs.py
+	@echo "  BOOTFS  $@ (starts: test)"
+	$(Q)$(PYTHON) tools/mkbootfs.py -o $@ $(call bootfs-entries,test)
+
+$(BUILD)/kernel/%.c.o: %.c $(BUILD)/include/config.h
+	@echo "  CC      $<"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/kernel/%.S.o: %.S
+	@echo "  AS      $<"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/user/%.c.o: %.c $(BUILD)/include/config.h
+	@echo "  CC      $<"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(USER_CFLAGS) -c -o $@ $<
+
+$(BUILD)/user/%.S.o: %.S
+	@echo "  AS      $<"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(USER_CFLAGS) -c -o $@ $<
+
+$(BUILD)/host/common_tests: $(HOST_SRCS) $(wildcard libs/common/*.h libs/common/tests/*.h)
+	@echo "  HOSTCC  $@"
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SRCS) -o $@
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,54 @@
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * What the generic kernel needs from the architecture (kernel/arch/x64).
+ */
+struct task;
+
+void arch_init(void);
+void arch_serial_init(void);
+void arch_serial_putc(char c);
+void arch_irq_disable(void);
+__attribute__((noreturn)) void arch_halt_on_panic(void);
+/* Ends the machine under QEMU's isa-debug-exit (tests); halts otherwise. */
+__attribute__((noreturn)) void arch_poweroff(int code);
+
+/* Port I/O of width 1, 2 or 4 bytes. */
+uint32_t arch_io_in(uint16_t port, int width);
+void arch_io_out(uint16_t port, int width, uint32_t value);
+
+/* Timer ticks since boot; the timer runs at TIMER_HZ. */
+#define TIMER_HZ 1000
+uint64_t arch_ticks(void);
+
+/* Per-task CPU state. */
+struct arch_task {
+    uint64_t rsp;        /* saved kernel stack pointer while switched out */
+    uint64_t kstack_top; /* top of this task's kernel stack */
+    uint64_t pml4;       /* physical address of the page table root */
+};
+
+/* Prepare a new task to enter user mode at rip with rsp, rdi = arg. */
+void arch_task_init_user(struct task *t, uint64_t rip, uint64_t rsp,
+                         uint64_t arg);
+void arch_switch(struct task *prev, struct task *next);
+__attribute__((noreturn)) void arch_idle_loop(void);
+
+/* Address spaces (4-level paging). */
+#define VM_WRITE (1u << 0)
+#define VM_EXEC (1u << 1)
+#define VM_USER (1u << 2)
+#define VM_OWNED (1u << 3) /* free the frame when the space is destroyed */
+
+uint64_t vm_create(void); /* 0 when out of memory */
+void vm_destroy(uint64_t pml4);
+/* Map one page; returns 0 or a negative error. */
+int vm_map(uint64_t pml4, uint64_t vaddr, uint64_t paddr, unsigned flags);
+/* The physical address behind vaddr if mapped for user access (and
+ * writable when `write`), else 0. */
+uint64_t vm_user_lookup(uint64_t pml4, uint64_t vaddr, bool write);
+uint64_t vm_kernel_pml4(void);
+/* Switch to the kernel-only page tables (before freeing the current ones). */
+void arch_use_kernel_space(void);

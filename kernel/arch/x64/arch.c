@@ -1,0 +1,89 @@
+/* Architecture glue: start-up, task contexts, idle, power-off. */
+#include "../../arch.h"
+#include "../../task.h"
+#include "asm.h"
+#include "layout.h"
+#include "trap.h"
+#include <string.h>
+
+void cpu_init(void);
+void cpu_set_kernel_stack(uint64_t top);
+void pic_init(void);
+void pit_init(void);
+void arch_switch_stack(uint64_t *prev_rsp, uint64_t next_rsp);
+extern char task_first_entry[];
+
+#define DEBUG_EXIT_PORT 0xf4
+#define PANIC_EXIT_CODE 2
+#define RFLAGS_IF 0x200
+#define RFLAGS_RESERVED 0x2
+
+void arch_init(void) {
+    cpu_init();
+    pic_init();
+    pit_init();
+}
+
+uint32_t arch_io_in(uint16_t port, int width) {
+    return width == 1 ? inb(port) : width == 2 ? inw(port) : inl(port);
+}
+
+void arch_io_out(uint16_t port, int width, uint32_t value) {
+    if (width == 1)
+        outb(port, value);
+    else if (width == 2)
+        outw(port, value);
+    else
+        outl(port, value);
+}
+
+void arch_irq_disable(void) { __asm__ volatile("cli"); }
+
+void arch_poweroff(int code) {
+    outb(DEBUG_EXIT_PORT, code); /* QEMU's isa-debug-exit, when present */
+    outw(0x604, 0x2000);         /* QEMU's ACPI power-off otherwise */
+    halt_forever();
+}
+
+void arch_halt_on_panic(void) { arch_poweroff(PANIC_EXIT_CODE); }
+
+/* The frame arch_switch_stack pops, followed by its return address. */
+struct switch_frame {
+    uint64_t r15, r14, r13, r12, rbx, rbp;
+    uint64_t ret;
+};
+
+static uint64_t *stack_top(struct task *t) {
+    t->arch.kstack_top = t->kstack + PAGE_SIZE;
+    return (uint64_t *) t->arch.kstack_top;
+}
+
+void arch_task_init_user(struct task *t, uint64_t rip, uint64_t rsp,
+                         uint64_t arg) {
+    struct iframe *f = (struct iframe *) stack_top(t) - 1;
+    memset(f, 0, sizeof(*f));
+    f->rip = rip;
+    f->cs = USER_CS;
+    f->rflags = RFLAGS_IF | RFLAGS_RESERVED;
+    f->rsp = rsp;
+    f->ss = USER_DS;
+    f->rdi = arg;
+    struct switch_frame *sf = (struct switch_frame *) f - 1;
+    memset(sf, 0, sizeof(*sf));
+    sf->ret = (uint64_t) task_first_entry;
+    t->arch.rsp = (uint64_t) sf;
+}
+
+void arch_switch(struct task *prev, struct task *next) {
+    cpu_set_kernel_stack(next->arch.kstack_top);
+    if (read_cr3() != next->arch.pml4)
+        write_cr3(next->arch.pml4);
+    arch_switch_stack(&prev->arch.rsp, next->arch.rsp);
+}
+
+void arch_use_kernel_space(void) { write_cr3(vm_kernel_pml4()); }
+
+void arch_idle_loop(void) {
+    for (;;)
+        __asm__ volatile("sti; hlt; cli");
+}

@@ -1,0 +1,95 @@
+/* Exceptions and interrupts. */
+#include "trap.h"
+#include "../../kdebug.h"
+#include "../../printk.h"
+#include "../../task.h"
+#include "asm.h"
+#include <kobject.h>
+
+void pic_eoi(int irq);
+int pic_is_spurious(int irq);
+void timer_tick(void);
+
+#define IRQ_BASE 32
+#define IRQ_TIMER 0
+#define VEC_DIVIDE 0
+#define VEC_BREAKPOINT 3
+#define VEC_INVALID_OPCODE 6
+#define VEC_GP 13
+#define VEC_PAGE_FAULT 14
+
+static const char *const vector_names[32] = {
+    "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
+    "invalid opcode", "device not available", "double fault",
+    "coprocessor segment overrun", "invalid TSS", "segment not present",
+    "stack fault", "general protection fault", "page fault", "reserved",
+    "x87 floating point", "alignment check", "machine check",
+    "SIMD floating point", "virtualization", "control protection",
+};
+
+static uint32_t exit_reason_for(uint64_t vector) {
+    switch (vector) {
+    case VEC_DIVIDE:
+        return EXIT_DIVIDE_ERROR;
+    case VEC_BREAKPOINT:
+        return EXIT_BREAKPOINT;
+    case VEC_INVALID_OPCODE:
+        return EXIT_INVALID_OPCODE;
+    case VEC_GP:
+        return EXIT_GP_FAULT;
+    case VEC_PAGE_FAULT:
+        return EXIT_PAGE_FAULT;
+    default:
+        return EXIT_OTHER_FAULT;
+    }
+}
+
+static const char *vector_name(uint64_t vector) {
+    const char *name = vector < 32 ? vector_names[vector] : NULL;
+    return name ? name : "exception";
+}
+
+/* A fault in user mode ends the task, never the kernel. */
+static void user_fault(struct iframe *f) {
+    uint64_t addr = f->vector == VEC_PAGE_FAULT ? read_cr2() : 0;
+    printk("[kernel] task %s (#%u) killed: %s (error %#lx) at rip %p, "
+           "address %p\n",
+           current->name, current->id, vector_name(f->vector), f->error,
+           (void *) f->rip, (void *) addr);
+    task_set_fault(current, addr, f->rip);
+    task_end(current, exit_reason_for(f->vector), f->vector);
+}
+
+static void kernel_fault(struct iframe *f) {
+    uint64_t cr2 = f->vector == VEC_PAGE_FAULT ? read_cr2() : 0;
+    printk("\nkernel %s (vector %lu, error %#lx) at ", vector_name(f->vector),
+           f->vector, f->error);
+    kdebug_print_symbol(f->rip);
+    printk(", cr2 %p\nrax %016lx rbx %016lx rcx %016lx rdx %016lx\n"
+           "rsi %016lx rdi %016lx rbp %016lx rsp %016lx\n",
+           (void *) cr2, f->rax, f->rbx, f->rcx, f->rdx, f->rsi, f->rdi,
+           f->rbp, f->rsp);
+    printk("faulting frame backtrace:\n");
+    kdebug_backtrace(f->rbp);
+    panic("unexpected %s in the kernel", vector_name(f->vector));
+}
+
+static void irq(int n) {
+    if (pic_is_spurious(n))
+        return;
+    pic_eoi(n);
+    if (n == IRQ_TIMER) {
+        timer_tick();
+        sched_tick();
+    }
+}
+
+void trap_handler(struct iframe *f) {
+    if (f->vector >= IRQ_BASE)
+        irq(f->vector - IRQ_BASE);
+    else if ((f->cs & 3) == 3)
+        user_fault(f);
+    else
+        kernel_fault(f);
+    sched_yield_if_needed();
+}

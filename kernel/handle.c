@@ -1,0 +1,54 @@
+#include "handle.h"
+#include <string.h>
+
+struct handle *handle_get(struct task *t, handle_t h, int kind,
+                          uint32_t rights, error_t *err) {
+    if (h <= 0 || h >= HANDLE_MAX || t->handles[h].kind == KOBJ_NONE) {
+        *err = ERR_BAD_HANDLE;
+        return NULL;
+    }
+    struct handle *e = &t->handles[h];
+    if (e->kind != kind) {
+        *err = ERR_BAD_HANDLE;
+        return NULL;
+    }
+    if ((e->rights & rights) != rights) {
+        *err = ERR_NOT_PERMITTED;
+        return NULL;
+    }
+    *err = OK;
+    return e;
+}
+
+handle_t handle_install(struct task *t, const struct handle *src) {
+    for (handle_t h = 1; h < HANDLE_MAX; h++) {
+        if (t->handles[h].kind == KOBJ_NONE) {
+            t->handles[h] = *src;
+            if (src->kind == KOBJ_TASK)
+                task_ref(src->task);
+            return h;
+        }
+    }
+    return ERR_FULL;
+}
+
+int handle_free_slots(const struct task *t) {
+    int n = 0;
+    for (handle_t h = 1; h < HANDLE_MAX; h++)
+        n += t->handles[h].kind == KOBJ_NONE;
+    return n;
+}
+
+void handle_close(struct task *t, handle_t h) {
+    struct handle e = t->handles[h];
+    memset(&t->handles[h], 0, sizeof(t->handles[h]));
+    if (e.kind == KOBJ_TASK)
+        task_unref(e.task);
+}
+
+void handle_close_all(struct task *t) {
+    for (handle_t h = 1; h < HANDLE_MAX; h++) {
+        if (t->handles[h].kind != KOBJ_NONE)
+            handle_close(t, h);
+    }
+}

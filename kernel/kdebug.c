@@ -1,0 +1,84 @@
+#include "kdebug.h"
+#include "arch/x64/layout.h"
+#include "ksym.h"
+#include "printk.h"
+#include "task.h"
+#include <string.h>
+
+#define BACKTRACE_MAX 32
+
+extern char __kernel_start[], __kernel_end[];
+
+void kdebug_print_symbol(uint64_t addr) {
+    uint64_t off;
+    const char *name = ksym_lookup(addr, &off);
+    if (name)
+        printk("%p %s+%#lx", (void *) addr, name, off);
+    else
+        printk("%p ?", (void *) addr);
+}
+
+static int in_kernel(uint64_t addr) {
+    return addr >= (uint64_t) __kernel_start && addr < (uint64_t) __kernel_end;
+}
+
+static int is_kernel_stack(uint64_t addr) {
+    /* Task kernel stacks come from the direct map; the boot stack and
+     * the IST stacks are in the kernel image. */
+    return addr >= KERNEL_VBASE && addr < KERNEL_VBASE + DIRECT_MAP_LIMIT - 16 &&
+           addr % 8 == 0;
+}
+
+void kdebug_backtrace(uint64_t rbp) {
+    printk("backtrace:\n");
+    for (int i = 0; i < BACKTRACE_MAX && rbp && is_kernel_stack(rbp); i++) {
+        uint64_t ret = ((uint64_t *) rbp)[1];
+        if (!in_kernel(ret))
+            break;
+        printk("  #%d ", i);
+        kdebug_print_symbol(ret);
+        printk("\n");
+        rbp = ((uint64_t *) rbp)[0];
+    }
+}
+
+static const char *state_name(const struct task *t) {
+    if (t == current)
+        return "running";
+    switch (t->state) {
+    case TASK_STATE_RUNNABLE:
+        return "ready";
+    case TASK_STATE_BLOCKED:
+        return t->block_reason == BLOCK_RECV ? "receive-blocked" : "blocked";
+    case TASK_STATE_DEAD:
+        return "dead";
+    default:
+        return "unused";
+    }
+}
+
+void kdebug_task_list(void) {
+    printk("  id     name             state            prio handles ticks\n");
+    for (int i = 0; i < TASK_MAX; i++) {
+        struct task *t = task_at_slot(i);
+        if (!t)
+            continue;
+        int handles = 0;
+        for (int h = 1; h < HANDLE_MAX; h++)
+            handles += t->handles[h].kind != KOBJ_NONE;
+        printk("  %-6u %-16s %-16s %4d %7d %lu\n", t->id, t->name,
+               state_name(t), t->priority, handles, t->cpu_ticks);
+    }
+}
+
+int kdebug_run(const char *cmd) {
+    if (!strcmp(cmd, "ps")) {
+        kdebug_task_list();
+    } else if (!strcmp(cmd, "help")) {
+        printk("kdebug commands: ps (task list), help\n");
+    } else {
+        printk("kdebug: unknown command '%s' (try 'help')\n", cmd);
+        return -1;
+    }
+    return 0;
+}

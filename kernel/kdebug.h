@@ -1,0 +1,11 @@
+#pragma once
+#include <stdint.h>
+
+/* Print "function+0xoff" (or the bare address) for a kernel address. */
+void kdebug_print_symbol(uint64_t addr);
+/* Walk the frame-pointer chain starting at rbp. */
+void kdebug_backtrace(uint64_t rbp);
+/* Every task with its state: who is blocked on what. */
+void kdebug_task_list(void);
+/* Run a debug command ("ps", "help"); unknown ones are reported. */
+int kdebug_run(const char *cmd);

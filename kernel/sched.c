@@ -1,0 +1,129 @@
+/*
+ * Priority scheduler: one FIFO run queue per priority, a bitmap of the
+ * non-empty ones, round robin within a priority on a timer quantum. A task
+ * woken at a higher priority than the running one preempts it at the next
+ * return to user mode.
+ */
+#include "printk.h"
+#include "task.h"
+#include "timeout.h"
+#include <string.h>
+
+struct task *current;
+static struct task idle_task_storage;
+static struct list runqueues[TASK_PRIORITY_MAX + 1];
+static uint32_t runqueue_bitmap;
+static bool need_resched;
+
+void sched_init(void) {
+    for (int i = 0; i <= TASK_PRIORITY_MAX; i++)
+        list_init(&runqueues[i]);
+    /* The boot thread becomes the idle task: its context is saved the
+     * first time sched_start() switches away. */
+    struct task *idle = &idle_task_storage;
+    idle->arch.pml4 = vm_kernel_pml4();
+    idle->state = TASK_STATE_RUNNABLE;
+    idle->priority = -1;
+    strlcpy(idle->name, "idle", sizeof(idle->name));
+    list_init(&idle->runq_node);
+    list_init(&idle->timeout_node);
+    current = idle;
+}
+
+struct task *sched_idle_task(void) { return &idle_task_storage; }
+
+static void enqueue(struct task *t, bool front) {
+    if (t == &idle_task_storage)
+        return;
+    if (front)
+        list_push_front(&runqueues[t->priority], &t->runq_node);
+    else
+        list_push_back(&runqueues[t->priority], &t->runq_node);
+    runqueue_bitmap |= 1u << t->priority;
+}
+
+static struct task *dequeue_highest(void) {
+    if (!runqueue_bitmap)
+        return &idle_task_storage;
+    int prio = 31 - __builtin_clz(runqueue_bitmap);
+    struct list *n = list_pop_front(&runqueues[prio]);
+    if (list_empty(&runqueues[prio]))
+        runqueue_bitmap &= ~(1u << prio);
+    return container_of(n, struct task, runq_node);
+}
+
+static void dequeue(struct task *t) {
+    if (!list_linked(&t->runq_node))
+        return;
+    list_remove(&t->runq_node);
+    if (list_empty(&runqueues[t->priority]))
+        runqueue_bitmap &= ~(1u << t->priority);
+}
+
+/* A new or woken task becomes ready. */
+void sched_ready(struct task *t) {
+    t->state = TASK_STATE_RUNNABLE;
+    t->quantum = TASK_QUANTUM_TICKS;
+    enqueue(t, false);
+    if (t->priority > current->priority)
+        need_resched = true;
+}
+
+/* Pick the next task and switch to it. The current task, if still
+ * runnable, goes back to its queue: at the front when it was preempted
+ * with quantum left, at the back when its quantum ran out. */
+void schedule(void) {
+    struct task *prev = current;
+    need_resched = false;
+    if (prev->state == TASK_STATE_RUNNABLE)
+        enqueue(prev, prev->quantum > 0);
+    struct task *next = dequeue_highest();
+    if (next->quantum <= 0)
+        next->quantum = TASK_QUANTUM_TICKS;
+    if (next == prev)
+        return;
+    current = next;
+    arch_switch(prev, next);
+    task_reap(); /* free what a task that ended as `prev` left behind */
+}
+
+void sched_block(struct task *t, enum block_reason why, uint64_t timeout_ms) {
+    ASSERT(t == current);
+    t->state = TASK_STATE_BLOCKED;
+    t->block_reason = why;
+    t->timed_out = false;
+    timeout_arm(t, timeout_ms);
+    schedule();
+}
+
+void sched_wake(struct task *t) {
+    ASSERT(t->state == TASK_STATE_BLOCKED);
+    timeout_cancel(t);
+    t->block_reason = BLOCK_NONE;
+    sched_ready(t);
+}
+
+/* Remove a task that is ending from wherever the scheduler holds it. */
+void sched_remove(struct task *t) {
+    dequeue(t);
+    timeout_cancel(t);
+}
+
+void sched_yield_if_needed(void) {
+    if (need_resched)
+        schedule();
+}
+
+void sched_tick(void) {
+    timeout_tick();
+    if (current == &idle_task_storage)
+        return;
+    current->cpu_ticks++;
+    if (--current->quantum <= 0)
+        need_resched = true;
+}
+
+void sched_start(void) {
+    schedule();
+    arch_idle_loop();
+}

@@ -1,0 +1,248 @@
+/*
+ * System call handlers. Each checks every handle and argument before it
+ * changes anything, and returns an error_t (or a non-negative result).
+ */
+#include "boot.h"
+#include "handle.h"
+#include "kdebug.h"
+#include "mm.h"
+#include "printk.h"
+#include "task.h"
+#include "usercopy.h"
+#include <syscalls.h>
+#include <string.h>
+
+#define CONSOLE_WRITE_MAX 4096
+#define TASK_IMAGE_MAX (16 * 1024 * 1024)
+#define KDEBUG_CMD_MAX 64
+
+typedef int64_t (*syscall_fn)(uint64_t, uint64_t, uint64_t, uint64_t,
+                              uint64_t);
+
+static int64_t sys_nop(void) { return OK; }
+
+static int64_t sys_console_write(const char __user *buf, uint64_t len) {
+    if (len > CONSOLE_WRITE_MAX)
+        return ERR_TOO_LARGE;
+    if (!user_range_ok(buf, len, false))
+        return ERR_BAD_POINTER; /* print nothing of a bad buffer */
+    char chunk[128]; /* kernel stacks are one page */
+    for (uint64_t off = 0; off < len; off += sizeof(chunk)) {
+        uint64_t n = len - off < sizeof(chunk) ? len - off : sizeof(chunk);
+        copy_from_user(chunk, buf + off, n);
+        console_write(chunk, n);
+    }
+    return OK;
+}
+
+/* Check the handles a new task is to receive: all valid, task handles
+ * only with the grant right. */
+static error_t check_spec_handles(const struct task_spec *spec) {
+    if (spec->num_handles > TASK_SPEC_HANDLES)
+        return ERR_INVALID_ARG;
+    for (uint32_t i = 0; i < spec->num_handles; i++) {
+        handle_t h = spec->handles[i];
+        if (h <= 0 || h >= HANDLE_MAX ||
+            current->handles[h].kind == KOBJ_NONE)
+            return ERR_BAD_HANDLE;
+        const struct handle *e = &current->handles[h];
+        if (e->kind == KOBJ_TASK && !(e->rights & RIGHT_GRANT))
+            return ERR_NOT_PERMITTED;
+    }
+    return OK;
+}
+
+static int64_t sys_task_create(handle_t spawner,
+                               const struct task_spec __user *uspec) {
+    error_t err;
+    if (!handle_get(current, spawner, KOBJ_SPAWN, 0, &err))
+        return err;
+    struct task_spec spec;
+    char name[TASK_NAME_MAX];
+    if ((err = copy_from_user(&spec, uspec, sizeof(spec))) ||
+        (err = copy_string_from_user(name, spec.name, sizeof(name))) ||
+        (err = check_spec_handles(&spec)))
+        return err;
+    if (spec.image_size > TASK_IMAGE_MAX)
+        return ERR_TOO_LARGE;
+    if (!user_range_ok(spec.image, spec.image_size, false))
+        return ERR_BAD_POINTER;
+    if (handle_free_slots(current) == 0)
+        return ERR_FULL;
+
+    /* The image is read in place: every page was just checked, and the
+     * caller cannot run (or unmap anything) until this call returns. */
+    struct task *t = task_spawn(name, spec.image, spec.image_size,
+                                spec.priority, spec.arg, &err);
+    if (!t)
+        return err;
+    for (uint32_t i = 0; i < spec.num_handles; i++)
+        handle_install(t, &current->handles[spec.handles[i]]);
+    struct handle h = {.kind = KOBJ_TASK, .rights = RIGHTS_ALL, .task = t};
+    return handle_install(current, &h);
+}
+
+static int64_t sys_task_exit(int64_t code) {
+    task_end(current, EXIT_NORMAL, code);
+    return OK; /* not reached */
+}
+
+static int64_t sys_task_kill(handle_t h) {
+    error_t err;
+    struct handle *e = handle_get(current, h, KOBJ_TASK, RIGHT_CONTROL, &err);
+    if (!e)
+        return err;
+    if (e->task->state == TASK_STATE_DEAD)
+        return ERR_BAD_STATE;
+    task_end(e->task, EXIT_KILLED, 0);
+    return OK;
+}
+
+static uint32_t status_state(const struct task *t) {
+    if (t == current)
+        return TASK_RUNNING;
+    switch (t->state) {
+    case TASK_STATE_RUNNABLE:
+        return TASK_READY;
+    case TASK_STATE_BLOCKED:
+        return TASK_BLOCKED;
+    default:
+        return TASK_DEAD;
+    }
+}
+
+static int64_t sys_task_status(handle_t h, struct task_status __user *out) {
+    error_t err;
+    struct handle *e = handle_get(current, h, KOBJ_TASK, RIGHT_CONTROL, &err);
+    if (!e)
+        return err;
+    const struct task *t = e->task;
+    struct task_status st = {
+        .id = t->id,
+        .state = status_state(t),
+        .priority = t->priority,
+        .exit_reason = t->exit_reason,
+        .exit_code = t->exit_code,
+        .fault_addr = t->fault_addr,
+        .fault_rip = t->fault_rip,
+        .cpu_ticks = t->cpu_ticks,
+    };
+    strlcpy(st.name, t->name, sizeof(st.name));
+    return copy_to_user(out, &st, sizeof(st));
+}
+
+static int64_t sys_handle_close(handle_t h) {
+    if (h <= 0 || h >= HANDLE_MAX || current->handles[h].kind == KOBJ_NONE)
+        return ERR_BAD_HANDLE;
+    handle_close(current, h);
+    return OK;
+}
+
+/* Receive: pending notifications first, as one message. */
+static int64_t ipc_recv_any(struct message __user *m, int64_t timeout) {
+    for (;;) {
+        if (current->notifications) {
+            struct message msg = {.type = MSG_NOTIFICATIONS};
+            msg.notifications.bits = current->notifications;
+            error_t err = copy_to_user(m, &msg, sizeof(msg));
+            if (!err)
+                current->notifications = 0;
+            return err;
+        }
+        if (current->timed_out) {
+            current->timed_out = false;
+            return ERR_TIMEOUT;
+        }
+        if (timeout == IPC_POLL)
+            return ERR_WOULD_BLOCK;
+        sched_block(current, BLOCK_RECV, (uint64_t) timeout);
+        timeout = IPC_POLL; /* the deadline, if any, is armed */
+    }
+}
+
+static int64_t sys_ipc(handle_t dst, handle_t src, struct message __user *m,
+                       uint64_t flags, int64_t timeout) {
+    if (timeout < IPC_FOREVER)
+        return ERR_INVALID_ARG;
+    if (!user_range_ok(m, sizeof(*m), true))
+        return ERR_BAD_POINTER;
+    /* Synchronous message passing between tasks is not in the kernel yet:
+     * a receive from any sender takes notifications. */
+    if (flags != IPC_RECV || src != IPC_ANY || dst != 0)
+        return ERR_INVALID_ARG;
+    current->timed_out = false;
+    return ipc_recv_any(m, timeout);
+}
+
+static int64_t sys_notify(handle_t h, uint64_t bits) {
+    error_t err;
+    struct handle *e = handle_get(current, h, KOBJ_TASK, RIGHT_NOTIFY, &err);
+    if (!e)
+        return err;
+    if (e->task->state == TASK_STATE_DEAD)
+        return ERR_ABORTED;
+    task_notify(e->task, bits);
+    return OK;
+}
+
+static struct handle *ioport_get(handle_t h, uint64_t port, uint64_t width,
+                                 error_t *err) {
+    struct handle *e = handle_get(current, h, KOBJ_IOPORT, 0, err);
+    if (!e)
+        return NULL;
+    if ((width != 1 && width != 2 && width != 4) || port > 0xffff ||
+        port < e->ioport.base ||
+        port + width > (uint64_t) e->ioport.base + e->ioport.count) {
+        *err = ERR_INVALID_ARG;
+        return NULL;
+    }
+    return e;
+}
+
+static int64_t sys_io_in(handle_t h, uint64_t port, uint64_t width) {
+    error_t err;
+    if (!ioport_get(h, port, width, &err))
+        return err;
+    return arch_io_in(port, width);
+}
+
+static int64_t sys_io_out(handle_t h, uint64_t port, uint64_t width,
+                          uint64_t value) {
+    error_t err;
+    if (!ioport_get(h, port, width, &err))
+        return err;
+    arch_io_out(port, width, value);
+    return OK;
+}
+
+static int64_t sys_sysinfo(struct sysinfo __user *out) {
+    struct sysinfo si = {
+        .free_pages = mm_free_pages(),
+        .total_pages = mm_total_pages(),
+        .uptime_ms = arch_ticks() * 1000 / TIMER_HZ,
+        .num_tasks = task_count(),
+    };
+    return copy_to_user(out, &si, sizeof(si));
+}
+
+static int64_t sys_kdebug(const char __user *cmd) {
+    char buf[KDEBUG_CMD_MAX];
+    error_t err = copy_string_from_user(buf, cmd, sizeof(buf));
+    if (err)
+        return err;
+    return kdebug_run(buf) ? ERR_INVALID_ARG : OK;
+}
+
+#define SYSCALL_TABLE_ENTRY(num, name, nargs) [num] = (syscall_fn) sys_##name,
+static const syscall_fn syscall_table[SYS_COUNT] = {
+    SYSCALL_LIST(SYSCALL_TABLE_ENTRY)};
+#undef SYSCALL_TABLE_ENTRY
+
+int64_t syscall_handler(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                        uint64_t a5, uint64_t nr) {
+    int64_t ret = ERR_BAD_SYSCALL;
+    if (nr < SYS_COUNT && syscall_table[nr])
+        ret = syscall_table[nr](a1, a2, a3, a4, a5);
+    sched_yield_if_needed();
+    return ret;
+}

@@ -1,0 +1,225 @@
+/*
+ * Task lifecycle. A task's memory (struct, kernel stack, address space) is
+ * owned by the task table; handles hold references. A task that ends loses
+ * its address space and handles at once and its struct when the last
+ * reference goes, so a dead task can still be asked why it ended.
+ */
+#include "task.h"
+#include "arch/x64/layout.h"
+#include "boot.h"
+#include "handle.h"
+#include "mm.h"
+#include "printk.h"
+#include "timeout.h"
+#include <elf.h>
+#include <layout.h>
+#include <string.h>
+
+_Static_assert(sizeof(struct task) <= PAGE_SIZE, "a task fits in a page");
+
+static struct task *tasks[TASK_MAX];
+static uint32_t generations[TASK_MAX];
+static int num_tasks;
+/* A task whose last reference went while it was running: freed after the
+ * switch away from its kernel stack. */
+static struct task *reap_pending;
+
+struct task *task_lookup(uint32_t id) {
+    struct task *t = tasks[TASK_ID_SLOT(id)];
+    return (t && t->id == id) ? t : NULL;
+}
+
+struct task *task_at_slot(int slot) { return tasks[slot]; }
+int task_count(void) { return num_tasks; }
+
+static int alloc_slot(void) {
+    for (int i = 1; i < TASK_MAX; i++) { /* id 0 means "any sender" */
+        if (!tasks[i])
+            return i;
+    }
+    return -1;
+}
+
+static void free_task_memory(struct task *t) {
+    page_free(PTR2PADDR(t->kstack));
+    page_free(PTR2PADDR(t));
+}
+
+void task_reap(void) {
+    if (reap_pending && reap_pending != current) {
+        free_task_memory(reap_pending);
+        reap_pending = NULL;
+    }
+}
+
+/* Copy one PT_LOAD segment into fresh pages. */
+static error_t load_segment(uint64_t pml4, const uint8_t *image,
+                            const struct elf64_phdr *ph) {
+    uint64_t start = ph->p_vaddr & ~(PAGE_SIZE - 1);
+    uint64_t file_end = ph->p_vaddr + ph->p_filesz;
+    unsigned flags = VM_USER | VM_OWNED;
+    flags |= (ph->p_flags & PF_W) ? VM_WRITE : 0;
+    flags |= (ph->p_flags & PF_X) ? VM_EXEC : 0;
+
+    for (uint64_t page = start; page < ph->p_vaddr + ph->p_memsz;
+         page += PAGE_SIZE) {
+        uint64_t paddr = page_alloc();
+        if (!paddr)
+            return ERR_NO_MEMORY;
+        uint64_t lo = page > ph->p_vaddr ? page : ph->p_vaddr;
+        uint64_t hi = page + PAGE_SIZE < file_end ? page + PAGE_SIZE : file_end;
+        if (lo < hi) {
+            memcpy((uint8_t *) PADDR2PTR(paddr) + (lo - page),
+                   image + ph->p_offset + (lo - ph->p_vaddr), hi - lo);
+        }
+        if (vm_map(pml4, page, paddr, flags) != OK) {
+            page_free(paddr);
+            return ERR_NO_MEMORY;
+        }
+    }
+    return OK;
+}
+
+static error_t map_fresh(uint64_t pml4, uint64_t start, uint64_t end,
+                         unsigned flags) {
+    for (uint64_t va = start; va < end; va += PAGE_SIZE) {
+        uint64_t paddr = page_alloc();
+        if (!paddr)
+            return ERR_NO_MEMORY;
+        if (vm_map(pml4, va, paddr, flags | VM_OWNED) != OK) {
+            page_free(paddr);
+            return ERR_NO_MEMORY;
+        }
+    }
+    return OK;
+}
+
+/* Build the user address space: program, stack, boot image (shared). */
+static error_t build_address_space(uint64_t pml4, const void *image) {
+    const struct elf64_ehdr *eh = image;
+    for (unsigned i = 0; i < eh->e_phnum; i++) {
+        const struct elf64_phdr *ph = elf_phdr(image, i);
+        if (ph->p_type != PT_LOAD)
+            continue;
+        error_t err = load_segment(pml4, image, ph);
+        if (err)
+            return err;
+    }
+    error_t err = map_fresh(pml4, USER_STACK_TOP - USER_STACK_SIZE,
+                            USER_STACK_TOP, VM_USER | VM_WRITE);
+    if (err)
+        return err;
+    for (uint64_t off = 0; off < boot_image.size; off += PAGE_SIZE) {
+        if (vm_map(pml4, BOOTFS_ADDR + off, boot_image.paddr + off, VM_USER))
+            return ERR_NO_MEMORY;
+    }
+    return OK;
+}
+
+static struct task *task_alloc(const char *name, int priority) {
+    uint64_t tp = page_alloc(), sp = page_alloc();
+    if (!tp || !sp) {
+        if (tp)
+            page_free(tp);
+        if (sp)
+            page_free(sp);
+        return NULL;
+    }
+    struct task *t = PADDR2PTR(tp);
+    t->kstack = (uint64_t) PADDR2PTR(sp);
+    strlcpy(t->name, name, sizeof(t->name));
+    t->priority = priority;
+    t->refs = 1; /* dropped when the task ends */
+    list_init(&t->runq_node);
+    list_init(&t->timeout_node);
+    return t;
+}
+
+struct task *task_spawn(const char *name, const void *image, uint64_t size,
+                        int priority, uint64_t arg, int *err) {
+    if (priority < 0 || priority > TASK_PRIORITY_MAX) {
+        *err = ERR_INVALID_ARG;
+        return NULL;
+    }
+    if ((*err = elf_check(image, size, USER_IMAGE_BASE, USER_IMAGE_END)))
+        return NULL;
+    int slot = alloc_slot();
+    if (slot < 0) {
+        *err = ERR_FULL;
+        return NULL;
+    }
+    struct task *t = task_alloc(name, priority);
+    uint64_t pml4 = t ? vm_create() : 0;
+    if (!pml4 || (*err = build_address_space(pml4, image))) {
+        if (pml4)
+            vm_destroy(pml4);
+        if (t)
+            free_task_memory(t);
+        *err = ERR_NO_MEMORY;
+        return NULL;
+    }
+
+    t->arch.pml4 = pml4;
+    t->id = slot | (++generations[slot] << 8);
+    t->watcher_id = current ? current->id : 0;
+    tasks[slot] = t;
+    num_tasks++;
+    const struct elf64_ehdr *eh = image;
+    arch_task_init_user(t, eh->e_entry, USER_STACK_TOP, arg);
+    sched_ready(t);
+    return t;
+}
+
+void task_set_fault(struct task *t, uint64_t addr, uint64_t rip) {
+    t->fault_addr = addr;
+    t->fault_rip = rip;
+}
+
+static void notify_watcher(struct task *t) {
+    struct task *w = task_lookup(t->watcher_id);
+    if (w && w->state != TASK_STATE_DEAD)
+        task_notify(w, NOTIFY_DEATH);
+}
+
+void task_end(struct task *t, uint32_t reason, int64_t code) {
+    if (t->state == TASK_STATE_DEAD)
+        return;
+    sched_remove(t);
+    t->state = TASK_STATE_DEAD;
+    t->exit_reason = reason;
+    t->exit_code = code;
+    handle_close_all(t);
+    /* Leave the address space before freeing it. */
+    uint64_t pml4 = t->arch.pml4;
+    t->arch.pml4 = vm_kernel_pml4();
+    if (t == current)
+        arch_use_kernel_space();
+    vm_destroy(pml4);
+    notify_watcher(t);
+    task_unref(t);
+    if (t == current)
+        schedule(); /* never returns: t is not runnable */
+}
+
+void task_ref(struct task *t) { t->refs++; }
+
+void task_unref(struct task *t) {
+    ASSERT(t->refs > 0);
+    if (--t->refs > 0)
+        return;
+    ASSERT(t->state == TASK_STATE_DEAD);
+    tasks[TASK_ID_SLOT(t->id)] = NULL;
+    num_tasks--;
+    if (t == current) {
+        ASSERT(!reap_pending);
+        reap_pending = t;
+    } else {
+        free_task_memory(t);
+    }
+}
+
+void task_notify(struct task *t, uint64_t bits) {
+    t->notifications |= bits;
+    if (t->state == TASK_STATE_BLOCKED && t->block_reason == BLOCK_RECV)
+        sched_wake(t);
+}

@@ -1,0 +1,100 @@
+#pragma once
+#include "arch.h"
+#include "list.h"
+#include <kobject.h>
+#include <message.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * A task: one address space, one thread. Tasks live in a fixed table; a
+ * task id is the slot number plus a generation counter in the upper bits,
+ * so an id kept after the task is gone never names its successor.
+ */
+#define TASK_MAX 256
+#define TASK_ID_SLOT(id) ((id) & 0xff)
+#define TASK_ID_GEN(id) ((id) >> 8)
+#define TASK_QUANTUM_TICKS 10
+
+enum task_state {
+    TASK_STATE_UNUSED = 0,
+    TASK_STATE_RUNNABLE, /* running or in a run queue */
+    TASK_STATE_BLOCKED,
+    TASK_STATE_DEAD, /* ended; kept while handles refer to it */
+};
+
+enum block_reason {
+    BLOCK_NONE = 0,
+    BLOCK_RECV, /* waiting for a message or a notification */
+};
+
+struct handle {
+    uint8_t kind; /* enum kobject_kind */
+    uint32_t rights;
+    uint64_t badge;
+    union {
+        struct task *task;
+        struct {
+            uint32_t base, count;
+        } ioport;
+    };
+};
+
+struct task {
+    struct arch_task arch; /* first: entry code finds it at offset 0 */
+    uint32_t id;
+    char name[TASK_NAME_MAX];
+    enum task_state state;
+    enum block_reason block_reason;
+    int priority;
+    int quantum;
+    uint64_t kstack; /* virtual address of the kernel stack page */
+    struct list runq_node;
+    struct list timeout_node;
+    uint64_t wake_at; /* tick at which a blocked wait times out */
+    bool timed_out;
+
+    uint32_t refs;       /* handles naming this task, +1 while alive */
+    uint32_t watcher_id; /* told through NOTIFY_DEATH when we end */
+
+    uint64_t notifications; /* pending, OR-ed by notify */
+    struct message *recv_buf; /* user buffer of a blocked receive */
+
+    uint32_t exit_reason;
+    int64_t exit_code;
+    uint64_t fault_addr, fault_rip;
+    uint64_t cpu_ticks;
+
+    struct handle handles[HANDLE_MAX];
+};
+
+extern struct task *current;
+
+void task_init(void);
+/* The task a live id names, or NULL (unused slot or stale generation). */
+struct task *task_lookup(uint32_t id);
+struct task *task_spawn(const char *name, const void *image, uint64_t size,
+                        int priority, uint64_t arg, int *err);
+/* End a task for `reason`; does not return if t is the current task. */
+void task_end(struct task *t, uint32_t reason, int64_t code);
+void task_ref(struct task *t);
+void task_unref(struct task *t);
+void task_set_fault(struct task *t, uint64_t addr, uint64_t rip);
+/* OR bits into t's pending notifications, waking a receive. */
+void task_notify(struct task *t, uint64_t bits);
+/* Free a task that ended while running, once we are off its stack. */
+void task_reap(void);
+int task_count(void);
+struct task *task_at_slot(int slot);
+
+/* Scheduler. */
+void sched_init(void);
+void sched_ready(struct task *t);
+void sched_block(struct task *t, enum block_reason why, uint64_t timeout_ms);
+void sched_wake(struct task *t);
+void sched_remove(struct task *t);
+void sched_yield_if_needed(void);
+void sched_tick(void);
+void schedule(void);
+__attribute__((noreturn)) void sched_start(void);
+struct task *sched_idle_task(void);

@@ -1,0 +1,51 @@
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+#include "error.h"
+
+/*
+ * The boot image: the user programs that travel to the kernel as one
+ * multiboot module, packed by tools/mkbootfs.py. The kernel starts the
+ * entry named "init"; init starts the entries flagged BOOTFS_AUTOSTART.
+ *
+ * Layout (all integers little-endian):
+ *   struct bootfs_header
+ *   struct bootfs_entry[count]
+ *   file data, each file starting at a 4 KiB-aligned offset
+ */
+#define BOOTFS_MAGIC 0x53464252u /* "RBFS" */
+#define BOOTFS_VERSION 1
+#define BOOTFS_NAME_MAX 32 /* including the terminating NUL */
+#define BOOTFS_MAX_ENTRIES 64
+#define BOOTFS_AUTOSTART (1u << 0)
+/* Capabilities init gives the task (build.mk: caps := spawn ioport). */
+#define BOOTFS_CAP_SPAWN (1u << 1)
+#define BOOTFS_CAP_IOPORT (1u << 2)
+
+struct bootfs_header {
+    uint32_t magic;
+    uint32_t version;
+    uint32_t count;      /* number of entries */
+    uint32_t total_size; /* bytes, header included */
+};
+
+struct bootfs_entry {
+    char name[BOOTFS_NAME_MAX]; /* NUL-terminated, non-empty */
+    uint32_t offset;            /* from the start of the image */
+    uint32_t size;
+    uint32_t flags;    /* BOOTFS_AUTOSTART, BOOTFS_CAP_* */
+    uint32_t priority; /* scheduling priority init gives the task */
+};
+
+/*
+ * Validate a whole image of `size` bytes: magic, version, entry count,
+ * every entry inside the image, names terminated and unique. Returns OK
+ * or ERR_BAD_IMAGE. The other functions assume a checked image.
+ */
+error_t bootfs_check(const void *image, size_t size);
+uint32_t bootfs_count(const void *image);
+const struct bootfs_entry *bootfs_entry_at(const void *image, uint32_t index);
+/* NULL when no entry has that name. */
+const struct bootfs_entry *bootfs_find(const void *image, const char *name);
+/* The entry's file contents. */
+const void *bootfs_data(const void *image, const struct bootfs_entry *e);

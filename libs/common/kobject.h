@@ -1,0 +1,88 @@
+#pragma once
+#include <stdint.h>
+
+/*
+ * What a handle can name, and what it allows. A handle is an index into the
+ * holder's own handle table; 0 is never a valid handle.
+ */
+typedef int32_t handle_t;
+
+#define HANDLE_MAX 64 /* entries per task, index 0 unused */
+
+enum kobject_kind {
+    KOBJ_NONE = 0,
+    KOBJ_TASK = 1,   /* a task: its IPC endpoint and its control */
+    KOBJ_SPAWN = 2,  /* the right to create tasks */
+    KOBJ_IOPORT = 3, /* a range of I/O ports */
+};
+
+/* Rights on a KOBJ_TASK handle. Rights only shrink when passed on. */
+#define RIGHT_SEND (1u << 0)
+#define RIGHT_CALL (1u << 1)
+#define RIGHT_NOTIFY (1u << 2)
+#define RIGHT_GRANT (1u << 3)   /* may be copied to another task */
+#define RIGHT_CONTROL (1u << 4) /* kill, status */
+#define RIGHTS_ALL 0x1fu
+
+/* Handles the kernel gives the root task. */
+#define INIT_HANDLE_SPAWN 1
+#define INIT_HANDLE_IOPORT 2
+
+#define TASK_NAME_MAX 32 /* including the NUL */
+#define TASK_PRIORITY_MAX 31 /* 0 (lowest) .. 31 (highest) */
+#define TASK_SPEC_HANDLES 4
+
+/* Argument of task_create: what to run and what to give it. */
+struct task_spec {
+    const char *name;
+    const void *image; /* an ELF executable in the caller's memory */
+    uint64_t image_size;
+    uint64_t arg; /* passed to the new task's entry point */
+    uint32_t priority;
+    uint32_t num_handles;
+    /* copied into the new task's table as handles 1..num_handles */
+    handle_t handles[TASK_SPEC_HANDLES];
+};
+
+enum task_state_code {
+    TASK_RUNNING = 1,
+    TASK_READY = 2,
+    TASK_BLOCKED = 3,
+    TASK_DEAD = 4,
+};
+
+/* Why a task ended. */
+#define EXIT_REASON_LIST(X)                                                    \
+    X(EXIT_NONE, 0, "alive")                                                   \
+    X(EXIT_NORMAL, 1, "exited")                                                \
+    X(EXIT_KILLED, 2, "killed")                                                \
+    X(EXIT_PAGE_FAULT, 3, "page fault")                                        \
+    X(EXIT_GP_FAULT, 4, "general protection fault")                            \
+    X(EXIT_INVALID_OPCODE, 5, "invalid opcode")                                \
+    X(EXIT_DIVIDE_ERROR, 6, "divide error")                                    \
+    X(EXIT_OTHER_FAULT, 7, "exception")                                        \
+    X(EXIT_BREAKPOINT, 8, "breakpoint")
+
+#define EXIT_REASON_ENUM_ENTRY(name, value, msg) name = value,
+enum exit_reason { EXIT_REASON_LIST(EXIT_REASON_ENUM_ENTRY) };
+#undef EXIT_REASON_ENUM_ENTRY
+
+struct task_status {
+    uint32_t id;
+    uint32_t state;       /* enum task_state_code */
+    uint32_t priority;
+    uint32_t exit_reason; /* enum exit_reason */
+    int64_t exit_code;    /* task_exit's argument, or the vector */
+    uint64_t fault_addr;  /* for a page fault */
+    uint64_t fault_rip;
+    uint64_t cpu_ticks; /* timer ticks spent running */
+    char name[TASK_NAME_MAX];
+};
+
+struct sysinfo {
+    uint64_t free_pages;
+    uint64_t total_pages;
+    uint64_t uptime_ms;
+    uint32_t num_tasks;
+    uint32_t reserved;
+};

@@ -1,0 +1,15 @@
+#pragma once
+
+/*
+ * The user address space, the same in every task. Programs are linked at
+ * USER_IMAGE_BASE; the kernel maps the boot image read-only at BOOTFS_ADDR
+ * (every task may start programs from it, given a spawn handle) and the
+ * stack just below USER_STACK_TOP.
+ */
+#define USER_SPACE_START 0x0000000000001000ull
+#define USER_IMAGE_BASE 0x0000000001000000ull
+#define USER_IMAGE_END 0x0000000080000000ull
+#define BOOTFS_ADDR 0x0000000100000000ull
+#define USER_STACK_TOP 0x00007ffffff00000ull
+#define USER_STACK_SIZE (64 * 1024ull)
+#define USER_SPACE_END 0x0000800000000000ull

@@ -1,0 +1,107 @@
+#include "string.h"
+
+/*
+ * memcpy, memset and memmove use `rep movsb` / `rep stosb`: fast on modern
+ * CPUs (ERMS) and, being inline asm, never turned back into a call to the
+ * function being defined. The other functions are plain loops.
+ */
+
+void *memcpy(void *restrict dst, const void *restrict src, size_t n) {
+    void *d = dst;
+    __asm__ volatile("rep movsb"
+                     : "+D"(d), "+S"(src), "+c"(n)
+                     :
+                     : "memory");
+    return dst;
+}
+
+void *memset(void *dst, int c, size_t n) {
+    void *d = dst;
+    __asm__ volatile("rep stosb"
+                     : "+D"(d), "+c"(n)
+                     : "a"(c)
+                     : "memory");
+    return dst;
+}
+
+/* Copies from the last byte down (direction flag set), for dst > src. */
+static void copy_backward(void *dst, const void *src, size_t n) {
+    char *d = (char *)dst + n - 1;
+    const char *s = (const char *)src + n - 1;
+    __asm__ volatile("std\n\t"
+                     "rep movsb\n\t"
+                     "cld"
+                     : "+D"(d), "+S"(s), "+c"(n)
+                     :
+                     : "memory", "cc");
+}
+
+void *memmove(void *dst, const void *src, size_t n) {
+    if (n == 0 || dst == src)
+        return dst;
+    /* Forward is safe unless dst starts inside [src, src + n). */
+    if ((const char *)dst < (const char *)src ||
+        (const char *)dst >= (const char *)src + n)
+        return memcpy(dst, src, n);
+    copy_backward(dst, src, n);
+    return dst;
+}
+
+int memcmp(const void *a, const void *b, size_t n) {
+    const unsigned char *p = a;
+    const unsigned char *q = b;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != q[i])
+            return p[i] < q[i] ? -1 : 1;
+    }
+    return 0;
+}
+
+size_t strlen(const char *s) {
+    size_t n = 0;
+    while (s[n] != '\0')
+        n++;
+    return n;
+}
+
+size_t strnlen(const char *s, size_t max) {
+    size_t n = 0;
+    while (n < max && s[n] != '\0')
+        n++;
+    return n;
+}
+
+/* Compares as unsigned char, as the standard requires. */
+int strncmp(const char *a, const char *b, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        unsigned char x = (unsigned char)a[i];
+        unsigned char y = (unsigned char)b[i];
+        if (x != y)
+            return x < y ? -1 : 1;
+        if (x == '\0')
+            return 0;
+    }
+    return 0;
+}
+
+int strcmp(const char *a, const char *b) { return strncmp(a, b, (size_t)-1); }
+
+char *strchr(const char *s, int c) {
+    char ch = (char)c;
+    for (;; s++) {
+        if (*s == ch)
+            return (char *)s;
+        if (*s == '\0')
+            return NULL;
+    }
+}
+
+size_t strlcpy(char *restrict dst, const char *restrict src, size_t size) {
+    size_t len = strlen(src);
+    if (size > 0) {
+        size_t n = len < size - 1 ? len : size - 1;
+        memcpy(dst, src, n);
+        dst[n] = '\0';
+    }
+    return len;
+}

@@ -1,0 +1,286 @@
+#include <stdlib.h>
+#include <string.h>
+#include "bootfs.h"
+#include "check.h"
+
+/*
+ * The valid image, written byte by byte at the documented offsets so a
+ * layout change in bootfs.h shows up here too:
+ *   header (16 bytes), 3 entries (48 bytes each),
+ *   "init" at 0x1000 (100 bytes), "console" at 0x2000 (4096 bytes),
+ *   "hello" at 0x3000 (5 bytes); total_size 0x3005.
+ */
+#define IMAGE_BUF 0x4000
+#define TOTAL 0x3005u
+#define HDR_SIZE 16
+#define ENTRY_SIZE 48
+#define ENTRY(i) (HDR_SIZE + (i)*ENTRY_SIZE)
+#define E_OFFSET 32
+#define E_SIZE 36
+#define E_FLAGS 40
+#define E_PRIO 44
+
+static _Alignas(4096) unsigned char img[IMAGE_BUF];
+
+static void put32(unsigned char *p, uint32_t off, uint32_t v) {
+    for (int i = 0; i < 4; i++)
+        p[off + i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put_entry(unsigned char *p, int i, const char *name, uint32_t off,
+                      uint32_t size, uint32_t flags, uint32_t prio) {
+    memset(p + ENTRY(i), 0, ENTRY_SIZE);
+    memcpy(p + ENTRY(i), name, strlen(name));
+    put32(p, ENTRY(i) + E_OFFSET, off);
+    put32(p, ENTRY(i) + E_SIZE, size);
+    put32(p, ENTRY(i) + E_FLAGS, flags);
+    put32(p, ENTRY(i) + E_PRIO, prio);
+}
+
+static void put_header(unsigned char *p, uint32_t count, uint32_t total) {
+    put32(p, 0, BOOTFS_MAGIC);
+    put32(p, 4, BOOTFS_VERSION);
+    put32(p, 8, count);
+    put32(p, 12, total);
+}
+
+/* Builds the valid image in img and checks that it is accepted. */
+static void build_valid(void) {
+    memset(img, 0, sizeof(img));
+    put_header(img, 3, TOTAL);
+    put_entry(img, 0, "init", 0x1000, 100, 0, 3);
+    put_entry(img, 1, "console", 0x2000, 0x1000, BOOTFS_AUTOSTART, 5);
+    put_entry(img, 2, "hello", 0x3000, 5, BOOTFS_AUTOSTART, 7);
+    for (uint32_t i = 0; i < 100; i++)
+        img[0x1000 + i] = (unsigned char)i;
+    memcpy(img + 0x3000, "hello", 5);
+    CHECK_ERR(bootfs_check(img, IMAGE_BUF), OK);
+}
+
+#define EXPECT_BAD(size) CHECK_ERR(bootfs_check(img, size), ERR_BAD_IMAGE)
+
+TEST(bootfs_valid_accepted) {
+    build_valid();
+    CHECK_ERR(bootfs_check(img, TOTAL), OK);
+    CHECK_INT_EQ(bootfs_count(img), 3);
+}
+
+TEST(bootfs_find_and_entry_at) {
+    build_valid();
+    const struct bootfs_entry *init = bootfs_find(img, "init");
+    const struct bootfs_entry *console = bootfs_find(img, "console");
+    const struct bootfs_entry *hello = bootfs_find(img, "hello");
+    CHECK(init == bootfs_entry_at(img, 0));
+    CHECK(console == bootfs_entry_at(img, 1));
+    CHECK(hello == bootfs_entry_at(img, 2));
+    CHECK(bootfs_entry_at(img, 3) == NULL);
+    CHECK(bootfs_entry_at(img, UINT32_MAX) == NULL);
+    CHECK_STR_EQ(console->name, "console");
+    CHECK_INT_EQ(console->offset, 0x2000);
+    CHECK_INT_EQ(console->size, 0x1000);
+    CHECK_INT_EQ(console->flags, BOOTFS_AUTOSTART);
+    CHECK_INT_EQ(console->priority, 5);
+    CHECK(memcmp(bootfs_data(img, hello), "hello", 5) == 0);
+    CHECK(bootfs_data(img, init) == img + 0x1000);
+}
+
+TEST(bootfs_find_missing_names) {
+    build_valid();
+    CHECK(bootfs_find(img, "nope") == NULL);
+    CHECK(bootfs_find(img, "ini") == NULL);   /* prefix of a name */
+    CHECK(bootfs_find(img, "init2") == NULL); /* a name is its prefix */
+    CHECK(bootfs_find(img, "") == NULL);
+    CHECK(bootfs_find(img, NULL) == NULL);
+    CHECK(bootfs_find(img, "a name far longer than BOOTFS_NAME_MAX bytes") ==
+          NULL);
+}
+
+TEST(bootfs_rejects_short_or_null) {
+    build_valid();
+    for (size_t size = 0; size < HDR_SIZE; size++)
+        EXPECT_BAD(size);
+    CHECK_ERR(bootfs_check(NULL, IMAGE_BUF), ERR_BAD_IMAGE);
+}
+
+TEST(bootfs_rejects_bad_magic_or_version) {
+    build_valid();
+    img[0] ^= 1;
+    EXPECT_BAD(IMAGE_BUF);
+    build_valid();
+    put32(img, 4, BOOTFS_VERSION + 1);
+    EXPECT_BAD(IMAGE_BUF);
+    put32(img, 4, 0);
+    EXPECT_BAD(IMAGE_BUF);
+}
+
+TEST(bootfs_rejects_too_many_entries) {
+    build_valid();
+    put32(img, 8, BOOTFS_MAX_ENTRIES + 1);
+    EXPECT_BAD(IMAGE_BUF);
+    put32(img, 8, UINT32_MAX);
+    EXPECT_BAD(IMAGE_BUF);
+}
+
+/*
+ * The header claims fewer bytes than its own entry table. The copy has
+ * exactly total_size bytes, so reading the table anyway trips ASan.
+ */
+TEST(bootfs_rejects_table_past_total_size) {
+    build_valid();
+    const uint32_t total = ENTRY(3) - 1;
+    put_header(img, 3, total);
+    unsigned char *p = malloc(total);
+    memcpy(p, img, total);
+    error_t err = bootfs_check(p, total);
+    put_header(p, 3, 0);
+    error_t err_zero = bootfs_check(p, total);
+    free(p);
+    CHECK_ERR(err, ERR_BAD_IMAGE);
+    CHECK_ERR(err_zero, ERR_BAD_IMAGE);
+}
+
+TEST(bootfs_rejects_total_size_over_size) {
+    build_valid();
+    EXPECT_BAD(TOTAL - 1);
+    put32(img, 12, UINT32_MAX);
+    EXPECT_BAD(IMAGE_BUF);
+}
+
+TEST(bootfs_rejects_entry_outside_image) {
+    build_valid();
+    put32(img, ENTRY(2) + E_SIZE, 6); /* one byte past total_size */
+    EXPECT_BAD(IMAGE_BUF);
+    build_valid();
+    put32(img, ENTRY(2) + E_OFFSET, 0x4000); /* past total_size */
+    put32(img, ENTRY(2) + E_SIZE, 0);
+    EXPECT_BAD(IMAGE_BUF);
+    build_valid();
+    put32(img, ENTRY(2) + E_SIZE, UINT32_MAX);
+    EXPECT_BAD(IMAGE_BUF);
+}
+
+/* offset + size wraps to 0x1000 in 32 bits. */
+TEST(bootfs_rejects_offset_size_overflow) {
+    build_valid();
+    put32(img, ENTRY(1) + E_OFFSET, 0xfffff000u);
+    put32(img, ENTRY(1) + E_SIZE, 0x2000);
+    EXPECT_BAD(IMAGE_BUF);
+}
+
+TEST(bootfs_rejects_misaligned_offset) {
+    build_valid();
+    put32(img, ENTRY(0) + E_OFFSET, 0x1001);
+    EXPECT_BAD(IMAGE_BUF);
+    build_valid();
+    put32(img, ENTRY(0) + E_OFFSET, 0x1800);
+    EXPECT_BAD(IMAGE_BUF);
+}
+
+/* Offset 0 is aligned but would hand out the header as file data. */
+TEST(bootfs_rejects_data_over_table) {
+    build_valid();
+    put32(img, ENTRY(0) + E_OFFSET, 0);
+    EXPECT_BAD(IMAGE_BUF);
+}
+
+TEST(bootfs_rejects_bad_names) {
+    build_valid();
+    img[ENTRY(1)] = '\0'; /* empty */
+    EXPECT_BAD(IMAGE_BUF);
+    build_valid();
+    memset(img + ENTRY(1), 'x', BOOTFS_NAME_MAX); /* no NUL in the field */
+    EXPECT_BAD(IMAGE_BUF);
+    build_valid();
+    memcpy(img + ENTRY(2), "init", 5); /* duplicate of entry 0 */
+    EXPECT_BAD(IMAGE_BUF);
+}
+
+/* Limits: 64 entries, 31-byte names, empty files at the very end. */
+TEST(bootfs_accepts_limits) {
+    memset(img, 0, sizeof(img));
+    put_header(img, BOOTFS_MAX_ENTRIES, 0x1000);
+    char name[BOOTFS_NAME_MAX];
+    memset(name, 'n', sizeof(name) - 1);
+    name[sizeof(name) - 1] = '\0';
+    for (int i = 0; i < BOOTFS_MAX_ENTRIES; i++) {
+        name[0] = (char)('0' + i % 10);
+        name[1] = (char)('0' + i / 10);
+        put_entry(img, i, name, 0x1000, 0, 0, 0);
+    }
+    CHECK_ERR(bootfs_check(img, 0x1000), OK);
+    name[0] = '3';
+    name[1] = '6';
+    CHECK(bootfs_find(img, name) == bootfs_entry_at(img, 63));
+    /* Two names that differ only in their last byte are distinct. */
+    img[ENTRY(1) + BOOTFS_NAME_MAX - 2] = 'm';
+    CHECK_ERR(bootfs_check(img, 0x1000), OK);
+}
+
+TEST(bootfs_rejects_misaligned_image) {
+    build_valid();
+    memmove(img + 1, img, IMAGE_BUF - 1);
+    CHECK_ERR(bootfs_check(img + 1, IMAGE_BUF - 1), ERR_BAD_IMAGE);
+}
+
+/* Reads every byte an accepted image hands out, so ASan sees bad bounds;
+   the sum goes to a volatile so the reads cannot be optimised away. */
+static volatile unsigned sink;
+
+static void touch_accepted(const unsigned char *p) {
+    unsigned sum = 0;
+    for (uint32_t i = 0; i < bootfs_count(p); i++) {
+        const struct bootfs_entry *e = bootfs_entry_at(p, i);
+        CHECK(bootfs_find(p, e->name) == e);
+        const unsigned char *data = bootfs_data(p, e);
+        for (uint32_t j = 0; j < e->size; j++)
+            sum += data[j];
+    }
+    sink = sum;
+}
+
+/* Interesting 32-bit values for the header and entry fields. */
+static uint32_t fuzz_word(uint64_t *rng) {
+    static const uint32_t special[] = {
+        0, 1, 3, 4, 63, 64, 65, 0xfff, 0x1000, 0x2000, 0x3000, 0x3005,
+        0x4000, 0x7fffffff, 0x80000000u, 0xfffff000u, 0xffffffffu};
+    return special[test_rand(rng) % (sizeof(special) / sizeof(special[0]))];
+}
+
+static void mutate(unsigned char *p, size_t size, uint64_t *rng) {
+    unsigned n = 1 + (unsigned)(test_rand(rng) % 4);
+    for (unsigned k = 0; k < n; k++) {
+        uint64_t r = test_rand(rng);
+        size_t meta = ENTRY(3); /* header and entry table */
+        if (r % 3 == 0) {
+            size_t at = (size_t)(r >> 8) % (meta / 4) * 4;
+            put32(p, (uint32_t)at, fuzz_word(rng));
+        } else if (r % 3 == 1) {
+            p[(r >> 8) % meta] ^= (unsigned char)(1u << ((r >> 4) % 8));
+        } else {
+            p[(r >> 8) % size] = (unsigned char)(r >> 32);
+        }
+    }
+}
+
+TEST(bootfs_fuzz_mutations) {
+    build_valid();
+    uint64_t rng = 0x9e3779b97f4a7c15ull;
+    unsigned accepted = 0;
+    for (int iter = 0; iter < 20000; iter++) {
+        /* Exact-size heap copy: any read past `size` trips ASan. */
+        size_t size = TOTAL + 8;
+        if (test_rand(&rng) % 4 == 0)
+            size = (size_t)(test_rand(&rng) % (TOTAL + 8));
+        unsigned char *p = malloc(size ? size : 1);
+        memcpy(p, img, size);
+        if (size > ENTRY(3))
+            mutate(p, size, &rng);
+        if (bootfs_check(p, size) == OK) {
+            accepted++;
+            touch_accepted(p);
+        }
+        free(p);
+    }
+    /* Both outcomes must occur, or the fuzzing tests nothing. */
+    CHECK(accepted > 100 && accepted < 19000);
+}

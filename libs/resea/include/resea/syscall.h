@@ -1,0 +1,52 @@
+#pragma once
+#include <error.h>
+#include <kobject.h>
+#include <message.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <syscalls.h>
+
+/*
+ * The kernel's calls, one C function each. They return an error_t (0 or
+ * negative) unless said otherwise. Numbers come from libs/common/syscalls.h.
+ */
+static inline int64_t syscall5(uint64_t nr, uint64_t a1, uint64_t a2,
+                               uint64_t a3, uint64_t a4, uint64_t a5) {
+    register uint64_t r10 __asm__("r10") = a4;
+    register uint64_t r8 __asm__("r8") = a5;
+    int64_t ret;
+    __asm__ volatile("syscall"
+                     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10),
+                       "+r"(r8)
+                     : "a"(nr)
+                     : "rcx", "r9", "r11", "memory");
+    return ret;
+}
+
+/* Does nothing: the cost of entering and leaving the kernel. */
+static inline error_t sys_nop(void) { return syscall5(SYS_nop, 0, 0, 0, 0, 0); }
+/* Bytes to the kernel log (COM1), at most 4096 per call. */
+error_t sys_console_write(const char *buf, size_t len);
+/* A new task from spec; returns a handle to it (all rights) or an error.
+ * `spawner` is a KOBJ_SPAWN handle. The caller is told of its end by
+ * NOTIFY_DEATH. */
+handle_t task_create(handle_t spawner, const struct task_spec *spec);
+__attribute__((noreturn)) void task_exit(int64_t code);
+error_t task_kill(handle_t task);
+error_t task_status(handle_t task, struct task_status *status);
+error_t handle_close(handle_t h);
+/* Wait for a message; timeout in ms, IPC_POLL or IPC_FOREVER. */
+error_t ipc_recv_timeout(handle_t src, struct message *m, int64_t timeout);
+static inline error_t ipc_recv(handle_t src, struct message *m) {
+    return ipc_recv_timeout(src, m, IPC_FOREVER);
+}
+error_t ipc_notify(handle_t dst, uint64_t bits);
+/* Port I/O through a KOBJ_IOPORT handle; io_in returns the value read. */
+int64_t io_in(handle_t ports, uint16_t port, int width);
+error_t io_out(handle_t ports, uint16_t port, int width, uint32_t value);
+error_t sys_sysinfo(struct sysinfo *info);
+/* Kernel debugger command: "ps" prints the task list. */
+error_t sys_kdebug(const char *cmd);
+
+/* The argument the creator passed in task_spec.arg. */
+uint64_t task_arg(void);

@@ -1,0 +1,52 @@
+#include <resea/syscall.h>
+
+#define U(x) ((uint64_t) (x))
+
+error_t sys_console_write(const char *buf, size_t len) {
+    return syscall5(SYS_console_write, U(buf), len, 0, 0, 0);
+}
+
+handle_t task_create(handle_t spawner, const struct task_spec *spec) {
+    return syscall5(SYS_task_create, U(spawner), U(spec), 0, 0, 0);
+}
+
+void task_exit(int64_t code) {
+    syscall5(SYS_task_exit, U(code), 0, 0, 0, 0);
+    __builtin_unreachable();
+}
+
+error_t task_kill(handle_t task) {
+    return syscall5(SYS_task_kill, U(task), 0, 0, 0, 0);
+}
+
+error_t task_status(handle_t task, struct task_status *status) {
+    return syscall5(SYS_task_status, U(task), U(status), 0, 0, 0);
+}
+
+error_t handle_close(handle_t h) {
+    return syscall5(SYS_handle_close, U(h), 0, 0, 0, 0);
+}
+
+error_t ipc_recv_timeout(handle_t src, struct message *m, int64_t timeout) {
+    return syscall5(SYS_ipc, 0, U(src), U(m), IPC_RECV, U(timeout));
+}
+
+error_t ipc_notify(handle_t dst, uint64_t bits) {
+    return syscall5(SYS_notify, U(dst), bits, 0, 0, 0);
+}
+
+int64_t io_in(handle_t ports, uint16_t port, int width) {
+    return syscall5(SYS_io_in, U(ports), port, U(width), 0, 0);
+}
+
+error_t io_out(handle_t ports, uint16_t port, int width, uint32_t value) {
+    return syscall5(SYS_io_out, U(ports), port, U(width), value, 0);
+}
+
+error_t sys_sysinfo(struct sysinfo *info) {
+    return syscall5(SYS_sysinfo, U(info), 0, 0, 0, 0);
+}
+
+error_t sys_kdebug(const char *cmd) {
+    return syscall5(SYS_kdebug, U(cmd), 0, 0, 0, 0);
+}

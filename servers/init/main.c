@@ -1,0 +1,64 @@
+/*
+ * The root task. It holds every capability at boot, starts the tasks
+ * flagged for autostart in the boot image and gives each only the
+ * capabilities its build.mk asked for.
+ */
+#include <bootfs.h>
+#include <layout.h>
+#include <resea/printf.h>
+#include <resea/syscall.h>
+#include <string.h>
+
+static const void *bootfs = (const void *) BOOTFS_ADDR;
+
+static handle_t start_task(const struct bootfs_entry *e) {
+    struct task_spec spec = {
+        .name = e->name,
+        .image = bootfs_data(bootfs, e),
+        .image_size = e->size,
+        .priority = e->priority,
+    };
+    if (e->flags & BOOTFS_CAP_SPAWN)
+        spec.handles[spec.num_handles++] = INIT_HANDLE_SPAWN;
+    if (e->flags & BOOTFS_CAP_IOPORT)
+        spec.handles[spec.num_handles++] = INIT_HANDLE_IOPORT;
+    return task_create(INIT_HANDLE_SPAWN, &spec);
+}
+
+/* Report the end of every task we started, then forget it. */
+static void reap(handle_t *handles, uint32_t n) {
+    for (uint32_t i = 0; i < n; i++) {
+        struct task_status st;
+        if (handles[i] <= 0 || task_status(handles[i], &st) != OK ||
+            st.state != TASK_DEAD)
+            continue;
+        if (st.exit_reason != EXIT_NORMAL || st.exit_code != 0)
+            printf("[init] %s ended: reason %u, code %ld\n", st.name,
+                   st.exit_reason, st.exit_code);
+        handle_close(handles[i]);
+        handles[i] = 0;
+    }
+}
+
+int main(void) {
+    /* The kernel checked the image before starting us. */
+    uint32_t n = bootfs_count(bootfs);
+    handle_t handles[BOOTFS_MAX_ENTRIES] = {0};
+    for (uint32_t i = 0; i < n; i++) {
+        const struct bootfs_entry *e = bootfs_entry_at(bootfs, i);
+        if (!(e->flags & BOOTFS_AUTOSTART) || !strcmp(e->name, "init"))
+            continue;
+        handles[i] = start_task(e);
+        if (handles[i] < 0)
+            printf("[init] cannot start %s: %s\n", e->name,
+                   err_str(handles[i]));
+        else
+            printf("[init] started %s\n", e->name);
+    }
+    for (;;) {
+        struct message m;
+        if (ipc_recv(IPC_ANY, &m) == OK && m.type == MSG_NOTIFICATIONS &&
+            (m.notifications.bits & NOTIFY_DEATH))
+            reap(handles, n);
+    }
+}

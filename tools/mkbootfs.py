@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Pack user programs into a boot image (the format of libs/common/bootfs.h).
+
+Usage: mkbootfs.py -o OUT ENTRY...
+  ENTRY is name=path[:autostart][:prio=N][:caps=A+B], e.g. init=build/init.elf:prio=20
+  or test=build/test.elf:autostart. The default priority is 10.
+
+The image is a header, the entry table, then each file at a 4 KiB-aligned
+offset; all integers little-endian. OUT is written atomically.
+"""
+import argparse
+import os
+import struct
+import sys
+import tempfile
+
+MAGIC = 0x53464252  # "RBFS"
+VERSION = 1
+NAME_MAX = 32  # including the terminating NUL
+MAX_ENTRIES = 64
+AUTOSTART = 1 << 0
+# Capabilities init hands the task (BOOTFS_CAP_* in libs/common/bootfs.h).
+CAPS = {"spawn": 1 << 1, "ioport": 1 << 2}
+ALIGN = 4096
+DEFAULT_PRIO = 10
+HEADER = struct.Struct("<4I")  # magic, version, count, total_size
+ENTRY = struct.Struct(f"<{NAME_MAX}s4I")  # name, offset, size, flags, priority
+
+
+def die(msg):
+    sys.exit(f"mkbootfs: {msg}")
+
+
+def parse_entry(spec):
+    """name=path[:opt]... -> (name bytes, path, flags, priority)."""
+    name, sep, rest = spec.partition("=")
+    if not sep:
+        die(f"{spec!r}: expected name=path[:autostart][:prio=N][:caps=A+B]")
+    flags, prio = 0, DEFAULT_PRIO
+    # Options come last; peel them off from the right so a path may hold ':'.
+    path = rest
+    while ":" in path:
+        head, opt = path.rsplit(":", 1)
+        if opt == "autostart":
+            flags |= AUTOSTART
+        elif opt.startswith("caps="):
+            for cap in filter(None, opt[5:].split("+")):
+                if cap not in CAPS:
+                    die(f"{spec!r}: unknown capability {cap!r} (known: {', '.join(CAPS)})")
+                flags |= CAPS[cap]
+        elif opt.startswith("prio="):
+            try:
+                prio = int(opt[5:], 0)
+            except ValueError:
+                die(f"{spec!r}: bad priority {opt[5:]!r}")
+            if not 0 <= prio < 2**32:
+                die(f"{spec!r}: priority out of range")
+        else:
+            break
+        path = head
+    raw = name.encode()
+    if not raw:
+        die(f"{spec!r}: empty name")
+    if len(raw) >= NAME_MAX:
+        die(f"{spec!r}: name longer than {NAME_MAX - 1} bytes")
+    if not path:
+        die(f"{spec!r}: empty path")
+    return raw, path, flags, prio
+
+
+def align(n):
+    return (n + ALIGN - 1) // ALIGN * ALIGN
+
+
+def build_image(entries):
+    """entries: [(name, data, flags, prio)] -> the image bytes."""
+    offsets, offset = [], align(HEADER.size + ENTRY.size * len(entries))
+    for _, data, _, _ in entries:
+        offsets.append(offset)
+        offset = align(offset + len(data))
+    # The image ends with the last file: no padding after it.
+    total = offsets[-1] + len(entries[-1][1])
+    if total >= 2**32:
+        die("image larger than 4 GiB")
+    image = bytearray(total)
+    HEADER.pack_into(image, 0, MAGIC, VERSION, len(entries), total)
+    for i, ((name, data, flags, prio), off) in enumerate(zip(entries, offsets)):
+        ENTRY.pack_into(image, HEADER.size + i * ENTRY.size, name, off, len(data), flags, prio)
+        image[off : off + len(data)] = data
+    return bytes(image)
+
+
+def write_atomically(path, data):
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), prefix=".mkbootfs.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Pack user programs into a boot image.")
+    ap.add_argument("-o", dest="out", required=True, help="output image")
+    ap.add_argument("entries", nargs="+", metavar="ENTRY", help="name=path[:autostart][:prio=N][:caps=A+B]")
+    args = ap.parse_args()
+
+    if len(args.entries) > MAX_ENTRIES:
+        die(f"{len(args.entries)} entries, at most {MAX_ENTRIES} fit")
+    entries, seen = [], set()
+    for spec in args.entries:
+        name, path, flags, prio = parse_entry(spec)
+        if name in seen:
+            die(f"duplicate name {name.decode()!r}")
+        seen.add(name)
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as e:
+            die(f"{spec!r}: {e.strerror}: {path}")
+        entries.append((name, data, flags, prio))
+    write_atomically(args.out, build_image(entries))
+
+
+if __name__ == "__main__":
+    main()
