@@ -228,7 +228,8 @@ static void emit_integer(struct out *o, const struct spec *sp, uintmax_t mag,
     if (!(mag == 0 && sp->prec == 0))
         n = to_digits(mag, base_of(sp->conv), sp->conv == 'X', digits);
 
-    size_t zeros = (sp->prec > 0 && (size_t)sp->prec > n) ? (size_t)sp->prec - n : 0;
+    size_t prec = sp->prec > 0 ? (size_t)sp->prec : 0;
+    size_t zeros = prec > n ? prec - n : 0;
     /* '#' with 'o' forces the first digit to be a zero. */
     if ((sp->flags & FLAG_ALT) && sp->conv == 'o' && zeros == 0 &&
         (n == 0 || digits[0] != '0'))

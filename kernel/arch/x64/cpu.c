@@ -79,6 +79,7 @@ static void idt_init(void) {
     for (int i = 0; i < NUM_TRAP_STUBS; i++)
         idt_set(i, trap_stubs[i], 0, 0);
     idt_set(2, trap_stubs[2], IST_NMI, 0);
+    idt_set(3, trap_stubs[3], 0, 3); /* int3 from user mode is a #BP */
     idt_set(8, trap_stubs[8], IST_DOUBLE_FAULT, 0);
     struct desc_ptr idtr = {sizeof(idt) - 1, (uint64_t) idt};
     __asm__ volatile("lidt %0" ::"m"(idtr));

@@ -113,30 +113,47 @@ TEST(bootfs_rejects_bad_magic_or_version) {
     EXPECT_BAD(IMAGE_BUF);
 }
 
+/* Fills img with `count` valid empty files named "00".."99", 31 bytes. */
+static void build_many(uint32_t count) {
+    memset(img, 0, sizeof(img));
+    put_header(img, count, 0x1000);
+    char name[BOOTFS_NAME_MAX];
+    memset(name, 'n', sizeof(name) - 1);
+    name[sizeof(name) - 1] = '\0';
+    for (uint32_t i = 0; i < count; i++) {
+        name[0] = (char)('0' + i % 10);
+        name[1] = (char)('0' + i / 10);
+        put_entry(img, (int)i, name, 0x1000, 0, 0, 0);
+    }
+}
+
+/* One entry too many, each of them valid on its own. */
 TEST(bootfs_rejects_too_many_entries) {
-    build_valid();
-    put32(img, 8, BOOTFS_MAX_ENTRIES + 1);
-    EXPECT_BAD(IMAGE_BUF);
+    build_many(BOOTFS_MAX_ENTRIES + 1);
+    CHECK_ERR(bootfs_check(img, 0x1000), ERR_BAD_IMAGE);
     put32(img, 8, UINT32_MAX);
-    EXPECT_BAD(IMAGE_BUF);
+    CHECK_ERR(bootfs_check(img, 0x1000), ERR_BAD_IMAGE);
 }
 
 /*
- * The header claims fewer bytes than its own entry table. The copy has
+ * The header claims fewer bytes than its own entry table. Each copy has
  * exactly total_size bytes, so reading the table anyway trips ASan.
  */
 TEST(bootfs_rejects_table_past_total_size) {
-    build_valid();
-    const uint32_t total = ENTRY(3) - 1;
-    put_header(img, 3, total);
-    unsigned char *p = malloc(total);
-    memcpy(p, img, total);
-    error_t err = bootfs_check(p, total);
-    put_header(p, 3, 0);
-    error_t err_zero = bootfs_check(p, total);
-    free(p);
-    CHECK_ERR(err, ERR_BAD_IMAGE);
-    CHECK_ERR(err_zero, ERR_BAD_IMAGE);
+    const uint32_t counts[] = {1, 3};
+    for (size_t c = 0; c < 2; c++) {
+        const uint32_t totals[] = {HDR_SIZE, HDR_SIZE + 8,
+                                   ENTRY(counts[c]) - 1};
+        for (size_t t = 0; t < 3; t++) {
+            build_valid();
+            put_header(img, counts[c], totals[t]);
+            unsigned char *p = malloc(totals[t]);
+            memcpy(p, img, totals[t]);
+            error_t err = bootfs_check(p, totals[t]);
+            free(p);
+            CHECK_ERR(err, ERR_BAD_IMAGE);
+        }
+    }
 }
 
 TEST(bootfs_rejects_total_size_over_size) {
@@ -197,23 +214,18 @@ TEST(bootfs_rejects_bad_names) {
 
 /* Limits: 64 entries, 31-byte names, empty files at the very end. */
 TEST(bootfs_accepts_limits) {
-    memset(img, 0, sizeof(img));
-    put_header(img, BOOTFS_MAX_ENTRIES, 0x1000);
-    char name[BOOTFS_NAME_MAX];
-    memset(name, 'n', sizeof(name) - 1);
-    name[sizeof(name) - 1] = '\0';
-    for (int i = 0; i < BOOTFS_MAX_ENTRIES; i++) {
-        name[0] = (char)('0' + i % 10);
-        name[1] = (char)('0' + i / 10);
-        put_entry(img, i, name, 0x1000, 0, 0, 0);
-    }
+    build_many(BOOTFS_MAX_ENTRIES);
     CHECK_ERR(bootfs_check(img, 0x1000), OK);
-    name[0] = '3';
-    name[1] = '6';
+    char name[BOOTFS_NAME_MAX];
+    memcpy(name, img + ENTRY(63), sizeof(name));
+    CHECK_INT_EQ(strlen(name), BOOTFS_NAME_MAX - 1);
     CHECK(bootfs_find(img, name) == bootfs_entry_at(img, 63));
     /* Two names that differ only in their last byte are distinct. */
+    memcpy(img + ENTRY(1), img + ENTRY(0), BOOTFS_NAME_MAX);
     img[ENTRY(1) + BOOTFS_NAME_MAX - 2] = 'm';
     CHECK_ERR(bootfs_check(img, 0x1000), OK);
+    img[ENTRY(1) + BOOTFS_NAME_MAX - 2] = 'n';
+    CHECK_ERR(bootfs_check(img, 0x1000), ERR_BAD_IMAGE);
 }
 
 TEST(bootfs_rejects_misaligned_image) {

@@ -48,7 +48,9 @@ static void put_le(unsigned char *p, size_t off, uint64_t v, int bytes) {
 static void set16(size_t off, uint16_t v) { put_le(img, off, v, 2); }
 static void set64(size_t off, uint64_t v) { put_le(img, off, v, 8); }
 
-static size_t ph(int i, size_t field) { return PHOFF + (size_t)i * PHSIZE + field; }
+static size_t ph(int i, size_t field) {
+    return PHOFF + (size_t)i * PHSIZE + field;
+}
 
 static void put_phdr(int i, uint32_t type, uint32_t flags, uint64_t off,
                      uint64_t vaddr, uint64_t filesz, uint64_t memsz) {
@@ -220,6 +222,11 @@ TEST(elf_rejects_vaddr_outside_range) {
     build_valid();
     set64(ph(2, PH_VADDR), LO - 0x1000); /* below lo */
     EXPECT_BAD();
+    build_valid();
+    set64(ph(2, PH_VADDR), HI); /* empty, but still not below hi */
+    set64(ph(2, PH_FILESZ), 0);
+    set64(ph(2, PH_MEMSZ), 0);
+    EXPECT_BAD();
 }
 
 /* vaddr + memsz wraps to 0x1000: must fail even with hi = 2^64 - 1. */
@@ -320,7 +327,9 @@ static void mutate(unsigned char *p, uint64_t *rng) {
         switch (r % 4) {
         case 0: put_le(p, (r >> 8) % (meta / 8) * 8, fuzz_value(rng), 8); break;
         case 1: put_le(p, (r >> 8) % (meta / 2) * 2, fuzz_value(rng), 2); break;
-        case 2: p[(r >> 8) % meta] ^= (unsigned char)(1u << ((r >> 4) % 8)); break;
+        case 2:
+            p[(r >> 8) % meta] ^= (unsigned char)(1u << ((r >> 4) % 8));
+            break;
         default: p[(r >> 8) % meta] = (unsigned char)(r >> 32); break;
         }
     }

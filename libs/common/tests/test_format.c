@@ -242,6 +242,9 @@ TEST(format_pointer) {
     EXPECT_FMT("0xffffffffffffffff", "%p", (void *)UINTPTR_MAX);
     EXPECT_FMT("    0x1234", "%10p", (void *)0x1234);
     EXPECT_FMT("0x1234    |", "%-10p|", (void *)0x1234);
+    /* No zero padding, sign or precision for pointers. */
+    EXPECT_FMT_RAW("    0x1234", "%010p", (void *)0x1234);
+    EXPECT_FMT_RAW("0x1234", "%+.8p", (void *)0x1234);
 }
 
 TEST(format_unknown_conversion_verbatim) {

@@ -1,0 +1,91 @@
+#include "test.h"
+#include <bootfs.h>
+#include <layout.h>
+#include <stdarg.h>
+
+#define DEBUG_EXIT_PORT 0xf4
+
+extern const struct test_case __test_cases_start[], __test_cases_end[];
+static bool failed;
+static char reason[256];
+
+void test_fail(const char *file, int line, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = format(reason, sizeof(reason), "%s:%d: ", file, line);
+    vformat(reason + n, sizeof(reason) - n, fmt, ap);
+    va_end(ap);
+    failed = true;
+}
+
+bool test_failed(void) { return failed; }
+
+const void *self_image(uint64_t *size) {
+    const void *bootfs = (const void *) BOOTFS_ADDR;
+    const struct bootfs_entry *e = bootfs_find(bootfs, "test");
+    *size = e->size;
+    return bootfs_data(bootfs, e);
+}
+
+handle_t spawn_child(int mode, int priority) {
+    uint64_t size;
+    const void *image = self_image(&size);
+    struct task_spec spec = {
+        .name = "test-child",
+        .image = image,
+        .image_size = size,
+        .arg = mode,
+        .priority = priority,
+    };
+    return task_create(H_SPAWN, &spec);
+}
+
+error_t wait_dead(handle_t h, struct task_status *st) {
+    for (int i = 0; i < 500; i++) {
+        error_t err = task_status(h, st);
+        if (err || st->state == TASK_DEAD)
+            return err;
+        struct message m;
+        ipc_recv_timeout(IPC_ANY, &m, 10);
+    }
+    return ERR_TIMEOUT;
+}
+
+void sleep_ms(int64_t ms) {
+    struct sysinfo si;
+    sys_sysinfo(&si);
+    uint64_t until = si.uptime_ms + ms;
+    while (si.uptime_ms < until) {
+        struct message m;
+        ipc_recv_timeout(IPC_ANY, &m, until - si.uptime_ms);
+        sys_sysinfo(&si);
+    }
+}
+
+uint64_t free_pages(void) {
+    struct sysinfo si;
+    sys_sysinfo(&si);
+    return si.free_pages;
+}
+
+int main(void) {
+    if (task_arg())
+        return child_main(task_arg());
+
+    int passed = 0, total = 0;
+    for (const struct test_case *t = __test_cases_start; t < __test_cases_end;
+         t++) {
+        failed = false;
+        t->fn();
+        total++;
+        if (failed) {
+            printf("FAIL %s: %s\n", t->name, reason);
+        } else {
+            printf("PASS %s\n", t->name);
+            passed++;
+        }
+    }
+    printf("%d passed, %d failed\n", passed, total - passed);
+    io_out(H_IOPORT, DEBUG_EXIT_PORT, 1, passed == total ? 0 : 1);
+    return 0;
+}

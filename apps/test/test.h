@@ -1,0 +1,98 @@
+#pragma once
+/*
+ * The in-QEMU test task. Each TEST() registers a case in section
+ * .test_cases; the harness runs them in link order and prints
+ * `PASS name` or `FAIL name: reason`, then `N passed, M failed`.
+ * A CHECK that fails records the reason and returns from the test.
+ */
+#include <error.h>
+#include <kobject.h>
+#include <message.h>
+#include <resea/printf.h>
+#include <resea/syscall.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct test_case {
+    const char *name;
+    void (*fn)(void);
+};
+
+#define TEST(name)                                                             \
+    static void test_##name(void);                                             \
+    __attribute__((section(".test_cases"), used)) static const struct test_case \
+        test_case_##name = {#name, test_##name};                               \
+    static void test_##name(void)
+
+void test_fail(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+bool test_failed(void);
+
+#define CHECK(cond)                                                            \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            test_fail(__FILE__, __LINE__, "%s", #cond);                        \
+            return;                                                            \
+        }                                                                      \
+    } while (0)
+
+#define CHECK_EQ(actual, expected)                                             \
+    do {                                                                       \
+        int64_t a_ = (int64_t) (actual), e_ = (int64_t) (expected);            \
+        if (a_ != e_) {                                                        \
+            test_fail(__FILE__, __LINE__, "%s is %ld (%#lx), expected %ld",   \
+                      #actual, a_, a_, e_);                                    \
+            return;                                                            \
+        }                                                                      \
+    } while (0)
+
+/* An error_t compared with its name in the message. */
+#define CHECK_ERR(actual, expected)                                            \
+    do {                                                                       \
+        error_t a_ = (actual), e_ = (expected);                                \
+        if (a_ != e_) {                                                        \
+            test_fail(__FILE__, __LINE__, "%s returned %s, expected %s",       \
+                      #actual, err_name(a_), err_name(e_));                    \
+            return;                                                            \
+        }                                                                      \
+    } while (0)
+
+/* The handles init gives this task (build.mk: caps := spawn ioport). */
+#define H_SPAWN 1
+#define H_IOPORT 2
+#define TEST_PRIORITY 10
+
+/* What a copy of this program does when started with a non-zero arg. */
+enum child_mode {
+    CHILD_EXIT_0 = 1,
+    CHILD_EXIT_42,
+    CHILD_READ_KERNEL,
+    CHILD_UD2,
+    CHILD_DIV_ZERO,
+    CHILD_JUMP_NONCANONICAL,
+    CHILD_NULL_DEREF,
+    CHILD_WRITE_TEXT,
+    CHILD_EXEC_STACK,
+    CHILD_STACK_OVERFLOW,
+    CHILD_INT3,
+    CHILD_CLI,
+    CHILD_OUTB,
+    CHILD_JUMP_KERNEL,
+    CHILD_SPIN,
+    CHILD_BLOCK,
+    CHILD_EXIT_NOTIFICATIONS,
+    CHILD_TRY_SPAWN,
+    CHILD_TRY_IOPORT,
+    CHILD_BAD_SYSCALL_LOOP,
+};
+
+int child_main(int mode);
+/* Start a copy of this program in `mode` at `priority`. */
+handle_t spawn_child(int mode, int priority);
+/* Wait (at most 5 s) until the task has ended; fills *st. */
+error_t wait_dead(handle_t h, struct task_status *st);
+/* Block for about `ms` milliseconds (notifications are consumed). */
+void sleep_ms(int64_t ms);
+uint64_t free_pages(void);
+/* The boot image entry of this program. */
+const void *self_image(uint64_t *size);
