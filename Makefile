@@ -92,10 +92,11 @@ run: setup all
 	@echo "QEMU: quit with Ctrl-A X"
 	$(Q)$(QEMU) $(QEMU_FLAGS) -initrd $(BUILD)/bootfs.img -nographic
 
-test: setup $(BUILD)/kernel.bin $(BUILD)/bootfs-test.img $(BUILD)/host/common_tests
+test: setup all $(BUILD)/bootfs-test.img $(BUILD)/host/common_tests
 	$(Q)$(PYTHON) -m unittest discover -s tools/tests 2>$(BUILD)/tools-tests.log \
 		|| { cat $(BUILD)/tools-tests.log; echo "FAIL tools unit tests"; exit 1; }
 	$(Q)$(PYTHON) tools/run_tests.py --host $(BUILD)/host/common_tests \
+		--host tools/boot_tests.py \
 		--timeout 60 -- $(QEMU) $(QEMU_TEST_FLAGS)
 
 host-test: $(BUILD)/host/common_tests

@@ -35,9 +35,12 @@ void kdebug_backtrace(uint64_t rbp) {
         uint64_t ret = ((uint64_t *) rbp)[1];
         if (!in_kernel(ret))
             break;
-        printk("  #%d ", i);
-        kdebug_print_symbol(ret);
-        printk("\n");
+        /* ret - 1 is still inside the caller, even when the call was the
+         * caller's last instruction (a call to a noreturn function). */
+        uint64_t off;
+        const char *name = ksym_lookup(ret - 1, &off);
+        printk("  #%d %p %s+%#lx\n", i, (void *) ret, name ? name : "?",
+               name ? off + 1 : 0);
         rbp = ((uint64_t *) rbp)[0];
     }
 }
@@ -81,4 +84,16 @@ int kdebug_run(const char *cmd) {
         return -1;
     }
     return 0;
+}
+
+__attribute__((noinline)) static void test_panic_inner(int depth) {
+    if (depth == 0)
+        panic("test panic requested on the kernel command line");
+    test_panic_inner(depth - 1);
+    __asm__ volatile(""); /* keep the frames: no tail call */
+}
+
+void kdebug_test_panic(void) {
+    test_panic_inner(2);
+    __builtin_unreachable();
 }

@@ -9,3 +9,5 @@ void kdebug_backtrace(uint64_t rbp);
 void kdebug_task_list(void);
 /* Run a debug command ("ps", "help"); unknown ones are reported. */
 int kdebug_run(const char *cmd);
+/* Panic on purpose, from a few calls deep (the boot-time self-test). */
+__attribute__((noreturn)) void kdebug_test_panic(void);

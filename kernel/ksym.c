@@ -3,10 +3,11 @@
 
 /*
  * Reserved here, filled after linking by tools/embed_symbols.py. The
- * non-zero first word keeps it out of .bss, so it has room in the file.
+ * non-zero first byte keeps it out of .bss, so it has room in the file;
+ * not const, so the compiler cannot fold reads of it to that placeholder.
  */
 __attribute__((section(".ksymtab"), used, aligned(16)))
-const uint8_t ksymtab_area[KSYMTAB_SIZE] = {0xff};
+uint8_t ksymtab_area[KSYMTAB_SIZE] = {0xff};
 
 const char *ksym_lookup(uint64_t addr, uint64_t *offset) {
     const struct ksymtab *tab = (const struct ksymtab *) ksymtab_area;

@@ -3,6 +3,7 @@
 #include "arch/x64/layout.h"
 #include "boot.h"
 #include "handle.h"
+#include "kdebug.h"
 #include "mm.h"
 #include "printk.h"
 #include "task.h"
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #define MULTIBOOT_BOOTLOADER_MAGIC 0x2badb002
+#define MB_FLAG_CMDLINE (1u << 2)
 #define MB_FLAG_MODS (1u << 3)
 #define MB_FLAG_MMAP (1u << 6)
 #define MB_MEMORY_AVAILABLE 1
@@ -85,6 +87,27 @@ static void start_init(void) {
     ASSERT(handle_install(init, &ports) == INIT_HANDLE_IOPORT);
 }
 
+/* Whether the space-separated command line holds the word `opt`. */
+static bool has_option(const char *cmdline, const char *opt) {
+    size_t len = strlen(opt);
+    for (const char *p = cmdline; *p; p++) {
+        bool at_word = p == cmdline || p[-1] == ' ';
+        if (at_word && !strncmp(p, opt, len) && (p[len] == ' ' || !p[len]))
+            return true;
+    }
+    return false;
+}
+
+/* Kernel command line options (QEMU: -append "..."). */
+static void parse_cmdline(const struct multiboot_info *mbi) {
+    if (!(mbi->flags & MB_FLAG_CMDLINE))
+        return;
+    const char *cmdline = PADDR2PTR(mbi->cmdline);
+    /* Prove that a panic prints a symbolised backtrace (tools/tests). */
+    if (has_option(cmdline, "kdebug=panic"))
+        kdebug_test_panic();
+}
+
 void kernel_main(uint32_t magic, uint32_t mbi_paddr) {
     arch_serial_init();
     printk("\n[kernel] booting\n");
@@ -102,5 +125,6 @@ void kernel_main(uint32_t magic, uint32_t mbi_paddr) {
     timeout_init();
     sched_init();
     start_init();
+    parse_cmdline(mbi);
     sched_start();
 }

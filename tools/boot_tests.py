@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Boot-level tests: what the kernel does before and around its test task.
+
+Usage: boot_tests.py [BUILD_DIR]   (default: build, next to this folder)
+
+Each case boots QEMU with the built kernel and a chosen boot image or kernel
+command line, reads the serial output and prints `PASS boot/<name>` or
+`FAIL boot/<name>: <reason>`, then `N passed, M failed`. Needs the kernel,
+build/bootfs.img and the task ELF files from `make`.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "build"
+QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
+PANIC_STATUS = 5  # isa-debug-exit: (2 << 1) | 1
+
+
+def boot(initrd=None, append=None, until=None, timeout=20):
+    """Boot; return (exit status or None if we stopped it, output)."""
+    cmd = [QEMU, "-m", "128", "-kernel", str(BUILD / "kernel.bin"), "-no-reboot",
+           "-display", "none", "-serial", "stdio",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if initrd:
+        cmd += ["-initrd", str(initrd)]
+    if append:
+        cmd += ["-append", append]
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    os.set_blocking(proc.stdout.fileno(), False)
+    out, deadline = b"", time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        chunk = proc.stdout.read() or b""
+        out += chunk
+        if until and until.encode() in out:
+            proc.kill()
+            proc.wait()
+            return None, out.decode(errors="replace")
+        if proc.poll() is not None:
+            out += proc.stdout.read() or b""
+            return proc.returncode, out.decode(errors="replace")
+        time.sleep(0.02)
+    proc.kill()
+    proc.wait()
+    return "timeout", out.decode(errors="replace")
+
+
+def mkbootfs(path, *entries):
+    subprocess.run([sys.executable, str(ROOT / "tools/mkbootfs.py"), "-o", str(path),
+                    *entries], check=True)
+
+
+def expect(output, *needles):
+    for needle in needles:
+        if needle not in output:
+            return f"output lacks {needle!r}"
+    return None
+
+
+def case_panic_prints_symbolised_backtrace(tmp):
+    status, out = boot(BUILD / "bootfs.img", append="kdebug=panic")
+    if status != PANIC_STATUS:
+        return f"exit status {status}, expected {PANIC_STATUS}"
+    return expect(out, "PANIC: test panic", "backtrace:", "test_panic_inner+0x",
+                  "kdebug_test_panic+0x", "kernel_main+0x", "init ")
+
+
+def case_boot_starts_configured_tasks(tmp):
+    img = tmp / "hello.img"
+    mkbootfs(img, f"init={BUILD}/init.elf:prio=20", f"hello={BUILD}/hello.elf:autostart")
+    status, out = boot(img, until="hello from user space", timeout=10)
+    if status is not None:
+        return f"QEMU ended ({status}) before hello ran"
+    return expect(out, "[init] started hello")
+
+
+def case_garbage_boot_image_is_rejected(tmp):
+    img = tmp / "garbage.img"
+    img.write_bytes(bytes(range(256)) * 64)
+    status, out = boot(img)
+    if status != PANIC_STATUS:
+        return f"exit status {status}, expected a clean stop ({PANIC_STATUS})"
+    return expect(out, "boot image is malformed")
+
+
+def case_boot_image_without_init(tmp):
+    img = tmp / "noinit.img"
+    mkbootfs(img, f"hello={BUILD}/hello.elf:autostart")
+    status, out = boot(img)
+    if status != PANIC_STATUS:
+        return f"exit status {status}, expected {PANIC_STATUS}"
+    return expect(out, "has no 'init'")
+
+
+def case_init_that_is_not_an_executable(tmp):
+    junk = tmp / "junk.elf"
+    junk.write_bytes(b"\x7fELF" + bytes(200))
+    img = tmp / "badinit.img"
+    mkbootfs(img, f"init={junk}")
+    status, out = boot(img)
+    if status != PANIC_STATUS:
+        return f"exit status {status}, expected {PANIC_STATUS}"
+    return expect(out, "cannot start init: malformed executable")
+
+
+def case_no_boot_image(tmp):
+    status, out = boot(None)
+    if status != PANIC_STATUS:
+        return f"exit status {status}, expected {PANIC_STATUS}"
+    return expect(out, "no boot image")
+
+
+def main():
+    cases = [(n[5:], f) for n, f in globals().items() if n.startswith("case_")]
+    passed = failed = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, fn in cases:
+            why = fn(Path(tmp))
+            if why:
+                print(f"FAIL boot/{name}: {why}", flush=True)
+                failed += 1
+            else:
+                print(f"PASS boot/{name}", flush=True)
+                passed += 1
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
