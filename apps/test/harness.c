@@ -13,6 +13,8 @@ void test_fail(const char *file, int line, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     int n = format(reason, sizeof(reason), "%s:%d: ", file, line);
+    if (n >= (int) sizeof(reason))
+        n = sizeof(reason) - 1;
     vformat(reason + n, sizeof(reason) - n, fmt, ap);
     va_end(ap);
     failed = true;

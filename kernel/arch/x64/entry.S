@@ -112,6 +112,7 @@ trap_stubs:
 .text
 trap_common:
     PUSH_REGS
+    cld              /* a task may have set DF; the kernel's string ops need it clear */
     mov %rsp, %rdi
     xor %ebp, %ebp   /* the backtrace stops at the trap frame */
     call trap_handler
