@@ -3,6 +3,7 @@
 #include "ksym.h"
 #include "printk.h"
 #include "task.h"
+#include <format.h>
 #include <string.h>
 
 #define BACKTRACE_MAX 32
@@ -45,23 +46,36 @@ void kdebug_backtrace(uint64_t rbp) {
     }
 }
 
-static const char *state_name(const struct task *t) {
+/* "send-blocked on 258 (server)" and the like. */
+static void describe_state(const struct task *t, char *buf, size_t len) {
+    const char *what = "unused";
     if (t == current)
-        return "running";
-    switch (t->state) {
-    case TASK_STATE_RUNNABLE:
-        return "ready";
-    case TASK_STATE_BLOCKED:
-        return t->block_reason == BLOCK_RECV ? "receive-blocked" : "blocked";
-    case TASK_STATE_DEAD:
-        return "dead";
-    default:
-        return "unused";
-    }
+        what = "running";
+    else if (t->state == TASK_STATE_RUNNABLE)
+        what = "ready";
+    else if (t->state == TASK_STATE_DEAD)
+        what = "dead";
+    else if (t->block_reason == BLOCK_RECV)
+        what = t->recv_from == IPC_ANY ? "receive-blocked" : "receive-blocked on";
+    else if (t->block_reason == BLOCK_SEND)
+        what = "send-blocked on";
+    else if (t->block_reason == BLOCK_REPLY)
+        what = "reply-blocked on";
+
+    const struct task *peer = NULL;
+    if (t->state == TASK_STATE_BLOCKED && t->block_reason == BLOCK_RECV)
+        peer = t->recv_from == IPC_ANY ? NULL : task_lookup(t->recv_from);
+    else if (t->state == TASK_STATE_BLOCKED)
+        peer = t->ipc_peer;
+    if (peer)
+        format(buf, len, "%s %u (%s)", what, peer->id, peer->name);
+    else
+        format(buf, len, "%s", what);
 }
 
 void kdebug_task_list(void) {
-    printk("  id     name             state            prio handles ticks\n");
+    printk("  id     name             state                              prio "
+           "handles ticks\n");
     for (int i = 0; i < TASK_MAX; i++) {
         struct task *t = task_at_slot(i);
         if (!t)
@@ -69,8 +83,10 @@ void kdebug_task_list(void) {
         int handles = 0;
         for (int h = 1; h < HANDLE_MAX; h++)
             handles += t->handles[h].kind != KOBJ_NONE;
-        printk("  %-6u %-16s %-16s %4d %7d %lu\n", t->id, t->name,
-               state_name(t), t->priority, handles, t->cpu_ticks);
+        char state[48];
+        describe_state(t, state, sizeof(state));
+        printk("  %-6u %-16s %-34s %4d %7d %lu\n", t->id, t->name, state,
+               t->priority, handles, t->cpu_ticks);
     }
 }
 

@@ -80,8 +80,9 @@ static void start_init(void) {
                                    e->priority, 0, &err);
     if (!init)
         panic("cannot start init: %s", err_str(err));
-    struct handle spawn = {.kind = KOBJ_SPAWN};
+    struct handle spawn = {.kind = KOBJ_SPAWN, .rights = RIGHTS_ALL};
     struct handle ports = {.kind = KOBJ_IOPORT,
+                           .rights = RIGHTS_ALL,
                            .ioport = {.base = 0, .count = 0x10000}};
     ASSERT(handle_install(init, &spawn) == INIT_HANDLE_SPAWN);
     ASSERT(handle_install(init, &ports) == INIT_HANDLE_IOPORT);

@@ -4,6 +4,7 @@
  * woken at a higher priority than the running one preempts it at the next
  * return to user mode.
  */
+#include "ipc.h"
 #include "printk.h"
 #include "task.h"
 #include "timeout.h"
@@ -27,6 +28,8 @@ void sched_init(void) {
     strlcpy(idle->name, "idle", sizeof(idle->name));
     list_init(&idle->runq_node);
     list_init(&idle->timeout_node);
+    list_init(&idle->timer_node);
+    ipc_task_init(idle);
     current = idle;
 }
 
@@ -107,6 +110,21 @@ void sched_wake(struct task *t) {
 void sched_remove(struct task *t) {
     dequeue(t);
     timeout_cancel(t);
+}
+
+/* Change the effective priority, keeping run queue order right. */
+void sched_set_priority(struct task *t, int priority) {
+    bool queued = list_linked(&t->runq_node);
+    if (queued)
+        dequeue(t);
+    if (t == current && priority < t->priority)
+        need_resched = true; /* someone else may now come first */
+    t->priority = priority;
+    if (queued) {
+        enqueue(t, false);
+        if (priority > current->priority)
+            need_resched = true;
+    }
 }
 
 void sched_yield_if_needed(void) {

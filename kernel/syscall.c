@@ -4,6 +4,8 @@
  */
 #include "boot.h"
 #include "handle.h"
+#include "ipc.h"
+#include "timeout.h"
 #include "kdebug.h"
 #include "mm.h"
 #include "printk.h"
@@ -35,8 +37,8 @@ static int64_t sys_console_write(const char __user *buf, uint64_t len) {
     return OK;
 }
 
-/* Check the handles a new task is to receive: all valid, task handles
- * only with the grant right. */
+/* Check the handles a new task is to receive: all valid, all with the
+ * grant right. */
 static error_t check_spec_handles(const struct task_spec *spec) {
     if (spec->num_handles > TASK_SPEC_HANDLES)
         return ERR_INVALID_ARG;
@@ -45,8 +47,7 @@ static error_t check_spec_handles(const struct task_spec *spec) {
         if (h <= 0 || h >= HANDLE_MAX ||
             current->handles[h].kind == KOBJ_NONE)
             return ERR_BAD_HANDLE;
-        const struct handle *e = &current->handles[h];
-        if (e->kind == KOBJ_TASK && !(e->rights & RIGHT_GRANT))
+        if (!(current->handles[h].rights & RIGHT_GRANT))
             return ERR_NOT_PERMITTED;
     }
     return OK;
@@ -138,40 +139,55 @@ static int64_t sys_handle_close(handle_t h) {
     return OK;
 }
 
-/* Receive: pending notifications first, as one message. */
-static int64_t ipc_recv_any(struct message __user *m, int64_t timeout) {
-    for (;;) {
-        if (current->notifications) {
-            struct message msg = {.type = MSG_NOTIFICATIONS};
-            msg.notifications.bits = current->notifications;
-            error_t err = copy_to_user(m, &msg, sizeof(msg));
-            if (!err)
-                current->notifications = 0;
-            return err;
-        }
-        if (current->timed_out) {
-            current->timed_out = false;
-            return ERR_TIMEOUT;
-        }
-        if (timeout == IPC_POLL)
-            return ERR_WOULD_BLOCK;
-        sched_block(current, BLOCK_RECV, (uint64_t) timeout);
-        timeout = IPC_POLL; /* the deadline, if any, is armed */
-    }
+static int64_t sys_ipc(handle_t dst, task_t src, struct message __user *m,
+                       uint64_t flags, int64_t timeout) {
+    return ipc(dst, src, m, flags, timeout);
 }
 
-static int64_t sys_ipc(handle_t dst, handle_t src, struct message __user *m,
-                       uint64_t flags, int64_t timeout) {
-    if (timeout < IPC_FOREVER)
+/* A copy of a handle with fewer (never more) rights, optionally badged:
+ * only an unbadged handle can be given a badge. */
+static int64_t sys_handle_dup(handle_t h, uint64_t rights, uint64_t badge) {
+    error_t err;
+    if (h <= 0 || h >= HANDLE_MAX || current->handles[h].kind == KOBJ_NONE)
+        return ERR_BAD_HANDLE;
+    struct handle copy = current->handles[h];
+    if (rights & ~copy.rights)
+        return ERR_NOT_PERMITTED;
+    if (badge && copy.badge)
+        return ERR_NOT_PERMITTED;
+    copy.rights = rights;
+    copy.badge = badge ? badge : copy.badge;
+    err = handle_install(current, &copy);
+    return err;
+}
+
+/* A handle to the caller's own endpoint, to duplicate and give out. */
+static int64_t sys_task_self(void) {
+    struct handle h = {.kind = KOBJ_TASK,
+                       .rights = RIGHT_SEND | RIGHT_CALL | RIGHT_NOTIFY |
+                                 RIGHT_GRANT,
+                       .task = current};
+    return handle_install(current, &h);
+}
+
+#define TIMER_MS_MAX (24ull * 3600 * 1000)
+
+static int64_t sys_timer_set(uint64_t first_ms, uint64_t period_ms) {
+    if (first_ms > TIMER_MS_MAX || period_ms > TIMER_MS_MAX)
         return ERR_INVALID_ARG;
-    if (!user_range_ok(m, sizeof(*m), true))
+    timer_set(current, first_ms, period_ms);
+    return OK;
+}
+
+/* Where out-of-line data sent to us lands (len 0: nowhere). */
+static int64_t sys_ipc_ool_buffer(void __user *buf, uint64_t len) {
+    if (len > IPC_OOL_MAX)
+        return ERR_TOO_LARGE;
+    if (!user_range_ok(buf, len, true))
         return ERR_BAD_POINTER;
-    /* Synchronous message passing between tasks is not in the kernel yet:
-     * a receive from any sender takes notifications. */
-    if (flags != IPC_RECV || src != IPC_ANY || dst != 0)
-        return ERR_INVALID_ARG;
-    current->timed_out = false;
-    return ipc_recv_any(m, timeout);
+    current->ool_buf = len ? (uint64_t) buf : 0;
+    current->ool_cap = len;
+    return OK;
 }
 
 static int64_t sys_notify(handle_t h, uint64_t bits) {

@@ -8,6 +8,7 @@
 #include "arch/x64/layout.h"
 #include "boot.h"
 #include "handle.h"
+#include "ipc.h"
 #include "mm.h"
 #include "printk.h"
 #include "timeout.h"
@@ -129,9 +130,12 @@ static struct task *task_alloc(const char *name, int priority) {
     t->kstack = (uint64_t) PADDR2PTR(sp);
     strlcpy(t->name, name, sizeof(t->name));
     t->priority = priority;
+    t->base_priority = priority;
     t->refs = 1; /* dropped when the task ends */
     list_init(&t->runq_node);
     list_init(&t->timeout_node);
+    list_init(&t->timer_node);
+    ipc_task_init(t);
     return t;
 }
 
@@ -185,6 +189,8 @@ void task_end(struct task *t, uint32_t reason, int64_t code) {
     if (t->state == TASK_STATE_DEAD)
         return;
     sched_remove(t);
+    ipc_abort(t);
+    timer_cancel(t);
     t->state = TASK_STATE_DEAD;
     t->exit_reason = reason;
     t->exit_code = code;
@@ -220,6 +226,7 @@ void task_unref(struct task *t) {
 
 void task_notify(struct task *t, uint64_t bits) {
     t->notifications |= bits;
-    if (t->state == TASK_STATE_BLOCKED && t->block_reason == BLOCK_RECV)
+    if (t->state == TASK_STATE_BLOCKED && t->block_reason == BLOCK_RECV &&
+        t->recv_from == IPC_ANY)
         sched_wake(t);
 }

@@ -1,6 +1,7 @@
 #pragma once
 #include "arch.h"
 #include "list.h"
+#include <error.h>
 #include <kobject.h>
 #include <message.h>
 #include <stdbool.h>
@@ -25,8 +26,13 @@ enum task_state {
 
 enum block_reason {
     BLOCK_NONE = 0,
-    BLOCK_RECV, /* waiting for a message or a notification */
+    BLOCK_RECV,  /* waiting for a message or a notification */
+    BLOCK_SEND,  /* queued in ipc_peer's senders */
+    BLOCK_REPLY, /* ipc_peer took our call and owes us a reply */
 };
+
+/* ipc_result while a wait is still open. */
+#define IPC_PENDING 1
 
 struct handle {
     uint8_t kind; /* enum kobject_kind */
@@ -46,7 +52,8 @@ struct task {
     char name[TASK_NAME_MAX];
     enum task_state state;
     enum block_reason block_reason;
-    int priority;
+    int priority;      /* effective: raised while serving a caller */
+    int base_priority; /* as created */
     int quantum;
     uint64_t kstack; /* virtual address of the kernel stack page */
     struct list runq_node;
@@ -58,7 +65,23 @@ struct task {
     uint32_t watcher_id; /* told through NOTIFY_DEATH when we end */
 
     uint64_t notifications; /* pending, OR-ed by notify */
-    struct message *recv_buf; /* user buffer of a blocked receive */
+
+    /* IPC: see ipc.c. */
+    struct list senders;       /* blocked sending to us, by priority */
+    struct list reply_waiters; /* callers we took and have not answered */
+    struct list ipc_node;      /* our place in a peer's list above */
+    struct task *ipc_peer;     /* whom we wait on in BLOCK_SEND/REPLY */
+    task_t recv_from;          /* IPC_ANY or the one sender we accept */
+    struct message *ipc_buf;   /* user buffer of our pending send/recv */
+    bool ipc_call;             /* our pending send is a call */
+    uint64_t send_badge;       /* badge of the handle it uses */
+    error_t ipc_result;        /* set by whoever ends our wait */
+    uint64_t ool_buf;          /* registered out-of-line receive buffer */
+    uint32_t ool_cap;
+
+    /* A one-shot or periodic timer raising NOTIFY_TIMER. */
+    struct list timer_node;
+    uint64_t timer_at, timer_period; /* ticks */
 
     uint32_t exit_reason;
     int64_t exit_code;
@@ -93,6 +116,7 @@ void sched_ready(struct task *t);
 void sched_block(struct task *t, enum block_reason why, uint64_t timeout_ms);
 void sched_wake(struct task *t);
 void sched_remove(struct task *t);
+void sched_set_priority(struct task *t, int priority);
 void sched_yield_if_needed(void);
 void sched_tick(void);
 void schedule(void);

@@ -4,52 +4,85 @@
 #include <layout.h>
 #include <string.h>
 
-static bool range_in_user_half(uint64_t addr, size_t len) {
-    return addr < USER_SPACE_END && len <= USER_SPACE_END - addr;
-}
-
-bool user_range_ok(const void __user *uaddr, size_t len, bool write) {
+bool space_range_ok(uint64_t pml4, const void __user *uaddr, size_t len,
+                    bool write) {
     uint64_t addr = (uint64_t) uaddr;
-    if (!range_in_user_half(addr, len))
+    if (addr >= USER_SPACE_END || len > USER_SPACE_END - addr)
         return false;
-    if (len == 0)
-        return true;
-    uint64_t end = addr + len;
-    for (uint64_t page = addr & ~(PAGE_SIZE - 1); page < end; page += PAGE_SIZE) {
-        if (!vm_user_lookup(current->arch.pml4, page, write))
+    for (uint64_t page = addr & ~(PAGE_SIZE - 1); page < addr + len;
+         page += PAGE_SIZE) {
+        if (!vm_user_lookup(pml4, page, write))
             return false;
     }
     return true;
 }
 
-/* Copy between kernel memory and the user range page by page; `to_user`
- * picks the direction. The whole range is checked before any byte moves. */
-static error_t copy_user(void *kbuf, uint64_t uaddr, size_t len, bool to_user) {
-    if (!user_range_ok((const void *) uaddr, len, to_user))
+/* Bytes from uaddr to the end of its page, at most len. */
+static size_t chunk_at(uint64_t uaddr, size_t len) {
+    size_t chunk = PAGE_SIZE - (uaddr & (PAGE_SIZE - 1));
+    return chunk < len ? chunk : len;
+}
+
+/* Copy between kernel memory and a user range; `to_user` picks the
+ * direction. The whole range is checked before any byte moves. */
+static error_t copy_user(uint64_t pml4, void *kbuf, uint64_t uaddr, size_t len,
+                         bool to_user) {
+    if (!space_range_ok(pml4, (const void *) uaddr, len, to_user))
         return ERR_BAD_POINTER;
     uint8_t *k = kbuf;
     while (len > 0) {
-        uint64_t paddr = vm_user_lookup(current->arch.pml4, uaddr, to_user);
-        size_t chunk = PAGE_SIZE - (uaddr & (PAGE_SIZE - 1));
-        if (chunk > len)
-            chunk = len;
+        void *u = PADDR2PTR(vm_user_lookup(pml4, uaddr, to_user));
+        size_t n = chunk_at(uaddr, len);
         if (to_user)
-            memcpy(PADDR2PTR(paddr), k, chunk);
+            memcpy(u, k, n);
         else
-            memcpy(k, PADDR2PTR(paddr), chunk);
-        k += chunk;
-        uaddr += chunk;
-        len -= chunk;
+            memcpy(k, u, n);
+        k += n;
+        uaddr += n;
+        len -= n;
     }
     return OK;
 }
 
+error_t copy_from_space(uint64_t pml4, void *dst, const void __user *src,
+                        size_t len) {
+    return copy_user(pml4, dst, (uint64_t) src, len, false);
+}
+
+error_t copy_to_space(uint64_t pml4, void __user *dst, const void *src,
+                      size_t len) {
+    return copy_user(pml4, (void *) src, (uint64_t) dst, len, true);
+}
+
+error_t copy_between_spaces(uint64_t dst_pml4, void __user *dst,
+                            uint64_t src_pml4, const void __user *src,
+                            size_t len) {
+    if (!space_range_ok(dst_pml4, dst, len, true) ||
+        !space_range_ok(src_pml4, src, len, false))
+        return ERR_BAD_POINTER;
+    uint64_t d = (uint64_t) dst, s = (uint64_t) src;
+    while (len > 0) {
+        size_t n = chunk_at(d, len);
+        n = chunk_at(s, n);
+        memcpy(PADDR2PTR(vm_user_lookup(dst_pml4, d, true)),
+               PADDR2PTR(vm_user_lookup(src_pml4, s, false)), n);
+        d += n;
+        s += n;
+        len -= n;
+    }
+    return OK;
+}
+
+bool user_range_ok(const void __user *uaddr, size_t len, bool write) {
+    return space_range_ok(current->arch.pml4, uaddr, len, write);
+}
+
 error_t copy_from_user(void *dst, const void __user *src, size_t len) {
-    return copy_user(dst, (uint64_t) src, len, false);
+    return copy_from_space(current->arch.pml4, dst, src, len);
 }
 
 error_t copy_to_user(void __user *dst, const void *src, size_t len) {
-    return copy_user((void *) src, (uint64_t) dst, len, true);
+    return copy_to_space(current->arch.pml4, dst, src, len);
 }
 
 error_t copy_string_from_user(char *dst, const char __user *src, size_t max) {

@@ -2,16 +2,35 @@
 #include <stdint.h>
 
 /*
- * The fixed-size inline message. The kernel fills src and badge; the rest is
- * the sender's. A receive from any sender returns pending notifications
- * first, as one message of type MSG_NOTIFICATIONS.
+ * The fixed-size message. The sender fills type, flags, data and, when it
+ * sends them, handle and the out-of-line buffer; the kernel fills src and
+ * badge. A receive from any sender returns pending notifications first, as
+ * one message of type MSG_NOTIFICATIONS.
+ *
+ * Out-of-line (OOL) data: a sender sets MSG_OOL with ool_ptr/ool_len (at
+ * most IPC_OOL_MAX bytes); the kernel copies the bytes straight into the
+ * buffer the receiver registered with ipc_ool_buffer(), and the receiver
+ * sees ool_ptr pointing there and ool_len set to the length.
+ *
+ * Handles: a sender sets MSG_HANDLE_MOVE (the handle leaves its table) or
+ * MSG_HANDLE_COPY (needs RIGHT_GRANT) and puts the handle in `handle`; the
+ * receiver finds its own index for it in `handle`.
  */
-#define MSG_DATA_SIZE 48
+#define MSG_DATA_SIZE 56
+#define IPC_OOL_MAX (64 * 1024)
+
+/* task_t: a task id, as seen in `src` and given to ipc_reply. */
+typedef uint32_t task_t;
 
 struct message {
     int32_t type;
-    uint32_t src;   /* sender's task id */
-    uint64_t badge; /* badge of the handle the sender used */
+    task_t src;     /* sender's task id (set by the kernel) */
+    uint64_t badge; /* badge of the handle the sender used (set by the kernel) */
+    uint32_t flags; /* MSG_OOL, MSG_HANDLE_MOVE, MSG_HANDLE_COPY */
+    int32_t handle;
+    uint64_t ool_ptr;
+    uint32_t ool_len;
+    uint32_t reserved;
     union {
         uint8_t data[MSG_DATA_SIZE];
         uint64_t words[MSG_DATA_SIZE / 8];
@@ -21,9 +40,14 @@ struct message {
     };
 };
 
-_Static_assert(sizeof(struct message) == 64, "message is one cache line");
+_Static_assert(sizeof(struct message) == 96, "message layout is ABI");
 
-/* Message types the kernel itself produces. */
+#define MSG_OOL (1u << 0)
+#define MSG_HANDLE_MOVE (1u << 1)
+#define MSG_HANDLE_COPY (1u << 2)
+#define MSG_FLAGS_ALL (MSG_OOL | MSG_HANDLE_MOVE | MSG_HANDLE_COPY)
+
+/* Message types the kernel itself produces. Tasks use types >= 16. */
 #define MSG_NOTIFICATIONS 1
 
 /* Notification bits the kernel raises; bits 16..63 are the tasks' own. */
@@ -32,10 +56,11 @@ _Static_assert(sizeof(struct message) == 64, "message is one cache line");
 #define NOTIFY_DEATH (1ull << 2) /* a task this one watches has ended */
 #define NOTIFY_ASYNC (1ull << 3)
 
-/* ipc() flags. */
-#define IPC_SEND (1u << 0)
-#define IPC_RECV (1u << 1)
-#define IPC_CALL (IPC_SEND | IPC_RECV)
+/* ipc() flags: what the call does, in this order. */
+#define IPC_SEND (1u << 0)  /* send to the handle `dst` */
+#define IPC_RECV (1u << 1)  /* then receive (from `src`, or any) */
+#define IPC_REPLY (1u << 2) /* first reply to the task id `dst` */
+#define IPC_CALL (IPC_SEND | IPC_RECV) /* send, then wait for dst's reply */
 
 /* ipc() timeouts, in milliseconds. */
 #define IPC_POLL 0

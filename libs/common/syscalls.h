@@ -23,7 +23,11 @@
     X(9, io_in, 3)                                                             \
     X(10, io_out, 4)                                                           \
     X(11, sysinfo, 1)                                                          \
-    X(12, kdebug, 2)
+    X(12, kdebug, 2)                                                           \
+    X(13, handle_dup, 3)                                                       \
+    X(14, task_self, 0)                                                        \
+    X(15, timer_set, 2)                                                        \
+    X(16, ipc_ool_buffer, 2)
 
 #define SYSCALL_ENUM_ENTRY(num, name, nargs) SYS_##name = num,
 enum syscall_number { SYSCALL_LIST(SYSCALL_ENUM_ENTRY) SYS_COUNT };

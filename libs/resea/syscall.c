@@ -27,12 +27,14 @@ error_t handle_close(handle_t h) {
     return syscall5(SYS_handle_close, U(h), 0, 0, 0, 0);
 }
 
-error_t ipc_recv_timeout(handle_t src, struct message *m, int64_t timeout) {
-    return syscall5(SYS_ipc, 0, U(src), U(m), IPC_RECV, U(timeout));
+handle_t handle_dup(handle_t h, uint32_t rights, uint64_t badge) {
+    return syscall5(SYS_handle_dup, U(h), rights, badge, 0, 0);
 }
 
-error_t ipc_notify(handle_t dst, uint64_t bits) {
-    return syscall5(SYS_notify, U(dst), bits, 0, 0, 0);
+handle_t task_self(void) { return syscall5(SYS_task_self, 0, 0, 0, 0, 0); }
+
+error_t timer_set(uint64_t first_ms, uint64_t period_ms) {
+    return syscall5(SYS_timer_set, first_ms, period_ms, 0, 0, 0);
 }
 
 int64_t io_in(handle_t ports, uint16_t port, int width) {

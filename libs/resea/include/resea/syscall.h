@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <syscalls.h>
+#include <resea/ipc.h>
 
 /*
  * The kernel's calls, one C function each. They return an error_t (0 or
@@ -35,12 +36,14 @@ __attribute__((noreturn)) void task_exit(int64_t code);
 error_t task_kill(handle_t task);
 error_t task_status(handle_t task, struct task_status *status);
 error_t handle_close(handle_t h);
-/* Wait for a message; timeout in ms, IPC_POLL or IPC_FOREVER. */
-error_t ipc_recv_timeout(handle_t src, struct message *m, int64_t timeout);
-static inline error_t ipc_recv(handle_t src, struct message *m) {
-    return ipc_recv_timeout(src, m, IPC_FOREVER);
-}
-error_t ipc_notify(handle_t dst, uint64_t bits);
+/* A copy of h with `rights` (a subset of h's) and, if h has none yet, a
+ * badge (0: keep h's). Returns the new handle or an error. */
+handle_t handle_dup(handle_t h, uint32_t rights, uint64_t badge);
+/* A new handle to the caller's own endpoint (send, call, notify, grant). */
+handle_t task_self(void);
+/* NOTIFY_TIMER after first_ms, then every period_ms (0: once);
+ * first_ms == 0 cancels the timer. */
+error_t timer_set(uint64_t first_ms, uint64_t period_ms);
 /* Port I/O through a KOBJ_IOPORT handle; io_in returns the value read. */
 int64_t io_in(handle_t ports, uint16_t port, int width);
 error_t io_out(handle_t ports, uint16_t port, int width, uint32_t value);

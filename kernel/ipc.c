@@ -1,0 +1,323 @@
+/*
+ * Synchronous IPC.
+ *
+ * A sender either finds its receiver waiting (the message goes straight
+ * into the receiver's buffer) or queues in the receiver's `senders` list,
+ * ordered by priority, and the receiver pulls the message when it next
+ * receives. A call then waits in the receiver's `reply_waiters` until the
+ * receiver replies; meanwhile the receiver runs at least at the caller's
+ * priority. Messages are copied between address spaces by the kernel and
+ * never buffered in it: a blocked sender's message stays in its memory.
+ *
+ * Every transfer is checked in full before anything moves, so a message
+ * either arrives whole (data, out-of-line bytes, handle) or not at all.
+ */
+#include "ipc.h"
+#include "handle.h"
+#include "printk.h"
+#include "timeout.h"
+#include "usercopy.h"
+
+void ipc_task_init(struct task *t) {
+    list_init(&t->senders);
+    list_init(&t->reply_waiters);
+    list_init(&t->ipc_node);
+}
+
+static bool is_waiting(const struct task *t, enum block_reason why) {
+    return t->state == TASK_STATE_BLOCKED && t->block_reason == why;
+}
+
+static bool accepts(const struct task *receiver, const struct task *sender) {
+    return is_waiting(receiver, BLOCK_RECV) &&
+           (receiver->recv_from == IPC_ANY || receiver->recv_from == sender->id);
+}
+
+/* End a wait with `result`. */
+static void finish_wait(struct task *t, error_t result) {
+    if (list_linked(&t->ipc_node))
+        list_remove(&t->ipc_node);
+    t->ipc_result = result;
+    sched_wake(t);
+}
+
+/* Would `t` waiting on `target` close a cycle of waits? */
+static bool would_deadlock(const struct task *t, const struct task *target) {
+    for (int i = 0; i < TASK_MAX && target; i++) {
+        if (target == t)
+            return true;
+        if (!is_waiting(target, BLOCK_SEND) && !is_waiting(target, BLOCK_REPLY))
+            return false;
+        target = target->ipc_peer;
+    }
+    return false;
+}
+
+/* Client-driven priority: a server runs at least at the priority of the
+ * callers it owes a reply. */
+static void update_server_priority(struct task *server) {
+    int prio = server->base_priority;
+    struct list *it;
+    list_for_each(it, &server->reply_waiters) {
+        struct task *c = container_of(it, struct task, ipc_node);
+        if (c->priority > prio)
+            prio = c->priority;
+    }
+    if (prio != server->priority)
+        sched_set_priority(server, prio);
+}
+
+static void wait_for_reply(struct task *caller, struct task *server) {
+    caller->block_reason = BLOCK_REPLY;
+    caller->ipc_peer = server;
+    timeout_cancel(caller); /* the timeout covers the send only */
+    list_push_back(&server->reply_waiters, &caller->ipc_node);
+    update_server_priority(server);
+}
+
+/* Everything about a message that can be checked on the sender's side. */
+static error_t check_outgoing(struct task *sender, const struct message *m,
+                              struct handle **h) {
+    uint32_t fl = m->flags;
+    *h = NULL;
+    if ((fl & ~MSG_FLAGS_ALL) ||
+        ((fl & MSG_HANDLE_MOVE) && (fl & MSG_HANDLE_COPY)))
+        return ERR_INVALID_ARG;
+    if (fl & (MSG_HANDLE_MOVE | MSG_HANDLE_COPY)) {
+        handle_t idx = m->handle;
+        if (idx <= 0 || idx >= HANDLE_MAX ||
+            sender->handles[idx].kind == KOBJ_NONE)
+            return ERR_BAD_HANDLE;
+        *h = &sender->handles[idx];
+        if ((fl & MSG_HANDLE_COPY) && !((*h)->rights & RIGHT_GRANT))
+            return ERR_NOT_PERMITTED;
+    }
+    if (fl & MSG_OOL) {
+        if (m->ool_len > IPC_OOL_MAX)
+            return ERR_TOO_LARGE;
+        if (!space_range_ok(sender->arch.pml4, (void *) m->ool_ptr, m->ool_len,
+                            false))
+            return ERR_BAD_POINTER;
+    }
+    return OK;
+}
+
+/*
+ * Move the message m (the kernel's copy of what `sender` sent) into the
+ * waiting receiver's buffer, with its out-of-line bytes and handle.
+ */
+static error_t transfer(struct task *sender, struct task *receiver,
+                        struct message *m, uint64_t badge) {
+    struct handle *h;
+    error_t err = check_outgoing(sender, m, &h);
+    if (err)
+        return err;
+    if (h && handle_free_slots(receiver) == 0)
+        return ERR_FULL;
+    if ((m->flags & MSG_OOL) && m->ool_len > receiver->ool_cap)
+        return ERR_TOO_LARGE;
+
+    if (m->flags & MSG_OOL) {
+        err = copy_between_spaces(receiver->arch.pml4, (void *) receiver->ool_buf,
+                                  sender->arch.pml4, (void *) m->ool_ptr,
+                                  m->ool_len);
+        ASSERT(err == OK); /* both ranges were checked */
+        m->ool_ptr = receiver->ool_buf;
+    } else {
+        m->ool_ptr = 0;
+        m->ool_len = 0;
+    }
+    if (h) {
+        handle_t sent = m->handle;
+        m->handle = handle_install(receiver, h);
+        if (m->flags & MSG_HANDLE_MOVE)
+            handle_close(sender, sent);
+    } else {
+        m->handle = 0;
+    }
+    m->src = sender->id;
+    m->badge = badge;
+    return copy_to_space(receiver->arch.pml4, receiver->ipc_buf, m, sizeof(*m));
+}
+
+static void enqueue_sender(struct task *receiver, struct task *sender) {
+    struct list *it;
+    list_for_each(it, &receiver->senders) {
+        if (container_of(it, struct task, ipc_node)->priority < sender->priority)
+            break;
+    }
+    list_insert_between(&sender->ipc_node, it->prev, it);
+}
+
+static error_t send(handle_t dst, struct message *um, bool call,
+                    int64_t timeout) {
+    error_t err;
+    struct handle *h =
+        handle_get(current, dst, KOBJ_TASK, call ? RIGHT_CALL : RIGHT_SEND, &err);
+    if (!h)
+        return err;
+    struct task *target = h->task;
+    if (target->state == TASK_STATE_DEAD)
+        return ERR_ABORTED;
+    if (would_deadlock(current, target))
+        return ERR_DEADLOCK;
+    struct message m;
+    if ((err = copy_from_user(&m, um, sizeof(m))))
+        return err;
+
+    current->ipc_buf = um;
+    current->ipc_call = call;
+    if (accepts(target, current)) {
+        if ((err = transfer(current, target, &m, h->badge)))
+            return err;
+        finish_wait(target, OK);
+        if (!call)
+            return OK;
+        current->ipc_result = IPC_PENDING;
+        wait_for_reply(current, target);
+        sched_block(current, BLOCK_REPLY, (uint64_t) IPC_FOREVER);
+        return current->ipc_result;
+    }
+
+    struct handle *unused;
+    if ((err = check_outgoing(current, &m, &unused)))
+        return err;
+    if (timeout == IPC_POLL)
+        return ERR_WOULD_BLOCK;
+    current->send_badge = h->badge;
+    current->ipc_peer = target;
+    current->ipc_result = IPC_PENDING;
+    enqueue_sender(target, current);
+    sched_block(current, BLOCK_SEND, (uint64_t) timeout);
+    if (current->timed_out) {
+        list_remove(&current->ipc_node);
+        return ERR_TIMEOUT;
+    }
+    return current->ipc_result; /* for a call: the reply's result */
+}
+
+/* Take the message of a queued sender. */
+static error_t pull(struct task *s, struct message *um) {
+    struct message m;
+    list_remove(&s->ipc_node);
+    error_t err = copy_from_space(s->arch.pml4, &m, s->ipc_buf, sizeof(m));
+    current->ipc_buf = um;
+    if (!err)
+        err = transfer(s, current, &m, s->send_badge);
+    if (err) {
+        s->ipc_result = err; /* the sender's mistake: it hears of it */
+        sched_wake(s);
+        return err;
+    }
+    if (s->ipc_call)
+        wait_for_reply(s, current);
+    else
+        finish_wait(s, OK);
+    return OK;
+}
+
+static struct task *find_sender(task_t src) {
+    struct list *it;
+    list_for_each(it, &current->senders) {
+        struct task *s = container_of(it, struct task, ipc_node);
+        if (src == IPC_ANY || s->id == src)
+            return s;
+    }
+    return NULL;
+}
+
+static error_t deliver_notifications(struct message *um) {
+    struct message m = {.type = MSG_NOTIFICATIONS};
+    m.notifications.bits = current->notifications;
+    error_t err = copy_to_user(um, &m, sizeof(m));
+    if (!err)
+        current->notifications = 0;
+    return err;
+}
+
+static error_t recv(task_t src, struct message *um, int64_t timeout) {
+    if (src != IPC_ANY && !task_lookup(src))
+        return ERR_ABORTED; /* waiting for a task that is gone */
+    for (;;) {
+        if (src == IPC_ANY && current->notifications)
+            return deliver_notifications(um);
+        struct task *s = find_sender(src);
+        if (s) {
+            if (pull(s, um) == OK)
+                return OK;
+            continue; /* that sender's message was bad: try the next */
+        }
+        if (timeout == IPC_POLL)
+            return ERR_WOULD_BLOCK;
+        current->ipc_buf = um;
+        current->recv_from = src;
+        current->ipc_result = IPC_PENDING;
+        sched_block(current, BLOCK_RECV, (uint64_t) timeout);
+        if (current->ipc_result == OK)
+            return OK; /* a sender delivered straight into um */
+        if (current->ipc_result < 0)
+            return current->ipc_result; /* the sender we wait for died */
+        if (current->timed_out)
+            return ERR_TIMEOUT;
+        timeout = IPC_POLL; /* woken by a notification: take it */
+    }
+}
+
+static error_t reply(task_t dst, struct message *um) {
+    struct task *c = task_lookup(dst);
+    if (!c || c->state == TASK_STATE_DEAD)
+        return ERR_ABORTED;
+    if (!is_waiting(c, BLOCK_REPLY) || c->ipc_peer != current)
+        return ERR_BAD_STATE; /* no call of theirs is ours to answer */
+    struct message m;
+    error_t err = copy_from_user(&m, um, sizeof(m));
+    if (!err)
+        err = transfer(current, c, &m, 0);
+    if (err)
+        return err; /* the caller keeps waiting */
+    finish_wait(c, OK);
+    update_server_priority(current);
+    return OK;
+}
+
+error_t ipc(handle_t dst, task_t src, struct message *um, uint32_t flags,
+            int64_t timeout) {
+    if ((flags & ~(IPC_SEND | IPC_RECV | IPC_REPLY)) || !flags ||
+        ((flags & IPC_SEND) && (flags & IPC_REPLY)) || timeout < IPC_FOREVER)
+        return ERR_INVALID_ARG;
+    bool write = flags & IPC_RECV;
+    if (!user_range_ok(um, sizeof(*um), write))
+        return ERR_BAD_POINTER;
+
+    if (flags & IPC_SEND)
+        return send(dst, um, flags & IPC_RECV, timeout);
+    if (flags & IPC_REPLY) {
+        error_t err = reply((task_t) dst, um);
+        if (err || !(flags & IPC_RECV))
+            return err;
+    }
+    return recv(src, um, timeout);
+}
+
+/* Receivers waiting for t in particular. */
+static void abort_receivers_of(struct task *t) {
+    for (int i = 0; i < TASK_MAX; i++) {
+        struct task *r = task_at_slot(i);
+        if (r && is_waiting(r, BLOCK_RECV) && r->recv_from == t->id)
+            finish_wait(r, ERR_ABORTED);
+    }
+}
+
+void ipc_abort(struct task *t) {
+    struct list *n;
+    abort_receivers_of(t);
+    while ((n = list_pop_front(&t->senders)))
+        finish_wait(container_of(n, struct task, ipc_node), ERR_ABORTED);
+    while ((n = list_pop_front(&t->reply_waiters)))
+        finish_wait(container_of(n, struct task, ipc_node), ERR_ABORTED);
+    if (list_linked(&t->ipc_node)) {
+        list_remove(&t->ipc_node);
+        if (t->block_reason == BLOCK_REPLY)
+            update_server_priority(t->ipc_peer);
+    }
+}

@@ -1,0 +1,59 @@
+#pragma once
+#include <error.h>
+#include <kobject.h>
+#include <message.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Message passing (docs/ipc.md). Sends and calls go through a handle with
+ * RIGHT_SEND / RIGHT_CALL; receives name a task id (or IPC_ANY); replies
+ * name the caller's task id, m->src of the call. Timeouts are in
+ * milliseconds, or IPC_POLL / IPC_FOREVER.
+ */
+error_t ipc(handle_t dst, task_t src, struct message *m, uint32_t flags,
+            int64_t timeout);
+
+/* Block until the receiver takes m. */
+static inline error_t ipc_send(handle_t dst, struct message *m) {
+    return ipc(dst, IPC_ANY, m, IPC_SEND, IPC_FOREVER);
+}
+static inline error_t ipc_send_timeout(handle_t dst, struct message *m,
+                                       int64_t timeout) {
+    return ipc(dst, IPC_ANY, m, IPC_SEND, timeout);
+}
+/* Only if the receiver is waiting now; else ERR_WOULD_BLOCK. */
+static inline error_t ipc_send_noblock(handle_t dst, struct message *m) {
+    return ipc(dst, IPC_ANY, m, IPC_SEND, IPC_POLL);
+}
+/* Pending notifications come first (as MSG_NOTIFICATIONS) when src is
+ * IPC_ANY. */
+static inline error_t ipc_recv(task_t src, struct message *m) {
+    return ipc(0, src, m, IPC_RECV, IPC_FOREVER);
+}
+static inline error_t ipc_recv_timeout(task_t src, struct message *m,
+                                       int64_t timeout) {
+    return ipc(0, src, m, IPC_RECV, timeout);
+}
+/* Send m and wait for the reply, which overwrites m. The timeout covers
+ * the send; once the server has taken the message, wait for its reply. */
+static inline error_t ipc_call(handle_t dst, struct message *m) {
+    return ipc(dst, IPC_ANY, m, IPC_CALL, IPC_FOREVER);
+}
+static inline error_t ipc_call_timeout(handle_t dst, struct message *m,
+                                       int64_t timeout) {
+    return ipc(dst, IPC_ANY, m, IPC_CALL, timeout);
+}
+/* Answer a call; never blocks. ERR_ABORTED if the caller is gone,
+ * ERR_BAD_STATE if it is not waiting for our reply. */
+static inline error_t ipc_reply(task_t dst, struct message *m) {
+    return ipc((handle_t) dst, IPC_ANY, m, IPC_REPLY, IPC_POLL);
+}
+/* Reply, then receive the next message into m: a server's loop. */
+static inline error_t ipc_replyrecv(task_t dst, struct message *m) {
+    return ipc((handle_t) dst, IPC_ANY, m, IPC_REPLY | IPC_RECV, IPC_FOREVER);
+}
+/* OR bits into dst's notifications (RIGHT_NOTIFY); never blocks. */
+error_t ipc_notify(handle_t dst, uint64_t bits);
+/* Where out-of-line data sent to this task lands (len 0: nowhere). */
+error_t ipc_ool_buffer(void *buf, size_t len);
