@@ -236,8 +236,11 @@ static error_t deliver_notifications(struct message *um) {
 }
 
 static error_t recv(task_t src, struct message *um, int64_t timeout) {
-    if (src != IPC_ANY && !task_lookup(src))
-        return ERR_ABORTED; /* waiting for a task that is gone */
+    if (src != IPC_ANY) {
+        struct task *peer = task_lookup(src);
+        if (!peer || peer->state == TASK_STATE_DEAD)
+            return ERR_ABORTED; /* waiting for a task that is gone */
+    }
     for (;;) {
         if (src == IPC_ANY && current->notifications)
             return deliver_notifications(um);

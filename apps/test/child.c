@@ -37,7 +37,10 @@ static int try_spawn(void) {
     return task_create(H_SPAWN, &spec);
 }
 
-int child_main(int mode) {
+int child_main(uint64_t arg) {
+    int mode = arg & 0xff;
+    if (mode >= CHILD_ECHO_SERVER)
+        return ipc_peer_main(mode, arg >> 8);
     switch (mode) {
     case CHILD_EXIT_0:
         return 0;

@@ -29,17 +29,37 @@ const void *self_image(uint64_t *size) {
     return bootfs_data(bootfs, e);
 }
 
-handle_t spawn_child(int mode, int priority) {
+handle_t spawn_peer(int mode, uint64_t param, int priority, int num_handles,
+                    const handle_t *handles) {
     uint64_t size;
     const void *image = self_image(&size);
     struct task_spec spec = {
         .name = "test-child",
         .image = image,
         .image_size = size,
-        .arg = mode,
+        .arg = CHILD_ARG(mode, param),
         .priority = priority,
+        .num_handles = num_handles,
     };
+    for (int i = 0; i < num_handles; i++)
+        spec.handles[i] = handles[i];
     return task_create(H_SPAWN, &spec);
+}
+
+handle_t spawn_child(int mode, int priority) {
+    return spawn_peer(mode, 0, priority, 0, NULL);
+}
+
+handle_t self_handle(void) {
+    static handle_t self;
+    if (!self)
+        self = task_self();
+    return self;
+}
+
+task_t task_id_of(handle_t h) {
+    struct task_status st;
+    return task_status(h, &st) == OK ? st.id : 0;
 }
 
 error_t wait_dead(handle_t h, struct task_status *st) {

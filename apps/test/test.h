@@ -84,11 +84,40 @@ enum child_mode {
     CHILD_TRY_SPAWN,
     CHILD_TRY_IOPORT,
     CHILD_BAD_SYSCALL_LOOP,
+    /* IPC peers (ipc_peers.c); their handle 1 is whom they talk to. */
+    CHILD_ECHO_SERVER,
+    CHILD_CALLER,
+    CHILD_SENDER,
+    CHILD_RECV_THEN_EXIT,
+    CHILD_SLEEP_EXIT,
 };
 
-int child_main(int mode);
+/* Requests the echo server understands. */
+enum echo_request {
+    ECHO_ADD = 16,  /* words[0] + 1 */
+    ECHO_HASH,      /* hash of the OOL bytes in words[0], length in [1] */
+    ECHO_OOL_BACK,  /* reply with the OOL bytes received */
+    ECHO_HANDLE,    /* words[0]: handle index received, [1]: its task's
+                       priority (or an error) */
+    ECHO_EXIT,      /* exit without replying */
+};
+#define ECHO_COUNT_WORD 5 /* every reply: messages received so far */
+
+/* A child's arg: the mode in the low byte, a parameter above it. */
+#define CHILD_ARG(mode, param) ((uint64_t) (mode) | ((uint64_t) (param) << 8))
+
+int child_main(uint64_t arg);
+int ipc_peer_main(int mode, uint64_t param);
+uint64_t fnv_hash(const void *buf, size_t len);
 /* Start a copy of this program in `mode` at `priority`. */
 handle_t spawn_child(int mode, int priority);
+/* The same with a parameter and handles given to the child as 1, 2, ... */
+handle_t spawn_peer(int mode, uint64_t param, int priority, int num_handles,
+                    const handle_t *handles);
+/* A handle to ourselves, made once. */
+handle_t self_handle(void);
+/* The task id behind a handle we control. */
+task_t task_id_of(handle_t h);
 /* Wait (at most 5 s) until the task has ended; fills *st. */
 error_t wait_dead(handle_t h, struct task_status *st);
 /* Block for about `ms` milliseconds (notifications are consumed). */

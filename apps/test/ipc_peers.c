@@ -1,0 +1,108 @@
+/* The other ends of the IPC tests: an echo server, callers and senders. */
+#include "test.h"
+#include <string.h>
+
+#define PEER 1 /* the handle a peer is given */
+
+uint64_t fnv_hash(const void *buf, size_t len) {
+    const uint8_t *p = buf;
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
+    return h;
+}
+
+static uint8_t ool_in[IPC_OOL_MAX];
+
+/* Answer one request in place: m becomes the reply. Returns false to exit
+ * without replying. */
+static bool serve(struct message *m, uint64_t count) {
+    struct message r = {.type = m->type};
+    switch (m->type) {
+    case ECHO_ADD:
+        r.words[0] = m->words[0] + 1;
+        break;
+    case ECHO_HASH:
+        r.words[0] = fnv_hash((void *) m->ool_ptr, m->ool_len);
+        r.words[1] = m->ool_len;
+        r.words[2] = m->flags;
+        break;
+    case ECHO_OOL_BACK:
+        r.flags = MSG_OOL;
+        r.ool_ptr = m->ool_ptr;
+        r.ool_len = m->ool_len;
+        break;
+    case ECHO_HANDLE: {
+        struct task_status st;
+        error_t err = task_status(m->handle, &st);
+        r.words[0] = m->handle;
+        r.words[1] = err ? (uint64_t) err : st.priority;
+        handle_close(m->handle);
+        break;
+    }
+    case ECHO_EXIT:
+        return false;
+    default:
+        r.type = ERR_UNKNOWN_MESSAGE;
+    }
+    r.words[ECHO_COUNT_WORD] = count;
+    *m = r;
+    return true;
+}
+
+static int echo_server(void) {
+    ipc_ool_buffer(ool_in, sizeof(ool_in));
+    struct message m;
+    uint64_t count = 0;
+    error_t err = ipc_recv(IPC_ANY, &m);
+    while (err == OK || err == ERR_ABORTED || err == ERR_BAD_STATE) {
+        if (err != OK || m.type == MSG_NOTIFICATIONS) {
+            err = ipc_recv(IPC_ANY, &m);
+            continue;
+        }
+        task_t client = m.src;
+        if (!serve(&m, ++count))
+            return 0;
+        err = ipc_replyrecv(client, &m);
+    }
+    return err;
+}
+
+/* Call PEER with words[0] = param; exit with the reply's words[0]. */
+static int caller(uint64_t param) {
+    struct message m = {.type = ECHO_ADD};
+    m.words[0] = param;
+    error_t err = ipc_call(PEER, &m);
+    return err ? err : (int) m.words[0];
+}
+
+/* Send (count = param & 0xff) messages tagged param >> 8, numbered. */
+static int sender(uint64_t param) {
+    for (uint64_t i = 0; i < (param & 0xff); i++) {
+        struct message m = {.type = ECHO_ADD};
+        m.words[0] = param >> 8;
+        m.words[1] = i;
+        error_t err = ipc_send(PEER, &m);
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
+int ipc_peer_main(int mode, uint64_t param) {
+    struct message m;
+    switch (mode) {
+    case CHILD_ECHO_SERVER:
+        return echo_server();
+    case CHILD_CALLER:
+        return caller(param);
+    case CHILD_SENDER:
+        return sender(param);
+    case CHILD_RECV_THEN_EXIT:
+        return ipc_recv(IPC_ANY, &m) == OK ? 0 : -1;
+    case CHILD_SLEEP_EXIT:
+        ipc_recv_timeout(IPC_ANY, &m, param);
+        return 0;
+    }
+    return -1;
+}
