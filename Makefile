@@ -3,6 +3,7 @@
 # Every task lives in servers/NAME or apps/NAME with a build.mk that sets
 # `srcs-y` (and optionally `name`, `priority`, `caps`); nothing else lists tasks.
 
+SHELL    := /bin/bash
 BUILD    ?= build
 V        ?=
 PYTHON   ?= python3
@@ -80,7 +81,7 @@ QEMU_FLAGS := -m $(QEMU_MEMORY) -kernel $(BUILD)/kernel.bin -no-reboot
 QEMU_TEST_FLAGS := $(QEMU_FLAGS) -initrd $(BUILD)/bootfs-test.img \
 	-display none -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: all run test debug defconfig menuconfig clean setup host-test
+.PHONY: all run test bench debug defconfig menuconfig clean setup host-test
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/kernel.bin $(BUILD)/bootfs.img
@@ -98,6 +99,13 @@ test: setup all $(BUILD)/bootfs-test.img $(BUILD)/host/common_tests
 	$(Q)$(PYTHON) tools/run_tests.py --host $(BUILD)/host/common_tests \
 		--host tools/boot_tests.py \
 		--timeout 60 -- $(QEMU) $(QEMU_TEST_FLAGS)
+
+# Deterministic figures: the TSC counts guest instructions under -icount.
+bench: setup $(BUILD)/kernel.bin $(BUILD)/bootfs-bench.img
+	$(Q)$(QEMU) $(QEMU_FLAGS) -initrd $(BUILD)/bootfs-bench.img -display none \
+		-serial stdio -icount shift=0,align=off \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 | grep --line-buffered '^BENCH'; \
+		status=$${PIPESTATUS[0]}; [ $$status -eq 1 ] || { echo "bench failed (QEMU status $$status)"; exit 1; }
 
 host-test: $(BUILD)/host/common_tests
 	$(Q)$<
@@ -138,6 +146,10 @@ $(BUILD)/bootfs.img: $(TASK_ELFS) tools/mkbootfs.py .config
 $(BUILD)/bootfs-test.img: $(TASK_ELFS) tools/mkbootfs.py
 	@echo "  BOOTFS  $@ (starts: test)"
 	$(Q)$(PYTHON) tools/mkbootfs.py -o $@ $(call bootfs-entries,test)
+
+$(BUILD)/bootfs-bench.img: $(TASK_ELFS) tools/mkbootfs.py
+	@echo "  BOOTFS  $@ (starts: bench)"
+	$(Q)$(PYTHON) tools/mkbootfs.py -o $@ $(call bootfs-entries,bench)
 
 $(BUILD)/kernel/%.c.o: %.c $(BUILD)/include/config.h
 	@echo "  CC      $<"

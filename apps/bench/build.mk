@@ -1,0 +1,3 @@
+srcs-y := main.c
+priority := 10
+caps := spawn ioport

@@ -1,0 +1,129 @@
+/*
+ * Micro-benchmarks, printed as `BENCH <name> <value> <unit>`. Run with
+ * `make bench`: QEMU's -icount shift=0 makes the time stamp counter count
+ * guest instructions, so every figure is deterministic.
+ */
+#include <bootfs.h>
+#include <layout.h>
+#include <resea/printf.h>
+#include <resea/syscall.h>
+
+#define H_SPAWN 1
+#define H_IOPORT 2
+#define DEBUG_EXIT_PORT 0xf4
+#define MODE_ECHO 1
+#define MODE_NOTIFIED 2
+#define SERVER_PRIORITY 11
+#define MSG_BENCH 16
+
+static uint8_t ool[IPC_OOL_MAX];
+
+static uint64_t tsc(void) {
+    uint32_t lo, hi;
+    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t) hi << 32) | lo;
+}
+
+/* The server side: answer every call with an empty reply. */
+static int echo_server(void) {
+    ipc_ool_buffer(ool, sizeof(ool));
+    struct message m;
+    ipc_recv(IPC_ANY, &m);
+    for (;;) {
+        task_t client = m.src;
+        m.type = MSG_BENCH;
+        m.flags = 0;
+        ipc_replyrecv(client, &m);
+    }
+}
+
+/* Wait for notifications forever. */
+static int notified(void) {
+    struct message m;
+    for (;;)
+        ipc_recv(IPC_ANY, &m);
+}
+
+static handle_t spawn(int mode) {
+    const void *bootfs = (const void *) BOOTFS_ADDR;
+    const struct bootfs_entry *e = bootfs_find(bootfs, "bench");
+    struct task_spec spec = {.name = "bench-peer",
+                             .image = bootfs_data(bootfs, e),
+                             .image_size = e->size,
+                             .arg = mode,
+                             .priority = SERVER_PRIORITY};
+    return task_create(H_SPAWN, &spec);
+}
+
+static void report(const char *name, uint64_t total, uint64_t n,
+                   const char *unit) {
+    printf("BENCH %s %lu %s\n", name, total / n, unit);
+}
+
+static void bench_null_syscall(void) {
+    enum { N = 10000 };
+    uint64_t t0 = tsc();
+    for (int i = 0; i < N; i++)
+        sys_nop();
+    report("null_syscall", tsc() - t0, N, "cycles");
+}
+
+/* Cycles per call + reply carrying `len` bytes out of line. */
+static uint64_t round_trip(handle_t server, size_t len, int n) {
+    struct message m;
+    uint64_t t0 = tsc();
+    for (int i = 0; i < n; i++) {
+        m.type = MSG_BENCH;
+        m.flags = len ? MSG_OOL : 0;
+        m.ool_ptr = (uint64_t) ool;
+        m.ool_len = len;
+        ipc_call(server, &m);
+    }
+    return (tsc() - t0) / n;
+}
+
+static void bench_notify(void) {
+    enum { N = 2000 };
+    handle_t peer = spawn(MODE_NOTIFIED);
+    uint64_t t0 = tsc();
+    for (int i = 0; i < N; i++)
+        ipc_notify(peer, 1ull << 16);
+    report("notify_waiting_task", tsc() - t0, N, "cycles");
+    task_kill(peer);
+    handle_close(peer);
+}
+
+static void bench_ipc(void) {
+    handle_t server = spawn(MODE_ECHO);
+    round_trip(server, 0, 10); /* warm up: the server reaches its loop */
+    printf("BENCH ipc_round_trip %lu cycles\n", round_trip(server, 0, 2000));
+    printf("BENCH ipc_round_trip_ool_4k %lu cycles\n",
+           round_trip(server, 4096, 500));
+    printf("BENCH ipc_round_trip_ool_64k %lu cycles\n",
+           round_trip(server, 65536, 50));
+
+    /* MESSIP-style: round trips per million guest instructions by size. */
+    static const size_t sizes[] = {0, 64, 256, 1024, 4096, 16384, 65536};
+    for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        uint64_t cycles = round_trip(server, sizes[i], 50);
+        printf("BENCH round_trips_per_minsn_%lu %lu rt/Minsn\n", sizes[i],
+               1000000 / cycles);
+    }
+    task_kill(server);
+    handle_close(server);
+}
+
+int main(void) {
+    switch (task_arg()) {
+    case MODE_ECHO:
+        return echo_server();
+    case MODE_NOTIFIED:
+        return notified();
+    }
+    bench_null_syscall();
+    bench_ipc();
+    bench_notify();
+    printf("BENCH done\n");
+    io_out(H_IOPORT, DEBUG_EXIT_PORT, 1, 0);
+    return 0;
+}
