@@ -13,6 +13,7 @@
  * either arrives whole (data, out-of-line bytes, handle) or not at all.
  */
 #include "ipc.h"
+#include "arch/x64/layout.h"
 #include "handle.h"
 #include "printk.h"
 #include "timeout.h"
@@ -39,6 +40,40 @@ static void finish_wait(struct task *t, error_t result) {
         list_remove(&t->ipc_node);
     t->ipc_result = result;
     sched_wake(t);
+}
+
+/*
+ * Check the caller's message buffer once per system call. When it lies in
+ * one page (the usual case) keep a kernel pointer to it: while the task
+ * waits, peers read and write its message with no page-table walk. Pages
+ * are never unmapped from a live task, so the pointer stays good.
+ */
+static error_t bind_buffer(struct message *um, bool write) {
+    uint64_t addr = (uint64_t) um;
+    current->ipc_buf = um;
+    current->ipc_kbuf = NULL;
+    if ((addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - sizeof(*um)) {
+        uint64_t paddr = vm_user_lookup(current->arch.pml4, addr, write);
+        if (!paddr)
+            return ERR_BAD_POINTER;
+        current->ipc_kbuf = PADDR2PTR(paddr);
+        return OK;
+    }
+    return user_range_ok(um, sizeof(*um), write) ? OK : ERR_BAD_POINTER;
+}
+
+static void msg_read(const struct task *t, struct message *m) {
+    if (t->ipc_kbuf)
+        *m = *t->ipc_kbuf;
+    else
+        ASSERT(copy_from_space(t->arch.pml4, m, t->ipc_buf, sizeof(*m)) == OK);
+}
+
+static void msg_write(struct task *t, const struct message *m) {
+    if (t->ipc_kbuf)
+        *t->ipc_kbuf = *m;
+    else
+        ASSERT(copy_to_space(t->arch.pml4, t->ipc_buf, m, sizeof(*m)) == OK);
 }
 
 /* Would `t` waiting on `target` close a cycle of waits? */
@@ -137,7 +172,8 @@ static error_t transfer(struct task *sender, struct task *receiver,
     }
     m->src = sender->id;
     m->badge = badge;
-    return copy_to_space(receiver->arch.pml4, receiver->ipc_buf, m, sizeof(*m));
+    msg_write(receiver, m);
+    return OK;
 }
 
 static void enqueue_sender(struct task *receiver, struct task *sender) {
@@ -149,8 +185,7 @@ static void enqueue_sender(struct task *receiver, struct task *sender) {
     list_insert_between(&sender->ipc_node, it->prev, it);
 }
 
-static error_t send(handle_t dst, struct message *um, bool call,
-                    int64_t timeout) {
+static error_t send(handle_t dst, bool call, int64_t timeout) {
     error_t err;
     struct handle *h =
         handle_get(current, dst, KOBJ_TASK, call ? RIGHT_CALL : RIGHT_SEND, &err);
@@ -162,20 +197,21 @@ static error_t send(handle_t dst, struct message *um, bool call,
     if (would_deadlock(current, target))
         return ERR_DEADLOCK;
     struct message m;
-    if ((err = copy_from_user(&m, um, sizeof(m))))
-        return err;
-
-    current->ipc_buf = um;
+    msg_read(current, &m);
     current->ipc_call = call;
+
     if (accepts(target, current)) {
         if ((err = transfer(current, target, &m, h->badge)))
             return err;
-        finish_wait(target, OK);
-        if (!call)
+        target->ipc_result = OK;
+        if (!call) {
+            sched_wake(target);
             return OK;
+        }
+        /* The fast path of a call: straight to the server, no queues. */
         current->ipc_result = IPC_PENDING;
         wait_for_reply(current, target);
-        sched_block(current, BLOCK_REPLY, (uint64_t) IPC_FOREVER);
+        sched_block_switch(current, BLOCK_REPLY, (uint64_t) IPC_FOREVER, target);
         return current->ipc_result;
     }
 
@@ -197,13 +233,11 @@ static error_t send(handle_t dst, struct message *um, bool call,
 }
 
 /* Take the message of a queued sender. */
-static error_t pull(struct task *s, struct message *um) {
+static error_t pull(struct task *s) {
     struct message m;
     list_remove(&s->ipc_node);
-    error_t err = copy_from_space(s->arch.pml4, &m, s->ipc_buf, sizeof(m));
-    current->ipc_buf = um;
-    if (!err)
-        err = transfer(s, current, &m, s->send_badge);
+    msg_read(s, &m);
+    error_t err = transfer(s, current, &m, s->send_badge);
     if (err) {
         s->ipc_result = err; /* the sender's mistake: it hears of it */
         sched_wake(s);
@@ -226,60 +260,75 @@ static struct task *find_sender(task_t src) {
     return NULL;
 }
 
-static error_t deliver_notifications(struct message *um) {
+static error_t deliver_notifications(void) {
     struct message m = {.type = MSG_NOTIFICATIONS};
     m.notifications.bits = current->notifications;
-    error_t err = copy_to_user(um, &m, sizeof(m));
-    if (!err)
-        current->notifications = 0;
-    return err;
+    msg_write(current, &m);
+    current->notifications = 0;
+    return OK;
 }
 
-static error_t recv(task_t src, struct message *um, int64_t timeout) {
+/*
+ * Receive into the bound buffer. `replied` is a caller we have just
+ * answered and not yet woken: if we must wait, it gets the CPU directly.
+ */
+static error_t recv(task_t src, int64_t timeout, struct task *replied) {
+    error_t err = IPC_PENDING;
     if (src != IPC_ANY) {
         struct task *peer = task_lookup(src);
         if (!peer || peer->state == TASK_STATE_DEAD)
-            return ERR_ABORTED; /* waiting for a task that is gone */
+            err = ERR_ABORTED; /* waiting for a task that is gone */
     }
-    for (;;) {
+    while (err == IPC_PENDING) {
+        struct task *s;
         if (src == IPC_ANY && current->notifications)
-            return deliver_notifications(um);
-        struct task *s = find_sender(src);
-        if (s) {
-            if (pull(s, um) == OK)
-                return OK;
-            continue; /* that sender's message was bad: try the next */
-        }
-        if (timeout == IPC_POLL)
-            return ERR_WOULD_BLOCK;
-        current->ipc_buf = um;
+            err = deliver_notifications();
+        else if ((s = find_sender(src)))
+            err = pull(s) == OK ? OK : IPC_PENDING; /* bad message: next */
+        else if (timeout == IPC_POLL)
+            err = ERR_WOULD_BLOCK;
+        else
+            break;
+    }
+    if (err != IPC_PENDING) {
+        if (replied)
+            sched_wake(replied);
+        return err;
+    }
+
+    for (;;) {
         current->recv_from = src;
         current->ipc_result = IPC_PENDING;
-        sched_block(current, BLOCK_RECV, (uint64_t) timeout);
+        sched_block_switch(current, BLOCK_RECV, (uint64_t) timeout, replied);
+        replied = NULL;
         if (current->ipc_result == OK)
-            return OK; /* a sender delivered straight into um */
+            return OK; /* a sender delivered straight into our buffer */
         if (current->ipc_result < 0)
             return current->ipc_result; /* the sender we wait for died */
         if (current->timed_out)
             return ERR_TIMEOUT;
-        timeout = IPC_POLL; /* woken by a notification: take it */
+        if (current->notifications)
+            return deliver_notifications();
     }
 }
 
-static error_t reply(task_t dst, struct message *um) {
+/* Answer a call. The caller gets the message but is not woken yet: the
+ * receive that may follow decides how. */
+static error_t reply(task_t dst, struct task **caller) {
     struct task *c = task_lookup(dst);
     if (!c || c->state == TASK_STATE_DEAD)
         return ERR_ABORTED;
     if (!is_waiting(c, BLOCK_REPLY) || c->ipc_peer != current)
         return ERR_BAD_STATE; /* no call of theirs is ours to answer */
     struct message m;
-    error_t err = copy_from_user(&m, um, sizeof(m));
-    if (!err)
-        err = transfer(current, c, &m, 0);
+    msg_read(current, &m);
+    error_t err = transfer(current, c, &m, 0);
     if (err)
         return err; /* the caller keeps waiting */
-    finish_wait(c, OK);
+    list_remove(&c->ipc_node);
+    c->ipc_result = OK;
     update_server_priority(current);
+    *caller = c;
     return OK;
 }
 
@@ -288,18 +337,22 @@ error_t ipc(handle_t dst, task_t src, struct message *um, uint32_t flags,
     if ((flags & ~(IPC_SEND | IPC_RECV | IPC_REPLY)) || !flags ||
         ((flags & IPC_SEND) && (flags & IPC_REPLY)) || timeout < IPC_FOREVER)
         return ERR_INVALID_ARG;
-    bool write = flags & IPC_RECV;
-    if (!user_range_ok(um, sizeof(*um), write))
-        return ERR_BAD_POINTER;
+    error_t err = bind_buffer(um, flags & IPC_RECV);
+    if (err)
+        return err;
 
     if (flags & IPC_SEND)
-        return send(dst, um, flags & IPC_RECV, timeout);
+        return send(dst, flags & IPC_RECV, timeout);
+    struct task *replied = NULL;
     if (flags & IPC_REPLY) {
-        error_t err = reply((task_t) dst, um);
-        if (err || !(flags & IPC_RECV))
+        if ((err = reply((task_t) dst, &replied)))
             return err;
+        if (!(flags & IPC_RECV)) {
+            sched_wake(replied);
+            return OK;
+        }
     }
-    return recv(src, um, timeout);
+    return recv(src, timeout, replied);
 }
 
 /* Receivers waiting for t in particular. */

@@ -99,6 +99,34 @@ void sched_block(struct task *t, enum block_reason why, uint64_t timeout_ms) {
     schedule();
 }
 
+void sched_block_switch(struct task *t, enum block_reason why,
+                        uint64_t timeout_ms, struct task *next) {
+    ASSERT(t == current);
+    if (!next) {
+        sched_block(t, why, timeout_ms);
+        return;
+    }
+    ASSERT(next->state == TASK_STATE_BLOCKED);
+    timeout_cancel(next);
+    next->block_reason = BLOCK_NONE;
+    if (runqueue_bitmap && next->priority < 31 - __builtin_clz(runqueue_bitmap)) {
+        sched_ready(next); /* someone more urgent: the usual way */
+        sched_block(t, why, timeout_ms);
+        return;
+    }
+    next->state = TASK_STATE_RUNNABLE;
+    if (next->quantum <= 0)
+        next->quantum = TASK_QUANTUM_TICKS;
+    t->state = TASK_STATE_BLOCKED;
+    t->block_reason = why;
+    t->timed_out = false;
+    timeout_arm(t, timeout_ms);
+    need_resched = false;
+    current = next;
+    arch_switch(t, next);
+    task_reap();
+}
+
 void sched_wake(struct task *t) {
     ASSERT(t->state == TASK_STATE_BLOCKED);
     timeout_cancel(t);

@@ -73,6 +73,7 @@ struct task {
     struct task *ipc_peer;     /* whom we wait on in BLOCK_SEND/REPLY */
     task_t recv_from;          /* IPC_ANY or the one sender we accept */
     struct message *ipc_buf;   /* user buffer of our pending send/recv */
+    struct message *ipc_kbuf;  /* the same through the kernel's mapping */
     bool ipc_call;             /* our pending send is a call */
     uint64_t send_badge;       /* badge of the handle it uses */
     error_t ipc_result;        /* set by whoever ends our wait */
@@ -114,6 +115,10 @@ struct task *task_at_slot(int slot);
 void sched_init(void);
 void sched_ready(struct task *t);
 void sched_block(struct task *t, enum block_reason why, uint64_t timeout_ms);
+/* Block t (the current task) and wake `next` (may be NULL), giving it the
+ * CPU at once when nothing more urgent is ready. */
+void sched_block_switch(struct task *t, enum block_reason why,
+                        uint64_t timeout_ms, struct task *next);
 void sched_wake(struct task *t);
 void sched_remove(struct task *t);
 void sched_set_priority(struct task *t, int priority);

@@ -1,25 +1,35 @@
 #include "string.h"
+#include <stdint.h>
 
 /*
- * memcpy, memset and memmove use `rep movsb` / `rep stosb`: fast on modern
- * CPUs (ERMS) and, being inline asm, never turned back into a call to the
- * function being defined. The other functions are plain loops.
+ * memcpy and memset move 8 bytes per step (`rep movsq` / `rep stosq`) and
+ * finish with bytes: fast on real CPUs, and 8x fewer guest instructions
+ * under QEMU's -icount, where every repetition counts. Being inline asm,
+ * they are never turned back into a call to the function being defined.
+ * The other functions are plain loops.
  */
 
 void *memcpy(void *restrict dst, const void *restrict src, size_t n) {
     void *d = dst;
-    __asm__ volatile("rep movsb"
-                     : "+D"(d), "+S"(src), "+c"(n)
-                     :
+    size_t words = n / 8, bytes = n % 8;
+    __asm__ volatile("rep movsq\n\t"
+                     "mov %3, %%rcx\n\t"
+                     "rep movsb"
+                     : "+D"(d), "+S"(src), "+c"(words)
+                     : "r"(bytes)
                      : "memory");
     return dst;
 }
 
 void *memset(void *dst, int c, size_t n) {
     void *d = dst;
-    __asm__ volatile("rep stosb"
-                     : "+D"(d), "+c"(n)
-                     : "a"(c)
+    size_t words = n / 8, bytes = n % 8;
+    uint64_t pattern = 0x0101010101010101ull * (uint8_t) c;
+    __asm__ volatile("rep stosq\n\t"
+                     "mov %3, %%rcx\n\t"
+                     "rep stosb"
+                     : "+D"(d), "+c"(words)
+                     : "a"(pattern), "r"(bytes)
                      : "memory");
     return dst;
 }
