@@ -35,7 +35,8 @@ TARGET_FLAGS := --target=x86_64-pc-none-elf -ffreestanding -fno-builtin \
 WARNINGS := -Wall -Wextra -Werror -Wno-unused-parameter
 CFLAGS := -std=c11 -O2 -g $(TARGET_FLAGS) $(WARNINGS) -MMD -MP \
 	-Ilibs/common -I$(BUILD)/include
-KERNEL_CFLAGS := $(CFLAGS) -mcmodel=kernel -Ikernel
+# Link-time optimisation lets the IPC path inline across files.
+KERNEL_CFLAGS := $(CFLAGS) -mcmodel=kernel -Ikernel -flto
 USER_CFLAGS := $(CFLAGS) -Ilibs/resea/include
 HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -Ilibs/common
@@ -125,7 +126,11 @@ menuconfig:
 clean:
 	rm -rf $(BUILD)
 
-$(BUILD)/include/config.h: .config tools/config_h.py
+# Rebuild everything when the compiler flags change.
+FLAGS_STAMP := $(BUILD)/flags.txt
+$(shell mkdir -p $(BUILD); echo '$(KERNEL_CFLAGS) $(USER_CFLAGS)' | cmp -s - $(FLAGS_STAMP) || echo '$(KERNEL_CFLAGS) $(USER_CFLAGS)' > $(FLAGS_STAMP))
+
+$(BUILD)/include/config.h: .config tools/config_h.py $(FLAGS_STAMP)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(PYTHON) tools/config_h.py .config $@
 
@@ -156,7 +161,7 @@ $(BUILD)/kernel/%.c.o: %.c $(BUILD)/include/config.h
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(KERNEL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/kernel/%.S.o: %.S
+$(BUILD)/kernel/%.S.o: %.S $(FLAGS_STAMP)
 	@echo "  AS      $<"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(KERNEL_CFLAGS) -c -o $@ $<
@@ -166,7 +171,7 @@ $(BUILD)/user/%.c.o: %.c $(BUILD)/include/config.h
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(USER_CFLAGS) -c -o $@ $<
 
-$(BUILD)/user/%.S.o: %.S
+$(BUILD)/user/%.S.o: %.S $(FLAGS_STAMP)
 	@echo "  AS      $<"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(USER_CFLAGS) -c -o $@ $<

@@ -50,6 +50,10 @@ static void finish_wait(struct task *t, error_t result) {
  */
 static error_t bind_buffer(struct message *um, bool write) {
     uint64_t addr = (uint64_t) um;
+    /* A server loop or a client passes the same buffer every time. */
+    if (um == current->ipc_buf && current->ipc_kbuf &&
+        (current->ipc_kbuf_writable || !write))
+        return OK;
     current->ipc_buf = um;
     current->ipc_kbuf = NULL;
     if ((addr & (PAGE_SIZE - 1)) <= PAGE_SIZE - sizeof(*um)) {
@@ -57,6 +61,7 @@ static error_t bind_buffer(struct message *um, bool write) {
         if (!paddr)
             return ERR_BAD_POINTER;
         current->ipc_kbuf = PADDR2PTR(paddr);
+        current->ipc_kbuf_writable = write;
         return OK;
     }
     return user_range_ok(um, sizeof(*um), write) ? OK : ERR_BAD_POINTER;
@@ -137,12 +142,24 @@ static error_t check_outgoing(struct task *sender, const struct message *m,
     return OK;
 }
 
+/* The message in t's buffer: in place when bound, else copied to *tmp. */
+static const struct message *msg_peek(const struct task *t,
+                                      struct message *tmp) {
+    if (t->ipc_kbuf)
+        return t->ipc_kbuf;
+    msg_read(t, tmp);
+    return tmp;
+}
+
 /*
- * Move the message m (the kernel's copy of what `sender` sent) into the
- * waiting receiver's buffer, with its out-of-line bytes and handle.
+ * Move the message in the sender's buffer into the waiting receiver's
+ * buffer, with its out-of-line bytes and handle. The common case copies
+ * 96 bytes from one bound buffer to the other and nothing else.
  */
 static error_t transfer(struct task *sender, struct task *receiver,
-                        struct message *m, uint64_t badge) {
+                        uint64_t badge) {
+    struct message in_tmp, out_tmp;
+    const struct message *m = msg_peek(sender, &in_tmp);
     struct handle *h;
     error_t err = check_outgoing(sender, m, &h);
     if (err)
@@ -152,27 +169,28 @@ static error_t transfer(struct task *sender, struct task *receiver,
     if ((m->flags & MSG_OOL) && m->ool_len > receiver->ool_cap)
         return ERR_TOO_LARGE;
 
+    struct message *out = receiver->ipc_kbuf ? receiver->ipc_kbuf : &out_tmp;
+    *out = *m;
+    out->src = sender->id;
+    out->badge = badge;
+    out->ool_ptr = 0;
+    out->ool_len = 0;
+    out->handle = 0;
     if (m->flags & MSG_OOL) {
         err = copy_between_spaces(receiver->arch.pml4, (void *) receiver->ool_buf,
                                   sender->arch.pml4, (void *) m->ool_ptr,
                                   m->ool_len);
         ASSERT(err == OK); /* both ranges were checked */
-        m->ool_ptr = receiver->ool_buf;
-    } else {
-        m->ool_ptr = 0;
-        m->ool_len = 0;
+        out->ool_ptr = receiver->ool_buf;
+        out->ool_len = m->ool_len;
     }
     if (h) {
-        handle_t sent = m->handle;
-        m->handle = handle_install(receiver, h);
+        out->handle = handle_install(receiver, h);
         if (m->flags & MSG_HANDLE_MOVE)
-            handle_close(sender, sent);
-    } else {
-        m->handle = 0;
+            handle_close(sender, m->handle);
     }
-    m->src = sender->id;
-    m->badge = badge;
-    msg_write(receiver, m);
+    if (out == &out_tmp)
+        msg_write(receiver, out);
     return OK;
 }
 
@@ -196,12 +214,9 @@ static error_t send(handle_t dst, bool call, int64_t timeout) {
         return ERR_ABORTED;
     if (would_deadlock(current, target))
         return ERR_DEADLOCK;
-    struct message m;
-    msg_read(current, &m);
     current->ipc_call = call;
-
     if (accepts(target, current)) {
-        if ((err = transfer(current, target, &m, h->badge)))
+        if ((err = transfer(current, target, h->badge)))
             return err;
         target->ipc_result = OK;
         if (!call) {
@@ -215,8 +230,9 @@ static error_t send(handle_t dst, bool call, int64_t timeout) {
         return current->ipc_result;
     }
 
+    struct message tmp;
     struct handle *unused;
-    if ((err = check_outgoing(current, &m, &unused)))
+    if ((err = check_outgoing(current, msg_peek(current, &tmp), &unused)))
         return err;
     if (timeout == IPC_POLL)
         return ERR_WOULD_BLOCK;
@@ -234,10 +250,8 @@ static error_t send(handle_t dst, bool call, int64_t timeout) {
 
 /* Take the message of a queued sender. */
 static error_t pull(struct task *s) {
-    struct message m;
     list_remove(&s->ipc_node);
-    msg_read(s, &m);
-    error_t err = transfer(s, current, &m, s->send_badge);
+    error_t err = transfer(s, current, s->send_badge);
     if (err) {
         s->ipc_result = err; /* the sender's mistake: it hears of it */
         sched_wake(s);
@@ -320,9 +334,7 @@ static error_t reply(task_t dst, struct task **caller) {
         return ERR_ABORTED;
     if (!is_waiting(c, BLOCK_REPLY) || c->ipc_peer != current)
         return ERR_BAD_STATE; /* no call of theirs is ours to answer */
-    struct message m;
-    msg_read(current, &m);
-    error_t err = transfer(current, c, &m, 0);
+    error_t err = transfer(current, c, 0);
     if (err)
         return err; /* the caller keeps waiting */
     list_remove(&c->ipc_node);

@@ -74,6 +74,7 @@ struct task {
     task_t recv_from;          /* IPC_ANY or the one sender we accept */
     struct message *ipc_buf;   /* user buffer of our pending send/recv */
     struct message *ipc_kbuf;  /* the same through the kernel's mapping */
+    bool ipc_kbuf_writable;    /* checked for writing too */
     bool ipc_call;             /* our pending send is a call */
     uint64_t send_badge;       /* badge of the handle it uses */
     error_t ipc_result;        /* set by whoever ends our wait */
