@@ -80,7 +80,8 @@ bootfs-entries = $(foreach t,$(tasks),$(t)=$(BUILD)/$(t).elf:prio=$($(t)-priorit
 
 QEMU_FLAGS := -m $(QEMU_MEMORY) -kernel $(BUILD)/kernel.bin -no-reboot
 QEMU_TEST_FLAGS := $(QEMU_FLAGS) -initrd $(BUILD)/bootfs-test.img \
-	-display none -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04
+	-display none -serial stdio -serial null \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 .PHONY: all run test bench debug defconfig menuconfig clean setup host-test
 .DEFAULT_GOAL := all

@@ -67,7 +67,8 @@ static void init_memory(const struct multiboot_info *mbi) {
     printk("[kernel] memory: %lu KiB free\n", mm_free_pages() * 4);
 }
 
-/* The root task gets the right to create tasks and every I/O port. */
+/* The root task gets the right to create tasks, every I/O port and every
+ * interrupt line. */
 static void start_init(void) {
     const void *image = PADDR2PTR(boot_image.paddr);
     if (bootfs_check(image, boot_image.size) != OK)
@@ -83,9 +84,13 @@ static void start_init(void) {
     struct handle spawn = {.kind = KOBJ_SPAWN, .rights = RIGHTS_ALL};
     struct handle ports = {.kind = KOBJ_IOPORT,
                            .rights = RIGHTS_ALL,
-                           .ioport = {.base = 0, .count = 0x10000}};
+                           .range = {.base = 0, .count = 0x10000}};
+    struct handle irqs = {.kind = KOBJ_IRQ,
+                          .rights = RIGHTS_ALL,
+                          .range = {.base = 0, .count = IRQ_LINES}};
     ASSERT(handle_install(init, &spawn) == INIT_HANDLE_SPAWN);
     ASSERT(handle_install(init, &ports) == INIT_HANDLE_IOPORT);
+    ASSERT(handle_install(init, &irqs) == INIT_HANDLE_IRQ);
 }
 
 /* Whether the space-separated command line holds the word `opt`. */

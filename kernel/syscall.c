@@ -5,6 +5,7 @@
 #include "boot.h"
 #include "handle.h"
 #include "ipc.h"
+#include "irq.h"
 #include "timeout.h"
 #include "kdebug.h"
 #include "mm.h"
@@ -207,8 +208,8 @@ static struct handle *ioport_get(handle_t h, uint64_t port, uint64_t width,
     if (!e)
         return NULL;
     if ((width != 1 && width != 2 && width != 4) || port > 0xffff ||
-        port < e->ioport.base ||
-        port + width > (uint64_t) e->ioport.base + e->ioport.count) {
+        port < e->range.base ||
+        port + width > (uint64_t) e->range.base + e->range.count) {
         *err = ERR_INVALID_ARG;
         return NULL;
     }
@@ -229,6 +230,50 @@ static int64_t sys_io_out(handle_t h, uint64_t port, uint64_t width,
         return err;
     arch_io_out(port, width, value);
     return OK;
+}
+
+/* A handle to part of an I/O-port or IRQ range. */
+static int64_t sys_handle_narrow(handle_t h, uint64_t base, uint64_t count) {
+    if (h <= 0 || h >= HANDLE_MAX)
+        return ERR_BAD_HANDLE;
+    struct handle copy = current->handles[h];
+    if (copy.kind != KOBJ_IOPORT && copy.kind != KOBJ_IRQ)
+        return ERR_BAD_HANDLE;
+    if (count == 0 || base < copy.range.base ||
+        base + count > (uint64_t) copy.range.base + copy.range.count)
+        return ERR_NOT_PERMITTED;
+    copy.range.base = base;
+    copy.range.count = count;
+    return handle_install(current, &copy);
+}
+
+static int64_t sys_irq_listen(handle_t h, uint64_t irq) {
+    error_t err;
+    struct handle *e = handle_get(current, h, KOBJ_IRQ, 0, &err);
+    if (!e)
+        return err;
+    if (irq < e->range.base || irq >= (uint64_t) e->range.base + e->range.count)
+        return ERR_INVALID_ARG;
+    return irq_listen(current, irq);
+}
+
+static int64_t sys_irq_unlisten(handle_t h, uint64_t irq) {
+    error_t err;
+    struct handle *e = handle_get(current, h, KOBJ_IRQ, 0, &err);
+    if (!e)
+        return err;
+    if (irq < e->range.base || irq >= (uint64_t) e->range.base + e->range.count)
+        return ERR_INVALID_ARG;
+    return irq_unlisten(current, irq);
+}
+
+/* Be told (NOTIFY_DEATH) when the task behind any handle to it ends. */
+static int64_t sys_task_watch(handle_t h) {
+    error_t err;
+    struct handle *e = handle_get(current, h, KOBJ_TASK, 0, &err);
+    if (!e)
+        return err;
+    return task_watch(e->task, current);
 }
 
 static int64_t sys_sysinfo(struct sysinfo __user *out) {

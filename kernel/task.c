@@ -9,6 +9,7 @@
 #include "boot.h"
 #include "handle.h"
 #include "ipc.h"
+#include "irq.h"
 #include "mm.h"
 #include "printk.h"
 #include "timeout.h"
@@ -165,7 +166,7 @@ struct task *task_spawn(const char *name, const void *image, uint64_t size,
 
     t->arch.pml4 = pml4;
     t->id = slot | (++generations[slot] << 8);
-    t->watcher_id = current ? current->id : 0;
+    t->watchers[0] = current ? current->id : 0;
     tasks[slot] = t;
     num_tasks++;
     const struct elf64_ehdr *eh = image;
@@ -179,10 +180,28 @@ void task_set_fault(struct task *t, uint64_t addr, uint64_t rip) {
     t->fault_rip = rip;
 }
 
-static void notify_watcher(struct task *t) {
-    struct task *w = task_lookup(t->watcher_id);
-    if (w && w->state != TASK_STATE_DEAD)
-        task_notify(w, NOTIFY_DEATH);
+error_t task_watch(struct task *t, struct task *watcher) {
+    if (t->state == TASK_STATE_DEAD)
+        return ERR_ABORTED;
+    for (int i = 0; i < TASK_WATCHERS_MAX; i++) {
+        if (t->watchers[i] == watcher->id)
+            return OK;
+    }
+    for (int i = 0; i < TASK_WATCHERS_MAX; i++) {
+        if (!task_lookup(t->watchers[i])) { /* free, or a dead watcher */
+            t->watchers[i] = watcher->id;
+            return OK;
+        }
+    }
+    return ERR_FULL;
+}
+
+static void notify_watchers(struct task *t) {
+    for (int i = 0; i < TASK_WATCHERS_MAX; i++) {
+        struct task *w = task_lookup(t->watchers[i]);
+        if (w && w->state != TASK_STATE_DEAD)
+            task_notify(w, NOTIFY_DEATH);
+    }
 }
 
 void task_end(struct task *t, uint32_t reason, int64_t code) {
@@ -191,6 +210,7 @@ void task_end(struct task *t, uint32_t reason, int64_t code) {
     sched_remove(t);
     ipc_abort(t);
     timer_cancel(t);
+    irq_release_all(t);
     t->state = TASK_STATE_DEAD;
     t->exit_reason = reason;
     t->exit_code = code;
@@ -201,7 +221,7 @@ void task_end(struct task *t, uint32_t reason, int64_t code) {
     if (t == current)
         arch_use_kernel_space();
     vm_destroy(pml4);
-    notify_watcher(t);
+    notify_watchers(t);
     task_unref(t);
     if (t == current)
         schedule(); /* never returns: t is not runnable */

@@ -16,6 +16,7 @@
 #define TASK_ID_SLOT(id) ((id) & 0xff)
 #define TASK_ID_GEN(id) ((id) >> 8)
 #define TASK_QUANTUM_TICKS 10
+#define TASK_WATCHERS_MAX 4
 
 enum task_state {
     TASK_STATE_UNUSED = 0,
@@ -42,7 +43,7 @@ struct handle {
         struct task *task;
         struct {
             uint32_t base, count;
-        } ioport;
+        } range; /* KOBJ_IOPORT: ports, KOBJ_IRQ: lines */
     };
 };
 
@@ -62,7 +63,9 @@ struct task {
     bool timed_out;
 
     uint32_t refs;       /* handles naming this task, +1 while alive */
-    uint32_t watcher_id; /* told through NOTIFY_DEATH when we end */
+    /* Told through NOTIFY_DEATH when we end: the creator, then any task
+     * that asked with task_watch. */
+    uint32_t watchers[TASK_WATCHERS_MAX];
 
     uint64_t notifications; /* pending, OR-ed by notify */
 
@@ -105,6 +108,8 @@ void task_end(struct task *t, uint32_t reason, int64_t code);
 void task_ref(struct task *t);
 void task_unref(struct task *t);
 void task_set_fault(struct task *t, uint64_t addr, uint64_t rip);
+/* Add `watcher` to those told of t's end. */
+error_t task_watch(struct task *t, struct task *watcher);
 /* OR bits into t's pending notifications, waking a receive. */
 void task_notify(struct task *t, uint64_t bits);
 /* Free a task that ended while running, once we are off its stack. */

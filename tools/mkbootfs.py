@@ -20,7 +20,7 @@ NAME_MAX = 32  # including the terminating NUL
 MAX_ENTRIES = 64
 AUTOSTART = 1 << 0
 # Capabilities init hands the task (BOOTFS_CAP_* in libs/common/bootfs.h).
-CAPS = {"spawn": 1 << 1, "ioport": 1 << 2}
+CAPS = {"spawn": 1 << 1, "ioport": 1 << 2, "irq": 1 << 3}
 ALIGN = 4096
 DEFAULT_PRIO = 10
 HEADER = struct.Struct("<4I")  # magic, version, count, total_size

@@ -100,6 +100,15 @@ int ipc_peer_main(int mode, uint64_t param) {
         return sender(param);
     case CHILD_RECV_THEN_EXIT:
         return ipc_recv(IPC_ANY, &m) == OK ? 0 : -1;
+    case CHILD_WATCH:
+        if (task_watch(PEER) != OK)
+            return -1;
+        return ipc_recv(IPC_ANY, &m) == OK &&
+                       (m.notifications.bits & NOTIFY_DEATH)
+                   ? 42
+                   : -2;
+    case CHILD_TRY_IRQ:
+        return irq_listen(PEER, param);
     case CHILD_SLEEP_EXIT:
         ipc_recv_timeout(IPC_ANY, &m, param);
         return 0;

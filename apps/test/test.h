@@ -57,9 +57,10 @@ bool test_failed(void);
         }                                                                      \
     } while (0)
 
-/* The handles init gives this task (build.mk: caps := spawn ioport). */
+/* The handles init gives this task (build.mk: caps := spawn ioport irq). */
 #define H_SPAWN 1
 #define H_IOPORT 2
+#define H_IRQ 3
 #define TEST_PRIORITY 10
 
 /* What a copy of this program does when started with a non-zero arg. */
@@ -90,6 +91,8 @@ enum child_mode {
     CHILD_SENDER,
     CHILD_RECV_THEN_EXIT,
     CHILD_SLEEP_EXIT,
+    CHILD_TRY_IRQ, /* irq_listen(handle 1, param), exit with the result */
+    CHILD_WATCH,   /* task_watch(handle 1), exit 42 on NOTIFY_DEATH */
 };
 
 /* Requests the echo server understands. */

@@ -18,9 +18,10 @@
 #define BOOTFS_NAME_MAX 32 /* including the terminating NUL */
 #define BOOTFS_MAX_ENTRIES 64
 #define BOOTFS_AUTOSTART (1u << 0)
-/* Capabilities init gives the task (build.mk: caps := spawn ioport). */
+/* Capabilities init gives the task (build.mk: caps := spawn ioport irq). */
 #define BOOTFS_CAP_SPAWN (1u << 1)
 #define BOOTFS_CAP_IOPORT (1u << 2)
+#define BOOTFS_CAP_IRQ (1u << 3)
 
 struct bootfs_header {
     uint32_t magic;

@@ -14,6 +14,7 @@ enum kobject_kind {
     KOBJ_TASK = 1,   /* a task: its IPC endpoint and its control */
     KOBJ_SPAWN = 2,  /* the right to create tasks */
     KOBJ_IOPORT = 3, /* a range of I/O ports */
+    KOBJ_IRQ = 4,    /* a range of interrupt lines */
 };
 
 /* Rights on a KOBJ_TASK handle. Rights only shrink when passed on. */
@@ -27,6 +28,10 @@ enum kobject_kind {
 /* Handles the kernel gives the root task. */
 #define INIT_HANDLE_SPAWN 1
 #define INIT_HANDLE_IOPORT 2
+#define INIT_HANDLE_IRQ 3
+
+/* Interrupt lines (legacy PIC): the kernel keeps the timer and cascade. */
+#define IRQ_LINES 16
 
 #define TASK_NAME_MAX 32 /* including the NUL */
 #define TASK_PRIORITY_MAX 31 /* 0 (lowest) .. 31 (highest) */

@@ -27,7 +27,11 @@
     X(13, handle_dup, 3)                                                       \
     X(14, task_self, 0)                                                        \
     X(15, timer_set, 2)                                                        \
-    X(16, ipc_ool_buffer, 2)
+    X(16, ipc_ool_buffer, 2)                                                   \
+    X(17, handle_narrow, 3)                                                    \
+    X(18, irq_listen, 2)                                                       \
+    X(19, irq_unlisten, 2)                                                     \
+    X(20, task_watch, 1)
 
 #define SYSCALL_ENUM_ENTRY(num, name, nargs) SYS_##name = num,
 enum syscall_number { SYSCALL_LIST(SYSCALL_ENUM_ENTRY) SYS_COUNT };

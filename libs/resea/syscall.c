@@ -45,6 +45,22 @@ error_t io_out(handle_t ports, uint16_t port, int width, uint32_t value) {
     return syscall5(SYS_io_out, U(ports), port, U(width), value, 0);
 }
 
+handle_t handle_narrow(handle_t h, uint32_t base, uint32_t count) {
+    return syscall5(SYS_handle_narrow, U(h), base, count, 0, 0);
+}
+
+error_t irq_listen(handle_t irqs, unsigned irq) {
+    return syscall5(SYS_irq_listen, U(irqs), irq, 0, 0, 0);
+}
+
+error_t irq_unlisten(handle_t irqs, unsigned irq) {
+    return syscall5(SYS_irq_unlisten, U(irqs), irq, 0, 0, 0);
+}
+
+error_t task_watch(handle_t task) {
+    return syscall5(SYS_task_watch, U(task), 0, 0, 0, 0);
+}
+
 error_t sys_sysinfo(struct sysinfo *info) {
     return syscall5(SYS_sysinfo, U(info), 0, 0, 0, 0);
 }

@@ -22,6 +22,8 @@ static handle_t start_task(const struct bootfs_entry *e) {
         spec.handles[spec.num_handles++] = INIT_HANDLE_SPAWN;
     if (e->flags & BOOTFS_CAP_IOPORT)
         spec.handles[spec.num_handles++] = INIT_HANDLE_IOPORT;
+    if (e->flags & BOOTFS_CAP_IRQ)
+        spec.handles[spec.num_handles++] = INIT_HANDLE_IRQ;
     return task_create(INIT_HANDLE_SPAWN, &spec);
 }
 

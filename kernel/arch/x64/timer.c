@@ -29,6 +29,18 @@ void pic_init(void) {
     outb(PIC2_DATA, 0xff);
 }
 
+void pic_unmask(unsigned irq) {
+    uint16_t port = irq < 8 ? PIC1_DATA : PIC2_DATA;
+    outb(port, inb(port) & ~(1u << (irq % 8)));
+    if (irq >= 8) /* the slave reaches the CPU through line 2 */
+        outb(PIC1_DATA, inb(PIC1_DATA) & ~(1u << 2));
+}
+
+void pic_mask(unsigned irq) {
+    uint16_t port = irq < 8 ? PIC1_DATA : PIC2_DATA;
+    outb(port, inb(port) | (1u << (irq % 8)));
+}
+
 void pic_eoi(int irq) {
     if (irq >= 8)
         outb(PIC2_CMD, PIC_EOI);

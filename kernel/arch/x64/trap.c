@@ -1,5 +1,6 @@
 /* Exceptions and interrupts. */
 #include "trap.h"
+#include "../../irq.h"
 #include "../../kdebug.h"
 #include "../../printk.h"
 #include "../../task.h"
@@ -81,6 +82,8 @@ static void irq(int n) {
     if (n == IRQ_TIMER) {
         timer_tick();
         sched_tick();
+    } else {
+        irq_raise(n);
     }
 }
 

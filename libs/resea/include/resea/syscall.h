@@ -47,6 +47,14 @@ error_t timer_set(uint64_t first_ms, uint64_t period_ms);
 /* Port I/O through a KOBJ_IOPORT handle; io_in returns the value read. */
 int64_t io_in(handle_t ports, uint16_t port, int width);
 error_t io_out(handle_t ports, uint16_t port, int width, uint32_t value);
+/* A handle to ports (or IRQ lines) [base, base + count) of h's range. */
+handle_t handle_narrow(handle_t h, uint32_t base, uint32_t count);
+/* Own interrupt line irq (a KOBJ_IRQ handle covering it): each interrupt
+ * raises NOTIFY_IRQ. At most one owner per line. */
+error_t irq_listen(handle_t irqs, unsigned irq);
+error_t irq_unlisten(handle_t irqs, unsigned irq);
+/* NOTIFY_DEATH when the task behind h ends (any task handle will do). */
+error_t task_watch(handle_t task);
 error_t sys_sysinfo(struct sysinfo *info);
 /* Kernel debugger command: "ps" prints the task list. */
 error_t sys_kdebug(const char *cmd);
