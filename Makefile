@@ -39,12 +39,14 @@ CFLAGS := -std=c11 -O2 -g $(TARGET_FLAGS) $(WARNINGS) -MMD -MP \
 KERNEL_CFLAGS := $(CFLAGS) -mcmodel=kernel -Ikernel -flto
 USER_CFLAGS := $(CFLAGS) -Ilibs/resea/include
 HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 \
-	-fsanitize=address,undefined -fno-sanitize-recover=all -Ilibs/common
+	-fsanitize=address,undefined -fno-sanitize-recover=all -Ilibs/common \
+	-Ilibs/common/tests -Ilibs/resea/include
 
 COMMON_SRCS := libs/common/error.c libs/common/format.c libs/common/string.c \
 	libs/common/bootfs.c libs/common/elf.c
 HOST_SRCS := $(filter-out libs/common/string.c,$(COMMON_SRCS)) \
-	$(wildcard libs/common/tests/*.c)
+	$(wildcard libs/common/tests/*.c) \
+	libs/resea/async_queue.c $(wildcard libs/resea/tests/*.c)
 
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/arch/x64/*.c kernel/arch/x64/*.S) \
 	$(COMMON_SRCS)
@@ -177,7 +179,7 @@ $(BUILD)/user/%.S.o: %.S $(FLAGS_STAMP)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(USER_CFLAGS) -c -o $@ $<
 
-$(BUILD)/host/common_tests: $(HOST_SRCS) $(wildcard libs/common/*.h libs/common/tests/*.h)
+$(BUILD)/host/common_tests: $(HOST_SRCS) $(wildcard libs/common/*.h libs/common/tests/*.h libs/resea/include/resea/*.h)
 	@echo "  HOSTCC  $@"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SRCS) -o $@

@@ -132,6 +132,8 @@ static error_t check_outgoing(struct task *sender, const struct message *m,
         if ((fl & MSG_HANDLE_COPY) && !((*h)->rights & RIGHT_GRANT))
             return ERR_NOT_PERMITTED;
     }
+    if ((fl & MSG_OOL) && (fl & MSG_REPLY_BUF))
+        return ERR_INVALID_ARG;
     if (fl & MSG_OOL) {
         if (m->ool_len > IPC_OOL_MAX)
             return ERR_TOO_LARGE;
@@ -166,7 +168,11 @@ static error_t transfer(struct task *sender, struct task *receiver,
         return err;
     if (h && handle_free_slots(receiver) == 0)
         return ERR_FULL;
-    if ((m->flags & MSG_OOL) && m->ool_len > receiver->ool_cap)
+    /* A caller waiting for this reply may have named its own buffer. */
+    bool to_reply_buf = is_waiting(receiver, BLOCK_REPLY) && receiver->reply_ool_cap;
+    uint64_t dst_buf = to_reply_buf ? receiver->reply_ool_buf : receiver->ool_buf;
+    uint32_t dst_cap = to_reply_buf ? receiver->reply_ool_cap : receiver->ool_cap;
+    if ((m->flags & MSG_OOL) && m->ool_len > dst_cap)
         return ERR_TOO_LARGE;
 
     struct message *out = receiver->ipc_kbuf ? receiver->ipc_kbuf : &out_tmp;
@@ -177,11 +183,11 @@ static error_t transfer(struct task *sender, struct task *receiver,
     out->ool_len = 0;
     out->handle = 0;
     if (m->flags & MSG_OOL) {
-        err = copy_between_spaces(receiver->arch.pml4, (void *) receiver->ool_buf,
+        err = copy_between_spaces(receiver->arch.pml4, (void *) dst_buf,
                                   sender->arch.pml4, (void *) m->ool_ptr,
                                   m->ool_len);
         ASSERT(err == OK); /* both ranges were checked */
-        out->ool_ptr = receiver->ool_buf;
+        out->ool_ptr = dst_buf;
         out->ool_len = m->ool_len;
     }
     if (h) {
@@ -191,6 +197,23 @@ static error_t transfer(struct task *sender, struct task *receiver,
     }
     if (out == &out_tmp)
         msg_write(receiver, out);
+    return OK;
+}
+
+/* A call with MSG_REPLY_BUF: check the caller's buffer for the reply's
+ * out-of-line data now, while the caller is current. */
+static error_t bind_reply_buffer(bool call) {
+    current->reply_ool_cap = 0;
+    struct message tmp;
+    const struct message *m = msg_peek(current, &tmp);
+    if (!call || !(m->flags & MSG_REPLY_BUF) || (m->flags & MSG_OOL))
+        return OK;
+    if (m->ool_len > IPC_OOL_MAX)
+        return ERR_TOO_LARGE;
+    if (!user_range_ok((void *) m->ool_ptr, m->ool_len, true))
+        return ERR_BAD_POINTER;
+    current->reply_ool_buf = m->ool_ptr;
+    current->reply_ool_cap = m->ool_len;
     return OK;
 }
 
@@ -215,6 +238,8 @@ static error_t send(handle_t dst, bool call, int64_t timeout) {
     if (would_deadlock(current, target))
         return ERR_DEADLOCK;
     current->ipc_call = call;
+    if ((err = bind_reply_buffer(call)))
+        return err;
     if (accepts(target, current)) {
         if ((err = transfer(current, target, h->badge)))
             return err;

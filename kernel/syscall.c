@@ -198,6 +198,10 @@ static int64_t sys_notify(handle_t h, uint64_t bits) {
         return err;
     if (e->task->state == TASK_STATE_DEAD)
         return ERR_ABORTED;
+    if (bits & NOTIFY_ASYNC) { /* remember who: see notify_sources */
+        int slot = TASK_ID_SLOT(current->id);
+        e->task->notify_sources[slot / 64] |= 1ull << (slot % 64);
+    }
     task_notify(e->task, bits);
     return OK;
 }
@@ -274,6 +278,44 @@ static int64_t sys_task_watch(handle_t h) {
     if (!e)
         return err;
     return task_watch(e->task, current);
+}
+
+static int64_t sys_handle_info(handle_t h, struct handle_info __user *out) {
+    if (h <= 0 || h >= HANDLE_MAX || current->handles[h].kind == KOBJ_NONE)
+        return ERR_BAD_HANDLE;
+    const struct handle *e = &current->handles[h];
+    struct handle_info info = {.kind = e->kind, .rights = e->rights,
+                               .badge = e->badge};
+    if (e->kind == KOBJ_TASK) {
+        info.task_id = e->task->id;
+        info.task_alive = e->task->state != TASK_STATE_DEAD;
+    } else if (e->kind == KOBJ_IOPORT || e->kind == KOBJ_IRQ) {
+        info.base = e->range.base;
+        info.count = e->range.count;
+    }
+    return copy_to_user(out, &info, sizeof(info));
+}
+
+/* Which tasks raised NOTIFY_ASYNC in us since we last asked: up to max
+ * live task ids into ids; returns how many. Those reported are cleared. */
+static int64_t sys_notify_sources(task_t __user *ids, uint64_t max) {
+    if (max > TASK_MAX)
+        max = TASK_MAX;
+    if (!user_range_ok(ids, max * sizeof(task_t), true))
+        return ERR_BAD_POINTER;
+    uint64_t n = 0;
+    for (int slot = 0; slot < TASK_MAX && n < max; slot++) {
+        uint64_t bit = 1ull << (slot % 64);
+        if (!(current->notify_sources[slot / 64] & bit))
+            continue;
+        current->notify_sources[slot / 64] &= ~bit;
+        struct task *t = task_at_slot(slot);
+        if (t && t->state != TASK_STATE_DEAD) {
+            task_t id = t->id;
+            copy_to_user(ids + n++, &id, sizeof(id));
+        }
+    }
+    return n;
 }
 
 static int64_t sys_sysinfo(struct sysinfo __user *out) {

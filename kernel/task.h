@@ -83,6 +83,10 @@ struct task {
     error_t ipc_result;        /* set by whoever ends our wait */
     uint64_t ool_buf;          /* registered out-of-line receive buffer */
     uint32_t ool_cap;
+    uint64_t reply_ool_buf;    /* this call's buffer for reply OOL data */
+    uint32_t reply_ool_cap;    /* 0: use ool_buf */
+    /* Task slots that raised NOTIFY_ASYNC in us since we last asked. */
+    uint64_t notify_sources[TASK_MAX / 64];
 
     /* A one-shot or periodic timer raising NOTIFY_TIMER. */
     struct list timer_node;

@@ -84,6 +84,16 @@ struct task_status {
     char name[TASK_NAME_MAX];
 };
 
+/* What handle_info says about a handle. */
+struct handle_info {
+    uint32_t kind;   /* enum kobject_kind */
+    uint32_t rights;
+    uint64_t badge;
+    uint32_t task_id; /* KOBJ_TASK: the task behind it */
+    uint32_t task_alive;
+    uint32_t base, count; /* KOBJ_IOPORT, KOBJ_IRQ: the range */
+};
+
 struct sysinfo {
     uint64_t free_pages;
     uint64_t total_pages;

@@ -45,7 +45,10 @@ _Static_assert(sizeof(struct message) == 96, "message layout is ABI");
 #define MSG_OOL (1u << 0)
 #define MSG_HANDLE_MOVE (1u << 1)
 #define MSG_HANDLE_COPY (1u << 2)
-#define MSG_FLAGS_ALL (MSG_OOL | MSG_HANDLE_MOVE | MSG_HANDLE_COPY)
+/* In a call without MSG_OOL: ool_ptr/ool_len name where out-of-line data
+ * in the reply lands, instead of the buffer from ipc_ool_buffer(). */
+#define MSG_REPLY_BUF (1u << 3)
+#define MSG_FLAGS_ALL (MSG_OOL | MSG_HANDLE_MOVE | MSG_HANDLE_COPY | MSG_REPLY_BUF)
 
 /* Message types the kernel itself produces. Tasks use types >= 16. */
 #define MSG_NOTIFICATIONS 1

@@ -61,6 +61,14 @@ error_t task_watch(handle_t task) {
     return syscall5(SYS_task_watch, U(task), 0, 0, 0, 0);
 }
 
+error_t handle_info(handle_t h, struct handle_info *info) {
+    return syscall5(SYS_handle_info, U(h), U(info), 0, 0, 0);
+}
+
+int notify_sources(task_t *ids, int max) {
+    return syscall5(SYS_notify_sources, U(ids), U(max), 0, 0, 0);
+}
+
 error_t sys_sysinfo(struct sysinfo *info) {
     return syscall5(SYS_sysinfo, U(info), 0, 0, 0, 0);
 }

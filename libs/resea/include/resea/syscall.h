@@ -55,6 +55,11 @@ error_t irq_listen(handle_t irqs, unsigned irq);
 error_t irq_unlisten(handle_t irqs, unsigned irq);
 /* NOTIFY_DEATH when the task behind h ends (any task handle will do). */
 error_t task_watch(handle_t task);
+/* What a handle names: kind, rights, badge, the task behind it. */
+error_t handle_info(handle_t h, struct handle_info *info);
+/* The tasks that raised NOTIFY_ASYNC in us since we last asked (at most
+ * max ids); returns how many, or an error. */
+int notify_sources(task_t *ids, int max);
 error_t sys_sysinfo(struct sysinfo *info);
 /* Kernel debugger command: "ps" prints the task list. */
 error_t sys_kdebug(const char *cmd);

@@ -1,0 +1,20 @@
+#pragma once
+
+/*
+ * Message types: the one list for the protocols of the system's libraries
+ * and servers. Types below 16 are the kernel's (message.h); a task's own
+ * private protocol may use types from MSG_USER up.
+ *
+ *   X(name, value, description)
+ */
+#define MSG_TYPE_LIST(X)                                                       \
+    X(ASYNC_PULL_MSG, 16, "async: give me your released messages")           \
+    X(ASYNC_BATCH_MSG, 17, "async: reply to a pull, records out of line")    \
+    X(ASYNC_CONNECT_MSG, 18, "async: may I send to you? (moves a handle)")   \
+    X(ASYNC_CLOSE_MSG, 19, "async: stop sending to me")
+
+#define MSG_TYPE_ENUM_ENTRY(name, value, desc) name = value,
+enum msg_type { MSG_TYPE_LIST(MSG_TYPE_ENUM_ENTRY) };
+#undef MSG_TYPE_ENUM_ENTRY
+
+#define MSG_USER 1000 /* first type free for a task's private protocol */
