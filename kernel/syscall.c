@@ -296,12 +296,24 @@ static int64_t sys_handle_info(handle_t h, struct handle_info __user *out) {
     return copy_to_user(out, &info, sizeof(info));
 }
 
-/* Which tasks raised NOTIFY_ASYNC in us since we last asked: up to max
- * live task ids into ids; returns how many. Those reported are cleared. */
-static int64_t sys_notify_sources(task_t __user *ids, uint64_t max) {
+/* A handle of ours that can call t, or 0. */
+static handle_t find_call_handle(const struct task *t) {
+    for (handle_t h = 1; h < HANDLE_MAX; h++) {
+        const struct handle *e = &current->handles[h];
+        if (e->kind == KOBJ_TASK && e->task == t && (e->rights & RIGHT_CALL))
+            return h;
+    }
+    return 0;
+}
+
+/* Which tasks raised NOTIFY_ASYNC in us since we last asked, with our
+ * handle to pull from each: up to max entries; returns how many. Those
+ * reported are cleared. */
+static int64_t sys_notify_sources(struct notify_source __user *out,
+                                  uint64_t max) {
     if (max > TASK_MAX)
         max = TASK_MAX;
-    if (!user_range_ok(ids, max * sizeof(task_t), true))
+    if (!user_range_ok(out, max * sizeof(*out), true))
         return ERR_BAD_POINTER;
     uint64_t n = 0;
     for (int slot = 0; slot < TASK_MAX && n < max; slot++) {
@@ -311,8 +323,8 @@ static int64_t sys_notify_sources(task_t __user *ids, uint64_t max) {
         current->notify_sources[slot / 64] &= ~bit;
         struct task *t = task_at_slot(slot);
         if (t && t->state != TASK_STATE_DEAD) {
-            task_t id = t->id;
-            copy_to_user(ids + n++, &id, sizeof(id));
+            struct notify_source src = {t->id, find_call_handle(t)};
+            copy_to_user(out + n++, &src, sizeof(src));
         }
     }
     return n;

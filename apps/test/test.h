@@ -93,7 +93,22 @@ enum child_mode {
     CHILD_SLEEP_EXIT,
     CHILD_TRY_IRQ, /* irq_listen(handle 1, param), exit with the result */
     CHILD_WATCH,   /* task_watch(handle 1), exit 42 on NOTIFY_DEATH */
+    /* Async peers (async_peers.c), talking to handle 1. */
+    CHILD_ASYNC_PRODUCER, /* param: count | tag << 16 | trigger << 24 */
+    CHILD_ASYNC_CONSUMER, /* param: messages to take before exiting */
+    CHILD_ASYNC_CONNECT,  /* async_connect to handle 1, exit with result */
+    CHILD_EXIT_BITS,      /* exit with the first notification's bits */
+    CHILD_ASYNC_HASH,     /* take one async message, exit with its hash */
 };
+
+/* What an async producer sends: its tag and a sequence number. */
+struct async_item {
+    uint32_t tag;
+    uint32_t seq;
+};
+#define PRODUCER_PARAM(count, tag, trigger)                                    \
+    ((uint64_t) (count) | ((uint64_t) (tag) << 16) | ((uint64_t) (trigger) << 24))
+int async_peer_main(int mode, uint64_t param);
 
 /* Requests the echo server understands. */
 enum echo_request {

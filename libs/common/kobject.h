@@ -94,6 +94,12 @@ struct handle_info {
     uint32_t base, count; /* KOBJ_IOPORT, KOBJ_IRQ: the range */
 };
 
+/* A task that raised NOTIFY_ASYNC in us, and our handle to call it. */
+struct notify_source {
+    uint32_t task_id;
+    int32_t handle; /* one of ours naming it with RIGHT_CALL, or 0 */
+};
+
 struct sysinfo {
     uint64_t free_pages;
     uint64_t total_pages;

@@ -65,8 +65,8 @@ error_t handle_info(handle_t h, struct handle_info *info) {
     return syscall5(SYS_handle_info, U(h), U(info), 0, 0, 0);
 }
 
-int notify_sources(task_t *ids, int max) {
-    return syscall5(SYS_notify_sources, U(ids), U(max), 0, 0, 0);
+int notify_sources(struct notify_source *out, int max) {
+    return syscall5(SYS_notify_sources, U(out), U(max), 0, 0, 0);
 }
 
 error_t sys_sysinfo(struct sysinfo *info) {

@@ -57,9 +57,10 @@ error_t irq_unlisten(handle_t irqs, unsigned irq);
 error_t task_watch(handle_t task);
 /* What a handle names: kind, rights, badge, the task behind it. */
 error_t handle_info(handle_t h, struct handle_info *info);
-/* The tasks that raised NOTIFY_ASYNC in us since we last asked (at most
- * max ids); returns how many, or an error. */
-int notify_sources(task_t *ids, int max);
+/* The tasks that raised NOTIFY_ASYNC in us since we last asked, each with
+ * our handle to call it (0 if we hold none); at most max entries. Returns
+ * how many, or an error. */
+int notify_sources(struct notify_source *out, int max);
 error_t sys_sysinfo(struct sysinfo *info);
 /* Kernel debugger command: "ps" prints the task list. */
 error_t sys_kdebug(const char *cmd);

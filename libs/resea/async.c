@@ -1,0 +1,413 @@
+/*
+ * The async library: connections (sender side), pulls and receive caches
+ * (receiver side). The queue itself is async_queue.c.
+ */
+#include <config.h>
+#include <resea/async.h>
+#include <resea/syscall.h>
+#include <string.h>
+
+#ifndef CONFIG_ASYNC_QUEUE_DEFAULT
+#define CONFIG_ASYNC_QUEUE_DEFAULT 64
+#endif
+
+/* Pull request: words[0] = most messages wanted (0: ASYNC_BATCH_MAX).
+ * Reply (ASYNC_BATCH_MSG): records out of line, words[0] = count,
+ * words[1] = messages still released after these. */
+#define PULL_MAX_WORD 0
+#define BATCH_COUNT_WORD 0
+#define BATCH_MORE_WORD 1
+#define CONNECT_RESULT_WORD 0
+
+struct conn {
+    handle_t dst; /* 0: free slot */
+    task_t dst_id;
+    struct async_attr attr;
+    struct async_queue q;
+    bool notified;         /* the receiver has been told and not pulled */
+    uint64_t oldest_ms;    /* when the oldest unreleased message came */
+    _Alignas(8) uint8_t buf[ASYNC_QUEUE_BYTES];
+    struct async_done done[ASYNC_LIMIT_MAX];
+};
+
+static struct conn conns[ASYNC_CONN_MAX];
+
+static uint64_t now_ms(void) {
+    struct sysinfo si;
+    sys_sysinfo(&si);
+    return si.uptime_ms;
+}
+
+static struct conn *find_conn(handle_t dst) {
+    for (int i = 0; i < ASYNC_CONN_MAX; i++) {
+        if (conns[i].dst == dst && dst)
+            return &conns[i];
+    }
+    return NULL;
+}
+
+static struct conn *find_conn_by_id(task_t id) {
+    for (int i = 0; i < ASYNC_CONN_MAX; i++) {
+        if (conns[i].dst && conns[i].dst_id == id)
+            return &conns[i];
+    }
+    return NULL;
+}
+
+static error_t open_conn(handle_t dst, const struct async_attr *attr,
+                         struct conn **out) {
+    struct handle_info info;
+    error_t err = handle_info(dst, &info);
+    if (err)
+        return err;
+    if (info.kind != KOBJ_TASK || !(info.rights & RIGHT_NOTIFY))
+        return ERR_NOT_PERMITTED;
+    if (!info.task_alive)
+        return ERR_ABORTED;
+    struct async_attr a = attr ? *attr : (struct async_attr){0};
+    if (!a.max_msgs)
+        a.max_msgs = CONFIG_ASYNC_QUEUE_DEFAULT;
+    if (a.max_msgs > ASYNC_LIMIT_MAX)
+        return ERR_INVALID_ARG;
+    struct conn *c = NULL;
+    for (int i = 0; i < ASYNC_CONN_MAX && !c; i++) {
+        if (!conns[i].dst)
+            c = &conns[i];
+    }
+    if (!c)
+        return ERR_FULL;
+    c->attr = a;
+    c->dst_id = info.task_id;
+    c->notified = false;
+    aq_init(&c->q, c->buf, sizeof(c->buf), c->done, a.max_msgs);
+    task_watch(dst); /* so async_handle_death can fail its messages */
+    c->dst = dst;
+    *out = c;
+    return OK;
+}
+
+static void close_conn(struct conn *c, error_t why) {
+    c->dst = 0; /* first: completions may queue again elsewhere */
+    aq_fail_all(&c->q, why);
+}
+
+/* Offer the receiver a handle to pull from us, and let it decline. */
+static error_t handshake(handle_t dst) {
+    handle_t self = task_self();
+    if (self < 0)
+        return self;
+    handle_t pull = handle_dup(self, RIGHT_CALL | RIGHT_SEND, 0);
+    handle_close(self);
+    if (pull < 0)
+        return pull;
+    struct message m = {.type = ASYNC_CONNECT_MSG, .flags = MSG_HANDLE_MOVE,
+                        .handle = pull};
+    error_t err = ipc_call(dst, &m);
+    if (err) {
+        handle_close(pull); /* still ours if the call failed early */
+        return err;
+    }
+    return (error_t) m.words[CONNECT_RESULT_WORD];
+}
+
+error_t async_open(handle_t dst, const struct async_attr *attr) {
+    struct conn *c;
+    if (find_conn(dst))
+        return ERR_ALREADY_EXISTS;
+    return open_conn(dst, attr, &c);
+}
+
+error_t async_connect(handle_t dst, const struct async_attr *attr) {
+    if (find_conn(dst))
+        return ERR_ALREADY_EXISTS;
+    error_t err = handshake(dst);
+    return err ? err : async_open(dst, attr);
+}
+
+/* Make released messages visible: notify the receiver once per pull. */
+static void release(struct conn *c) {
+    aq_release_all(&c->q);
+    if (!c->notified && c->q.released) {
+        c->notified = true;
+        ipc_notify(c->dst, NOTIFY_ASYNC);
+    }
+}
+
+static void maybe_release(struct conn *c) {
+    uint32_t waiting = aq_unreleased(&c->q);
+    if (waiting >= c->attr.trigger_count || waiting == c->q.limit) {
+        release(c);
+    } else if (c->attr.trigger_ms && waiting == 1) {
+        c->oldest_ms = now_ms();
+        timer_set(c->attr.trigger_ms, 0);
+    }
+}
+
+/* The queue is full and the sender asked to wait: serve dst's pulls until
+ * there is room. Other requests from dst are answered ERR_WOULD_BLOCK. */
+static error_t wait_for_room(struct conn *c) {
+    release(c);
+    struct message m;
+    error_t err = ipc_recv(c->dst_id, &m);
+    if (err) {
+        close_conn(c, ERR_ABORTED);
+        return err;
+    }
+    if (m.type == ASYNC_PULL_MSG)
+        return async_reply_to(&m);
+    if (m.type == ASYNC_CLOSE_MSG) {
+        close_conn(c, ERR_ABORTED);
+        return ERR_ABORTED;
+    }
+    m = (struct message){.type = ERR_WOULD_BLOCK}; /* busy: ask later */
+    ipc_reply(c->dst_id, &m);
+    return OK;
+}
+
+error_t async_putv(handle_t dst, int32_t type, const struct async_iov *iov,
+                   int iovcnt, async_done_fn done, void *arg) {
+    struct conn *c = find_conn(dst);
+    error_t err;
+    if (!c && (err = open_conn(dst, NULL, &c)))
+        return err;
+    while ((err = aq_push(&c->q, type, iov, iovcnt, done, arg)) == ERR_FULL &&
+           c->attr.block_when_full) {
+        if ((err = wait_for_room(c)))
+            return err;
+    }
+    if (err)
+        return err;
+    maybe_release(c);
+    return OK;
+}
+
+error_t async_put(handle_t dst, int32_t type, const void *data, size_t len,
+                  async_done_fn done, void *arg) {
+    struct async_iov iov = {data, len};
+    return async_putv(dst, type, &iov, 1, done, arg);
+}
+
+error_t async_send(handle_t dst, struct message *m) {
+    return async_put(dst, m->type, m->data, MSG_DATA_SIZE, NULL, NULL);
+}
+
+error_t async_flush(handle_t dst) {
+    struct conn *c = find_conn(dst);
+    if (!c)
+        return ERR_NOT_FOUND;
+    release(c);
+    return OK;
+}
+
+error_t async_disconnect(handle_t dst) {
+    struct conn *c = find_conn(dst);
+    if (!c)
+        return ERR_NOT_FOUND;
+    close_conn(c, ERR_ABORTED);
+    return OK;
+}
+
+void async_set_status(error_t status, void *arg) { *(error_t *) arg = status; }
+
+static error_t reply_batch(struct conn *c, task_t dst, uint32_t max_msgs) {
+    const void *data;
+    uint32_t bytes;
+    uint32_t n = aq_peek(&c->q, ASYNC_PULL_BYTES, max_msgs, &data, &bytes);
+    struct message r = {.type = ASYNC_BATCH_MSG, .flags = MSG_OOL,
+                        .ool_ptr = (uint64_t) data, .ool_len = bytes};
+    r.words[BATCH_COUNT_WORD] = n;
+    r.words[BATCH_MORE_WORD] = c->q.released - n;
+    error_t err = ipc_reply(dst, &r);
+    if (err)
+        return err; /* not delivered: the messages stay queued */
+    c->notified = c->q.released > n;
+    aq_consume(&c->q, n, bytes, OK);
+    return OK;
+}
+
+error_t async_reply_to(const struct message *pull) {
+    struct conn *c = find_conn_by_id(pull->src);
+    uint32_t max = pull->words[PULL_MAX_WORD];
+    if (!max || max > ASYNC_BATCH_MAX)
+        max = ASYNC_BATCH_MAX;
+    if (!c) { /* nothing was ever queued for it: an empty batch */
+        struct message r = {.type = ASYNC_BATCH_MSG};
+        return ipc_reply(pull->src, &r);
+    }
+    return reply_batch(c, pull->src, max);
+}
+
+error_t async_reply(task_t dst) {
+    struct message pull = {.type = ASYNC_PULL_MSG, .src = dst};
+    return async_reply_to(&pull);
+}
+
+error_t async_handle_request(const struct message *m) {
+    struct conn *c;
+    switch (m->type) {
+    case ASYNC_PULL_MSG:
+        return async_reply_to(m);
+    case ASYNC_CLOSE_MSG:
+        if ((c = find_conn_by_id(m->src)))
+            close_conn(c, ERR_ABORTED);
+        return OK;
+    }
+    return ERR_UNKNOWN_MESSAGE;
+}
+
+void async_handle_timer(void) {
+    uint64_t now = 0;
+    for (int i = 0; i < ASYNC_CONN_MAX; i++) {
+        struct conn *c = &conns[i];
+        if (!c->dst || !c->attr.trigger_ms || !aq_unreleased(&c->q))
+            continue;
+        if (!now)
+            now = now_ms();
+        if (now - c->oldest_ms >= c->attr.trigger_ms)
+            release(c);
+        else
+            timer_set(c->attr.trigger_ms - (now - c->oldest_ms), 0);
+    }
+}
+
+void async_handle_death(void) {
+    for (int i = 0; i < ASYNC_CONN_MAX; i++) {
+        struct handle_info info;
+        if (conns[i].dst && (handle_info(conns[i].dst, &info) != OK ||
+                             !info.task_alive))
+            close_conn(&conns[i], ERR_ABORTED);
+    }
+}
+
+/*
+ * Receiver side: the batch pulled last from each of a few senders waits
+ * here until the task takes it.
+ */
+#define RECV_CACHES 2
+
+struct recv_cache {
+    handle_t src;
+    task_t src_id;
+    uint32_t bytes;
+    size_t pos;
+    _Alignas(8) uint8_t buf[ASYNC_PULL_BYTES];
+};
+
+static struct recv_cache caches[RECV_CACHES];
+
+static bool cache_empty(const struct recv_cache *rc) {
+    return rc->pos >= rc->bytes;
+}
+
+static struct recv_cache *cache_for(handle_t src) {
+    struct recv_cache *spare = NULL;
+    for (int i = 0; i < RECV_CACHES; i++) {
+        if (caches[i].src == src)
+            return &caches[i];
+        if (cache_empty(&caches[i]) && !spare)
+            spare = &caches[i];
+    }
+    if (spare)
+        *spare = (struct recv_cache){.src = src};
+    return spare;
+}
+
+static error_t pull(struct recv_cache *rc, uint32_t max) {
+    struct message m = {.type = ASYNC_PULL_MSG, .flags = MSG_REPLY_BUF,
+                        .ool_ptr = (uint64_t) rc->buf,
+                        .ool_len = sizeof(rc->buf)};
+    m.words[PULL_MAX_WORD] = max;
+    error_t err = ipc_call(rc->src, &m);
+    if (err)
+        return err;
+    if (m.type != ASYNC_BATCH_MSG)
+        return ERR_UNKNOWN_MESSAGE;
+    rc->src_id = m.src;
+    rc->bytes = m.ool_len;
+    rc->pos = 0;
+    return OK;
+}
+
+/* The next record from src's cache, pulling when it is empty. */
+static error_t next_record(handle_t src, uint32_t max,
+                           const struct async_record **r, task_t *from) {
+    struct recv_cache *rc = cache_for(src);
+    if (!rc)
+        return ERR_FULL; /* every cache holds another sender's batch */
+    if (cache_empty(rc)) {
+        error_t err = pull(rc, max);
+        if (err) {
+            rc->src = 0;
+            return err;
+        }
+    }
+    *r = aq_next_record(rc->buf, rc->bytes, &rc->pos);
+    if (!*r) {
+        rc->bytes = 0; /* empty, or malformed: drop the rest */
+        return ERR_EMPTY;
+    }
+    *from = rc->src_id;
+    return OK;
+}
+
+error_t async_recv(handle_t src, struct message *m) {
+    const struct async_record *r;
+    task_t from;
+    error_t err = next_record(src, ASYNC_BATCH_MAX, &r, &from);
+    if (err)
+        return err;
+    *m = (struct message){.type = r->type, .src = from};
+    memcpy(m->data, r->data, r->len < MSG_DATA_SIZE ? r->len : MSG_DATA_SIZE);
+    return OK;
+}
+
+int async_recv_batch(handle_t src, struct async_msg *msgs, int max) {
+    int n = 0;
+    while (n < max) {
+        const struct async_record *r;
+        task_t from;
+        /* Pull only when the cache is empty at the start. */
+        if (n > 0) {
+            struct recv_cache *rc = cache_for(src);
+            if (!rc || cache_empty(rc))
+                break;
+        }
+        error_t err = next_record(src, max - n, &r, &from);
+        if (err == ERR_EMPTY)
+            break;
+        if (err)
+            return n ? n : err;
+        msgs[n++] = (struct async_msg){from, r->type, r->len, r->data};
+    }
+    return n;
+}
+
+int async_senders(struct notify_source *out, int max) {
+    return notify_sources(out, max);
+}
+
+error_t async_accept(struct message *m, bool accept, handle_t *src) {
+    handle_t h = m->handle;
+    task_t caller = m->src;
+    if (m->type != ASYNC_CONNECT_MSG || !(m->flags & MSG_HANDLE_MOVE) || h <= 0)
+        return ERR_INVALID_ARG;
+    struct message r = {.type = ASYNC_CONNECT_MSG};
+    r.words[CONNECT_RESULT_WORD] = accept ? OK : ERR_NOT_PERMITTED;
+    if (accept) {
+        task_watch(h);
+        if (src)
+            *src = h;
+    } else {
+        handle_close(h);
+    }
+    return ipc_reply(caller, &r);
+}
+
+error_t async_close(handle_t src) {
+    struct message m = {.type = ASYNC_CLOSE_MSG};
+    for (int i = 0; i < RECV_CACHES; i++) {
+        if (caches[i].src == src)
+            caches[i] = (struct recv_cache){0};
+    }
+    return ipc_send(src, &m);
+}
