@@ -37,7 +37,7 @@ CFLAGS := -std=c11 -O2 -g $(TARGET_FLAGS) $(WARNINGS) -MMD -MP \
 	-Ilibs/common -I$(BUILD)/include
 # Link-time optimisation lets the IPC path inline across files.
 KERNEL_CFLAGS := $(CFLAGS) -mcmodel=kernel -Ikernel -flto
-USER_CFLAGS := $(CFLAGS) -Ilibs/resea/include
+USER_CFLAGS := $(CFLAGS) -Ilibs/resea/include -flto
 HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -Ilibs/common \
 	-Ilibs/common/tests -Ilibs/resea/include
@@ -133,7 +133,7 @@ clean:
 FLAGS_STAMP := $(BUILD)/flags.txt
 $(shell mkdir -p $(BUILD); echo '$(KERNEL_CFLAGS) $(USER_CFLAGS)' | cmp -s - $(FLAGS_STAMP) || echo '$(KERNEL_CFLAGS) $(USER_CFLAGS)' > $(FLAGS_STAMP))
 
-$(BUILD)/include/config.h: .config tools/config_h.py $(FLAGS_STAMP)
+$(BUILD)/include/config.h: .config tools/config_h.py
 	$(Q)mkdir -p $(@D)
 	$(Q)$(PYTHON) tools/config_h.py .config $@
 
@@ -159,7 +159,7 @@ $(BUILD)/bootfs-bench.img: $(TASK_ELFS) tools/mkbootfs.py
 	@echo "  BOOTFS  $@ (starts: bench)"
 	$(Q)$(PYTHON) tools/mkbootfs.py -o $@ $(call bootfs-entries,bench)
 
-$(BUILD)/kernel/%.c.o: %.c $(BUILD)/include/config.h
+$(BUILD)/kernel/%.c.o: %.c $(BUILD)/include/config.h $(FLAGS_STAMP)
 	@echo "  CC      $<"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(KERNEL_CFLAGS) -c -o $@ $<
@@ -169,7 +169,7 @@ $(BUILD)/kernel/%.S.o: %.S $(FLAGS_STAMP)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(KERNEL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/user/%.c.o: %.c $(BUILD)/include/config.h
+$(BUILD)/user/%.c.o: %.c $(BUILD)/include/config.h $(FLAGS_STAMP)
 	@echo "  CC      $<"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(USER_CFLAGS) -c -o $@ $<

@@ -6,6 +6,7 @@
 #include <bootfs.h>
 #include <layout.h>
 #include <resea/printf.h>
+#include <resea/event_loop.h>
 #include <resea/syscall.h>
 
 #define H_SPAWN 1
@@ -13,6 +14,9 @@
 #define DEBUG_EXIT_PORT 0xf4
 #define MODE_ECHO 1
 #define MODE_NOTIFIED 2
+#define MODE_CONSUMER 3
+#define ASYNC_MSGS 6400
+#define ASYNC_MSG_BYTES 32
 #define SERVER_PRIORITY 11
 #define MSG_BENCH 16
 
@@ -44,16 +48,34 @@ static int notified(void) {
         ipc_recv(IPC_ANY, &m);
 }
 
-static handle_t spawn(int mode) {
+static void count_async(struct event_loop *loop, const struct async_msg *msg) {
+    (void) msg;
+    if (++*(int *) loop->user == ASYNC_MSGS)
+        event_loop_stop(loop);
+}
+
+/* Take ASYNC_MSGS async messages, then end. */
+static int consumer(void) {
+    int got = 0;
+    struct event_loop loop = {.on_async = count_async, .user = &got};
+    event_loop_run(&loop);
+    return got;
+}
+
+static handle_t spawn_with(int mode, handle_t give) {
     const void *bootfs = (const void *) BOOTFS_ADDR;
     const struct bootfs_entry *e = bootfs_find(bootfs, "bench");
     struct task_spec spec = {.name = "bench-peer",
                              .image = bootfs_data(bootfs, e),
                              .image_size = e->size,
                              .arg = mode,
-                             .priority = SERVER_PRIORITY};
+                             .priority = SERVER_PRIORITY,
+                             .num_handles = give ? 1 : 0,
+                             .handles = {give}};
     return task_create(H_SPAWN, &spec);
 }
+
+static handle_t spawn(int mode) { return spawn_with(mode, 0); }
 
 static void report(const char *name, uint64_t total, uint64_t n,
                    const char *unit) {
@@ -113,8 +135,38 @@ static void bench_ipc(void) {
     handle_close(server);
 }
 
+/* Producer to consumer, `batch` messages per pull: the queue holds one
+ * batch, released when full, so every pull takes exactly `batch`. */
+static void bench_async(uint32_t batch, const char *name) {
+    handle_t self = task_self();
+    handle_t pull = handle_dup(self, RIGHT_CALL | RIGHT_GRANT, 0);
+    handle_t peer = spawn_with(MODE_CONSUMER, pull);
+    struct async_attr attr = {.max_msgs = batch, .trigger_count = batch,
+                              .block_when_full = true};
+    async_open(peer, &attr);
+    uint8_t payload[ASYNC_MSG_BYTES] = {0};
+    uint64_t t0 = tsc();
+    for (uint32_t i = 0; i < ASYNC_MSGS; i++) {
+        payload[0] = i;
+        async_put(peer, MSG_BENCH, payload, sizeof(payload), NULL, NULL);
+    }
+    async_flush(peer);
+    struct message m;
+    struct task_status ts;
+    task_status(peer, &ts);
+    while (ipc_recv(ts.id, &m) == OK) /* until the consumer has them all */
+        async_handle_request(&m);
+    report(name, tsc() - t0, ASYNC_MSGS, "cycles");
+    async_handle_death();
+    handle_close(peer);
+    handle_close(pull);
+    handle_close(self);
+}
+
 int main(void) {
     switch (task_arg()) {
+    case MODE_CONSUMER:
+        return consumer();
     case MODE_ECHO:
         return echo_server();
     case MODE_NOTIFIED:
@@ -123,6 +175,9 @@ int main(void) {
     bench_null_syscall();
     bench_ipc();
     bench_notify();
+    bench_async(1, "async_msg_cost_b1");
+    bench_async(8, "async_msg_cost_b8");
+    bench_async(64, "async_msg_cost_b64");
     printf("BENCH done\n");
     io_out(H_IOPORT, DEBUG_EXIT_PORT, 1, 0);
     return 0;

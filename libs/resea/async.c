@@ -184,6 +184,12 @@ error_t async_putv(handle_t dst, int32_t type, const struct async_iov *iov,
 error_t async_put(handle_t dst, int32_t type, const void *data, size_t len,
                   async_done_fn done, void *arg) {
     struct async_iov iov = {data, len};
+    struct conn *c = find_conn(dst);
+    /* The common case, inline: an open connection with room. */
+    if (c && aq_push(&c->q, type, &iov, 1, done, arg) == OK) {
+        maybe_release(c);
+        return OK;
+    }
     return async_putv(dst, type, &iov, 1, done, arg);
 }
 
@@ -362,23 +368,22 @@ error_t async_recv(handle_t src, struct message *m) {
 }
 
 int async_recv_batch(handle_t src, struct async_msg *msgs, int max) {
-    int n = 0;
-    while (n < max) {
-        const struct async_record *r;
-        task_t from;
-        /* Pull only when the cache is empty at the start. */
-        if (n > 0) {
-            struct recv_cache *rc = cache_for(src);
-            if (!rc || cache_empty(rc))
-                break;
+    struct recv_cache *rc = cache_for(src);
+    if (!rc)
+        return ERR_FULL; /* every cache holds another sender's batch */
+    if (cache_empty(rc)) { /* pull only when nothing is left here */
+        error_t err = pull(rc, max);
+        if (err) {
+            rc->src = 0;
+            return err;
         }
-        error_t err = next_record(src, max - n, &r, &from);
-        if (err == ERR_EMPTY)
-            break;
-        if (err)
-            return n ? n : err;
-        msgs[n++] = (struct async_msg){from, r->type, r->len, r->data};
     }
+    int n = 0;
+    const struct async_record *r;
+    while (n < max && (r = aq_next_record(rc->buf, rc->bytes, &rc->pos)))
+        msgs[n++] = (struct async_msg){rc->src_id, r->type, r->len, r->data};
+    if (n < max)
+        rc->bytes = 0; /* all taken (or the rest was malformed) */
     return n;
 }
 

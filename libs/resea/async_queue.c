@@ -42,15 +42,17 @@ error_t aq_push(struct async_queue *q, int32_t type, const struct async_iov *iov
     struct async_record *r = (struct async_record *) (q->buf + q->tail);
     r->type = type;
     r->len = len;
+    /* Zero the last word first: the padding then leaks no stale bytes. */
+    *(uint64_t *) (q->buf + q->tail + size - 8) = 0;
     uint8_t *p = r->data;
     for (int i = 0; i < iovcnt; i++) {
         if (iov[i].len)
             memcpy(p, iov[i].base, iov[i].len);
         p += iov[i].len;
     }
-    memset(p, 0, size - sizeof(*r) - len); /* no stale bytes leave us */
     q->tail += size;
-    q->done[(q->done_head + q->count) % q->limit] = (struct async_done){fn, arg};
+    uint32_t slot = q->done_head + q->count;
+    q->done[slot < q->limit ? slot : slot - q->limit] = (struct async_done){fn, arg};
     q->count++;
     return OK;
 }
@@ -80,7 +82,8 @@ void aq_consume(struct async_queue *q, uint32_t n, uint32_t bytes,
     /* One message at a time, so a callback may queue new ones. */
     for (uint32_t i = 0; i < n; i++) {
         struct async_done d = q->done[q->done_head];
-        q->done_head = (q->done_head + 1) % q->limit;
+        if (++q->done_head == q->limit)
+            q->done_head = 0;
         q->count--;
         q->released--;
         if (d.fn)
