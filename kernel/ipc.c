@@ -202,11 +202,11 @@ static error_t transfer(struct task *sender, struct task *receiver,
 
 /* A call with MSG_REPLY_BUF: check the caller's buffer for the reply's
  * out-of-line data now, while the caller is current. */
-static error_t bind_reply_buffer(bool call) {
+static error_t bind_reply_buffer(void) {
     current->reply_ool_cap = 0;
     struct message tmp;
     const struct message *m = msg_peek(current, &tmp);
-    if (!call || !(m->flags & MSG_REPLY_BUF) || (m->flags & MSG_OOL))
+    if (!(m->flags & MSG_REPLY_BUF) || (m->flags & MSG_OOL))
         return OK;
     if (m->ool_len > IPC_OOL_MAX)
         return ERR_TOO_LARGE;
@@ -238,7 +238,7 @@ static error_t send(handle_t dst, bool call, int64_t timeout) {
     if (would_deadlock(current, target))
         return ERR_DEADLOCK;
     current->ipc_call = call;
-    if ((err = bind_reply_buffer(call)))
+    if (call && (err = bind_reply_buffer()))
         return err;
     if (accepts(target, current)) {
         if ((err = transfer(current, target, h->badge)))
@@ -307,48 +307,54 @@ static error_t deliver_notifications(void) {
     return OK;
 }
 
+/* A receive that needs no waiting: IPC_PENDING when it must wait. */
+static error_t try_recv(task_t src, int64_t timeout) {
+    struct task *peer = NULL;
+    if (src != IPC_ANY) {
+        peer = task_lookup(src);
+        if (!peer || peer->state == TASK_STATE_DEAD)
+            return ERR_ABORTED; /* waiting for a task that is gone */
+    }
+    for (;;) {
+        struct task *s;
+        if (src == IPC_ANY && current->notifications)
+            return deliver_notifications();
+        if ((s = find_sender(src))) {
+            if (pull(s) == OK)
+                return OK;
+            continue; /* that sender's message was bad: try the next */
+        }
+        /* Waiting for a task that waits (maybe through others) on us. */
+        if (peer && would_deadlock(current, peer))
+            return ERR_DEADLOCK;
+        return timeout == IPC_POLL ? ERR_WOULD_BLOCK : IPC_PENDING;
+    }
+}
+
 /*
  * Receive into the bound buffer. `replied` is a caller we have just
  * answered and not yet woken: if we must wait, it gets the CPU directly.
  */
 static error_t recv(task_t src, int64_t timeout, struct task *replied) {
-    error_t err = IPC_PENDING;
-    if (src != IPC_ANY) {
-        struct task *peer = task_lookup(src);
-        if (!peer || peer->state == TASK_STATE_DEAD)
-            err = ERR_ABORTED; /* waiting for a task that is gone */
-    }
-    while (err == IPC_PENDING) {
-        struct task *s;
-        if (src == IPC_ANY && current->notifications)
-            err = deliver_notifications();
-        else if ((s = find_sender(src)))
-            err = pull(s) == OK ? OK : IPC_PENDING; /* bad message: next */
-        else if (timeout == IPC_POLL)
-            err = ERR_WOULD_BLOCK;
-        else
-            break;
-    }
-    if (err != IPC_PENDING) {
-        if (replied)
-            sched_wake(replied);
-        return err;
-    }
-
-    for (;;) {
+    error_t err;
+    while ((err = try_recv(src, timeout)) == IPC_PENDING) {
+        uint64_t start = arch_ticks();
         current->recv_from = src;
         current->ipc_result = IPC_PENDING;
         sched_block_switch(current, BLOCK_RECV, (uint64_t) timeout, replied);
         replied = NULL;
-        if (current->ipc_result == OK)
-            return OK; /* a sender delivered straight into our buffer */
-        if (current->ipc_result < 0)
-            return current->ipc_result; /* the sender we wait for died */
+        if (current->ipc_result != IPC_PENDING)
+            return current->ipc_result; /* delivered, or the sender died */
         if (current->timed_out)
             return ERR_TIMEOUT;
-        if (current->notifications)
-            return deliver_notifications();
+        if (timeout != IPC_FOREVER) { /* woken early: wait out the rest */
+            int64_t elapsed = (arch_ticks() - start) * 1000 / TIMER_HZ;
+            timeout = elapsed < timeout ? timeout - elapsed : IPC_POLL;
+        }
     }
+    if (replied)
+        sched_wake(replied);
+    return err;
 }
 
 /* Answer a call. The caller gets the message but is not woken yet: the
@@ -372,7 +378,8 @@ static error_t reply(task_t dst, struct task **caller) {
 error_t ipc(handle_t dst, task_t src, struct message *um, uint32_t flags,
             int64_t timeout) {
     if ((flags & ~(IPC_SEND | IPC_RECV | IPC_REPLY)) || !flags ||
-        ((flags & IPC_SEND) && (flags & IPC_REPLY)) || timeout < IPC_FOREVER)
+        ((flags & IPC_SEND) && (flags & IPC_REPLY)) || timeout < IPC_FOREVER ||
+        timeout > IPC_TIMEOUT_MAX)
         return ERR_INVALID_ARG;
     error_t err = bind_buffer(um, flags & IPC_RECV);
     if (err)

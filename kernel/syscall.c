@@ -171,7 +171,7 @@ static int64_t sys_task_self(void) {
     return handle_install(current, &h);
 }
 
-#define TIMER_MS_MAX (24ull * 3600 * 1000)
+#define TIMER_MS_MAX ((uint64_t) IPC_TIMEOUT_MAX)
 
 static int64_t sys_timer_set(uint64_t first_ms, uint64_t period_ms) {
     if (first_ms > TIMER_MS_MAX || period_ms > TIMER_MS_MAX)
@@ -198,6 +198,8 @@ static int64_t sys_notify(handle_t h, uint64_t bits) {
         return err;
     if (e->task->state == TASK_STATE_DEAD)
         return ERR_ABORTED;
+    if (!bits)
+        return OK; /* nothing to say: do not wake it */
     if (bits & NOTIFY_ASYNC) { /* remember who: see notify_sources */
         int slot = TASK_ID_SLOT(current->id);
         e->task->notify_sources[slot / 64] |= 1ull << (slot % 64);

@@ -58,8 +58,8 @@ handle_t self_handle(void) {
 }
 
 task_t task_id_of(handle_t h) {
-    struct task_status st;
-    return task_status(h, &st) == OK ? st.id : 0;
+    struct handle_info info;
+    return handle_info(h, &info) == OK ? info.task_id : 0;
 }
 
 error_t wait_dead(handle_t h, struct task_status *st) {

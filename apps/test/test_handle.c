@@ -126,3 +126,32 @@ TEST(handle_task_self_rights) {
     CHECK(m.notifications.bits & (1ull << 30));
     CHECK_ERR(handle_close(self), OK);
 }
+
+TEST(handle_info_describes_handles) {
+    handle_t c = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
+    handle_t badged = handle_dup(c, RIGHT_SEND, 77);
+    struct handle_info info;
+    CHECK_ERR(handle_info(badged, &info), OK);
+    CHECK_EQ(info.kind, KOBJ_TASK);
+    CHECK_EQ(info.rights, RIGHT_SEND);
+    CHECK_EQ(info.badge, 77);
+    CHECK(info.task_id != 0);
+    CHECK_EQ(info.task_alive, 1);
+    task_kill(c);
+    CHECK_ERR(handle_info(badged, &info), OK);
+    CHECK_EQ(info.task_alive, 0);
+    CHECK_ERR(handle_info(H_IOPORT, &info), OK);
+    CHECK_EQ(info.kind, KOBJ_IOPORT);
+    CHECK_EQ(info.count, 0x10000);
+    CHECK_ERR(handle_info(H_SPAWN, &info), OK);
+    CHECK_EQ(info.kind, KOBJ_SPAWN);
+    CHECK_ERR(handle_info(0, &info), ERR_BAD_HANDLE);
+    CHECK_ERR(handle_info(H_SPAWN, (void *) 0xffffffff80100000ull),
+              ERR_BAD_POINTER);
+    struct notify_source src;
+    CHECK_ERR(notify_sources((void *) 0xffffffff80100000ull, 4),
+              ERR_BAD_POINTER);
+    CHECK(notify_sources(&src, 0) == 0);
+    handle_close(badged);
+    handle_close(c);
+}

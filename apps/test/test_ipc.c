@@ -478,3 +478,36 @@ TEST(timer_one_shot) {
     CHECK_ERR(ipc_recv_timeout(IPC_ANY, &m, 40), ERR_TIMEOUT);
     CHECK_ERR(timer_set(1ull << 60, 0), ERR_INVALID_ARG);
 }
+
+TEST(deadlock_receiving_from_our_own_caller) {
+    drain();
+    handle_t a = peer_of_us(CHILD_CALLER, 8, TEST_PRIORITY + 1);
+    struct message m;
+    CHECK_ERR(recv_message(&m), OK); /* a waits for our reply */
+    struct message q;
+    CHECK_ERR(ipc_recv(m.src, &q), ERR_DEADLOCK); /* it can never send */
+    CHECK_ERR(ipc_recv(task_id_of(self_handle()), &q), ERR_DEADLOCK);
+    struct message r = {.type = ECHO_ADD};
+    r.words[0] = 1;
+    CHECK_ERR(ipc_reply(m.src, &r), OK);
+    CHECK_EQ(exit_code_of(a), 1);
+}
+
+TEST(ipc_timeout_limits) {
+    struct message m;
+    CHECK_ERR(ipc_recv_timeout(IPC_ANY, &m, IPC_TIMEOUT_MAX + 1), ERR_INVALID_ARG);
+    CHECK_ERR(ipc_recv_timeout(IPC_ANY, &m, INT64_MAX), ERR_INVALID_ARG);
+    CHECK_ERR(timer_set(IPC_TIMEOUT_MAX + 1, 0), ERR_INVALID_ARG);
+}
+
+TEST(notify_with_no_bits_wakes_nobody) {
+    handle_t s = echo_server(TEST_PRIORITY + 1);
+    CHECK_ERR(ipc_notify(s, 0), OK);
+    struct task_status st;
+    CHECK_ERR(task_status(s, &st), OK);
+    CHECK_EQ(st.state, TASK_BLOCKED);
+    struct message m = {.type = ECHO_ADD};
+    CHECK_ERR(ipc_call(s, &m), OK);
+    CHECK_EQ(m.words[ECHO_COUNT_WORD], 1);
+    end(s);
+}

@@ -68,6 +68,7 @@ _Static_assert(sizeof(struct message) == 96, "message layout is ABI");
 /* ipc() timeouts, in milliseconds. */
 #define IPC_POLL 0
 #define IPC_FOREVER (-1)
+#define IPC_TIMEOUT_MAX (24ll * 3600 * 1000) /* a day */
 
 /* The `src` argument of a receive that takes any sender. */
 #define IPC_ANY 0
