@@ -9,8 +9,8 @@
 #include <resea/event_loop.h>
 #include <resea/syscall.h>
 
-#define H_SPAWN 1
-#define H_IOPORT 2
+#define H_SPAWN 2 /* after the name server's, handle 1 */
+#define H_IOPORT 3
 #define DEBUG_EXIT_PORT 0xf4
 #define MODE_ECHO 1
 #define MODE_NOTIFIED 2

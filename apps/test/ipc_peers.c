@@ -46,11 +46,12 @@ static bool serve(struct message *m, uint64_t count) {
         r.type = ERR_UNKNOWN_MESSAGE;
     }
     r.words[ECHO_COUNT_WORD] = count;
+    r.words[ECHO_BADGE_WORD] = m->badge;
     *m = r;
     return true;
 }
 
-static int echo_server(void) {
+int echo_server_main(void) {
     ipc_ool_buffer(ool_in, sizeof(ool_in));
     struct message m;
     uint64_t count = 0;
@@ -93,7 +94,7 @@ int ipc_peer_main(int mode, uint64_t param) {
     struct message m;
     switch (mode) {
     case CHILD_ECHO_SERVER:
-        return echo_server();
+        return echo_server_main();
     case CHILD_CALLER:
         return caller(param);
     case CHILD_SENDER:

@@ -57,10 +57,12 @@ bool test_failed(void);
         }                                                                      \
     } while (0)
 
-/* The handles init gives this task (build.mk: caps := spawn ioport irq). */
-#define H_SPAWN 1
-#define H_IOPORT 2
-#define H_IRQ 3
+/* The handles init gives this task: the name server, then what build.mk
+ * asks for (caps := spawn ioport irq). */
+#define H_NAME 1
+#define H_SPAWN 2
+#define H_IOPORT 3
+#define H_IRQ 4
 #define TEST_PRIORITY 10
 
 /* What a copy of this program does when started with a non-zero arg. */
@@ -99,7 +101,13 @@ enum child_mode {
     CHILD_ASYNC_CONNECT,  /* async_connect to handle 1, exit with result */
     CHILD_EXIT_BITS,      /* exit with the first notification's bits */
     CHILD_ASYNC_HASH,     /* take one async message, exit with its hash */
+    /* Name server peers (test_name.c); handle 1 is the name server. */
+    CHILD_NAMED_ECHO, /* register test_names[param], then echo */
+    CHILD_LOOKUP,     /* look test_names[param] up, forever; exit result */
 };
+
+extern const char *const test_names[];
+int name_peer_main(int mode, uint64_t param);
 
 /* What an async producer sends: its tag and a sequence number. */
 struct async_item {
@@ -120,12 +128,14 @@ enum echo_request {
     ECHO_EXIT,      /* exit without replying */
 };
 #define ECHO_COUNT_WORD 5 /* every reply: messages received so far */
+#define ECHO_BADGE_WORD 4 /* every reply: the badge the request came with */
 
 /* A child's arg: the mode in the low byte, a parameter above it. */
 #define CHILD_ARG(mode, param) ((uint64_t) (mode) | ((uint64_t) (param) << 8))
 
 int child_main(uint64_t arg);
 int ipc_peer_main(int mode, uint64_t param);
+int echo_server_main(void);
 uint64_t fnv_hash(const void *buf, size_t len);
 /* Start a copy of this program in `mode` at `priority`. */
 handle_t spawn_child(int mode, int priority);

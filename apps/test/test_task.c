@@ -120,7 +120,7 @@ TEST(spawned_child_receives_handles) {
     struct task_spec spec = {
         .name = "test-child", .image = image, .image_size = size,
         .arg = CHILD_TRY_IOPORT, .priority = TEST_PRIORITY + 1,
-        .num_handles = 2, .handles = {H_SPAWN, H_IOPORT},
+        .num_handles = 3, .handles = {H_NAME, H_SPAWN, H_IOPORT},
     };
     handle_t h = task_create(H_SPAWN, &spec);
     CHECK(h > 0);

@@ -11,7 +11,12 @@
     X(ASYNC_PULL_MSG, 16, "async: give me your released messages")           \
     X(ASYNC_BATCH_MSG, 17, "async: reply to a pull, records out of line")    \
     X(ASYNC_CONNECT_MSG, 18, "async: may I send to you? (moves a handle)")   \
-    X(ASYNC_CLOSE_MSG, 19, "async: stop sending to me")
+    X(ASYNC_CLOSE_MSG, 19, "async: stop sending to me")                     \
+    X(NAME_SERVE_MSG, 32, "name: register the moved handle under a name")   \
+    X(NAME_UNSERVE_MSG, 33, "name: drop a name I registered")               \
+    X(NAME_LOOKUP_MSG, 34, "name: a handle to the server of a name")        \
+    X(NAME_LIST_MSG, 35, "name: every name, out of line")                   \
+    X(NAME_STATS_MSG, 36, "name: entries, waiters, handles in use")
 
 #define MSG_TYPE_ENUM_ENTRY(name, value, desc) name = value,
 enum msg_type { MSG_TYPE_LIST(MSG_TYPE_ENUM_ENTRY) };

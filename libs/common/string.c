@@ -106,6 +106,15 @@ char *strchr(const char *s, int c) {
     }
 }
 
+char *strstr(const char *haystack, const char *needle) {
+    size_t len = strlen(needle);
+    for (; *haystack; haystack++) {
+        if (!strncmp(haystack, needle, len))
+            return (char *)haystack;
+    }
+    return len == 0 ? (char *)haystack : NULL;
+}
+
 size_t strlcpy(char *restrict dst, const char *restrict src, size_t size) {
     size_t len = strlen(src);
     if (size > 0) {

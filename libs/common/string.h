@@ -22,6 +22,7 @@ size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
+char *strstr(const char *haystack, const char *needle);
 /* BSD: copies at most size - 1 bytes, always terminates when size > 0,
    returns strlen(src) so truncation shows as a result >= size. */
 size_t strlcpy(char *restrict dst, const char *restrict src, size_t size);

@@ -56,6 +56,8 @@ static void notifications(struct event_loop *loop, uint64_t bits) {
     if (bits & NOTIFY_DEATH) {
         async_handle_death();
         check_peers(loop);
+        if (loop->on_death)
+            loop->on_death(loop);
     }
     if (bits & NOTIFY_TIMER) {
         async_handle_timer();

@@ -1,7 +1,8 @@
 /*
- * The root task. It holds every capability at boot, starts the tasks
- * flagged for autostart in the boot image and gives each only the
- * capabilities its build.mk asked for.
+ * The root task. It holds every capability at boot, starts the name server
+ * and then the tasks flagged for autostart in the boot image, and gives
+ * each a handle to the name server (handle 1) and only the capabilities
+ * its build.mk asked for.
  */
 #include <bootfs.h>
 #include <layout.h>
@@ -11,6 +12,9 @@
 
 static const void *bootfs = (const void *) BOOTFS_ADDR;
 
+/* What every task gets as handle 1: a way to reach the name server. */
+static handle_t name_server;
+
 static handle_t start_task(const struct bootfs_entry *e) {
     struct task_spec spec = {
         .name = e->name,
@@ -18,6 +22,8 @@ static handle_t start_task(const struct bootfs_entry *e) {
         .image_size = e->size,
         .priority = e->priority,
     };
+    if (name_server > 0)
+        spec.handles[spec.num_handles++] = name_server;
     if (e->flags & BOOTFS_CAP_SPAWN)
         spec.handles[spec.num_handles++] = INIT_HANDLE_SPAWN;
     if (e->flags & BOOTFS_CAP_IOPORT)
@@ -46,9 +52,19 @@ int main(void) {
     /* The kernel checked the image before starting us. */
     uint32_t n = bootfs_count(bootfs);
     handle_t handles[BOOTFS_MAX_ENTRIES] = {0};
+    const struct bootfs_entry *name = bootfs_find(bootfs, "name");
+    if (name) {
+        handle_t h = start_task(name);
+        if (h < 0)
+            printf("[init] cannot start the name server: %s\n", err_str(h));
+        else
+            name_server = handle_dup(h, RIGHT_SEND | RIGHT_CALL | RIGHT_GRANT, 0);
+        handles[name - bootfs_entry_at(bootfs, 0)] = h;
+    }
     for (uint32_t i = 0; i < n; i++) {
         const struct bootfs_entry *e = bootfs_entry_at(bootfs, i);
-        if (!(e->flags & BOOTFS_AUTOSTART) || !strcmp(e->name, "init"))
+        if (!(e->flags & BOOTFS_AUTOSTART) || !strcmp(e->name, "init") ||
+            e == name)
             continue;
         handles[i] = start_task(e);
         if (handles[i] < 0)

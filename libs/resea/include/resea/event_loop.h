@@ -23,6 +23,9 @@ struct event_loop {
     void (*on_notify)(struct event_loop *loop, uint64_t bits);
     /* The task's timer fired (after the async library's time triggers). */
     void (*on_timer)(struct event_loop *loop);
+    /* NOTIFY_DEATH: some task we watch has ended (after the loop's own
+     * clean-up); check the handles you hold. */
+    void (*on_death)(struct event_loop *loop);
     void *user;
 
     /* The loop's own: peers accepted, and whether to stop. */

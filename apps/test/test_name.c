@@ -1,0 +1,199 @@
+/* The name server: registration, lookups that wait, deaths, bad input. */
+#include "test.h"
+#include <msgtypes.h>
+#include <resea/name.h>
+#include <string.h>
+
+const char *const test_names[] = {"t-echo", "t-late", "t-mortal", "t-own",
+                                  "t-never", "t-dup"};
+enum { ECHO, LATE, MORTAL, OWN, NEVER, DUP };
+
+int name_peer_main(int mode, uint64_t param) {
+    switch (mode) {
+    case CHILD_NAMED_ECHO: {
+        error_t err = ipc_serve(test_names[param]);
+        return err ? err : echo_server_main();
+    }
+    case CHILD_LOOKUP:
+        return ipc_lookup(test_names[param]);
+    }
+    return -1;
+}
+
+static handle_t named_server(int name, int priority) {
+    handle_t name_server = H_NAME;
+    return spawn_peer(CHILD_NAMED_ECHO, name, priority, 1, &name_server);
+}
+
+static void end(handle_t h) {
+    task_kill(h);
+    handle_close(h);
+}
+
+/* A raw request, to send what the library would refuse to. */
+static error_t raw(int type, const void *name, size_t len) {
+    struct message m = {.type = type};
+    memcpy(m.data, name, len);
+    error_t err = ipc_call(H_NAME, &m);
+    return err ? err : (error_t) m.words[0];
+}
+
+TEST(name_register_and_look_up) {
+    handle_t s = named_server(ECHO, TEST_PRIORITY + 1);
+    handle_t a = ipc_lookup_timeout("t-echo", 1000);
+    handle_t b = ipc_lookup_timeout("t-echo", IPC_POLL);
+    CHECK(a > 0 && b > 0);
+    struct message m = {.type = ECHO_ADD};
+    m.words[0] = 1;
+    CHECK_ERR(ipc_call(a, &m), OK);
+    CHECK_EQ(m.words[0], 2);
+    uint64_t badge_a = m.words[ECHO_BADGE_WORD];
+    m = (struct message){.type = ECHO_ADD};
+    CHECK_ERR(ipc_call(b, &m), OK);
+    CHECK(badge_a != 0);
+    CHECK(m.words[ECHO_BADGE_WORD] != badge_a); /* clients told apart */
+    handle_close(a);
+    handle_close(b);
+    end(s);
+}
+
+TEST(name_duplicate_refused) {
+    handle_t s = named_server(DUP, TEST_PRIORITY + 1);
+    struct name_stats before, after;
+    CHECK_ERR(name_stats(&before), OK);
+    CHECK_ERR(ipc_serve("t-dup"), ERR_ALREADY_EXISTS);
+    CHECK_ERR(name_stats(&after), OK);
+    CHECK_EQ(after.handles, before.handles); /* our handle was not kept */
+    end(s);
+}
+
+TEST(name_lookup_waits_for_a_late_server) {
+    /* Lower priority: it runs, and registers, only once we wait. */
+    handle_t s = named_server(LATE, TEST_PRIORITY - 1);
+    handle_t h = ipc_lookup_timeout("t-late", 5000);
+    CHECK(h > 0);
+    struct message m = {.type = ECHO_ADD};
+    CHECK_ERR(ipc_call(h, &m), OK);
+    handle_close(h);
+    end(s);
+}
+
+TEST(name_lookup_timeout_and_poll) {
+    struct sysinfo a, b;
+    sys_sysinfo(&a);
+    CHECK_ERR(ipc_lookup_timeout("t-never", 50), ERR_TIMEOUT);
+    sys_sysinfo(&b);
+    CHECK(b.uptime_ms - a.uptime_ms >= 50);
+    CHECK_ERR(ipc_lookup_timeout("t-never", IPC_POLL), ERR_NOT_FOUND);
+}
+
+TEST(name_goes_away_with_its_server) {
+    handle_t s = named_server(MORTAL, TEST_PRIORITY + 1);
+    handle_t h = ipc_lookup_timeout("t-mortal", 1000);
+    CHECK(h > 0);
+    end(s);
+    CHECK_ERR(ipc_lookup_timeout("t-mortal", IPC_POLL), ERR_NOT_FOUND);
+    struct message m = {.type = ECHO_ADD};
+    CHECK_ERR(ipc_call(h, &m), ERR_ABORTED); /* the old handle is dead */
+    handle_close(h);
+    handle_t s2 = named_server(MORTAL, TEST_PRIORITY + 1); /* a successor */
+    h = ipc_lookup_timeout("t-mortal", 1000);
+    CHECK(h > 0);
+    CHECK_ERR(ipc_call(h, &m), OK);
+    handle_close(h);
+    end(s2);
+}
+
+TEST(name_only_the_owner_unregisters) {
+    handle_t s = named_server(OWN, TEST_PRIORITY + 1);
+    CHECK_ERR(ipc_unserve("t-own"), ERR_NOT_PERMITTED);
+    CHECK_ERR(ipc_unserve("t-nobody-has"), ERR_NOT_FOUND);
+    handle_t h = ipc_lookup_timeout("t-own", IPC_POLL);
+    CHECK(h > 0);
+    handle_close(h);
+    end(s);
+}
+
+TEST(name_1000_register_cycles_leak_nothing) {
+    struct name_stats before, after;
+    CHECK_ERR(name_stats(&before), OK);
+    uint64_t pages = free_pages();
+    for (int i = 0; i < 1000; i++) {
+        CHECK_ERR(ipc_serve("t-cycle"), OK);
+        CHECK_ERR(ipc_unserve("t-cycle"), OK);
+    }
+    CHECK_ERR(name_stats(&after), OK);
+    CHECK_EQ(after.entries, before.entries);
+    CHECK_EQ(after.handles, before.handles);
+    CHECK_EQ(free_pages(), pages);
+}
+
+TEST(name_bad_requests) {
+    char long_name[NAME_MAX];
+    memset(long_name, 'x', sizeof(long_name)); /* no NUL inside */
+    CHECK_ERR(raw(NAME_LOOKUP_MSG, long_name, sizeof(long_name)), ERR_TOO_LARGE);
+    CHECK_ERR(raw(NAME_LOOKUP_MSG, "", 1), ERR_INVALID_ARG);
+    CHECK_ERR(raw(NAME_UNSERVE_MSG, long_name, sizeof(long_name)), ERR_TOO_LARGE);
+    CHECK_ERR(raw(999, "x", 2), ERR_UNKNOWN_MESSAGE);
+    CHECK_ERR(raw(NAME_SERVE_MSG, "t-nohandle", 11), ERR_INVALID_ARG);
+    CHECK_ERR(ipc_serve("a-name-longer-than-thirty-one-bytes"), ERR_TOO_LARGE);
+    CHECK_ERR(ipc_lookup("a-name-longer-than-thirty-one-bytes"), ERR_TOO_LARGE);
+    /* A handle to someone else is no registration. */
+    struct name_stats before, after;
+    CHECK_ERR(name_stats(&before), OK);
+    handle_t other = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
+    handle_t given = handle_dup(other, RIGHTS_ALL & ~RIGHT_CONTROL, 0);
+    struct message m = {.type = NAME_SERVE_MSG, .flags = MSG_HANDLE_MOVE,
+                        .handle = given};
+    strlcpy((char *) m.data, "t-forged", NAME_MAX);
+    CHECK_ERR(ipc_call(H_NAME, &m), OK);
+    CHECK_ERR(m.words[0], ERR_INVALID_ARG);
+    CHECK_ERR(name_stats(&after), OK);
+    CHECK_EQ(after.handles, before.handles);
+    end(other);
+}
+
+TEST(name_flood_of_lookups_that_never_succeed) {
+    handle_t name_server = H_NAME;
+    handle_t kids[40];
+    for (int i = 0; i < 40; i++) {
+        kids[i] = spawn_peer(CHILD_LOOKUP, NEVER, TEST_PRIORITY + 1, 1,
+                             &name_server);
+        CHECK(kids[i] > 0);
+    }
+    /* Some wait, the rest were refused; the server still answers. */
+    int refused = 0;
+    for (int i = 0; i < 40; i++) {
+        struct task_status st;
+        if (task_status(kids[i], &st) == OK && st.state == TASK_DEAD) {
+            CHECK_ERR(st.exit_code, ERR_FULL);
+            refused++;
+        }
+    }
+    CHECK(refused > 0);
+    CHECK_ERR(ipc_lookup_timeout("t-never", IPC_POLL), ERR_NOT_FOUND);
+    for (int i = 0; i < 40; i++)
+        end(kids[i]);
+    /* Their waits run out and are dropped. */
+    sleep_ms(600);
+    struct name_stats st;
+    CHECK_ERR(name_stats(&st), OK);
+    CHECK_EQ(st.waiters, 0);
+}
+
+TEST(name_list_shows_registrations) {
+    handle_t s = named_server(ECHO, TEST_PRIORITY + 1);
+    char buf[1024];
+    int n = name_list(buf, sizeof(buf));
+    CHECK(n >= 1);
+    CHECK(strstr(buf, "t-echo\n"));
+    end(s);
+}
+
+TEST(task_without_name_handle_reaches_nothing) {
+    handle_t c = spawn_peer(CHILD_LOOKUP, ECHO, TEST_PRIORITY + 1, 0, NULL);
+    struct task_status st;
+    CHECK_ERR(wait_dead(c, &st), OK);
+    CHECK_ERR(st.exit_code, ERR_BAD_HANDLE);
+    handle_close(c);
+}

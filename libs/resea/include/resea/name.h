@@ -1,0 +1,32 @@
+#pragma once
+#include <error.h>
+#include <kobject.h>
+#include <stddef.h>
+
+/*
+ * The name server's client (servers/name, docs/names.md). Every task init
+ * starts holds a handle to the name server as handle 1.
+ */
+#define NAME_SERVER_HANDLE 1
+#define NAME_MAX 32 /* including the NUL */
+
+/* The request and reply layout in message.data. */
+struct name_request {
+    char name[NAME_MAX];
+    int64_t timeout_ms; /* lookups: IPC_POLL, N ms or IPC_FOREVER */
+};
+
+struct name_stats {
+    uint64_t entries, waiters, handles;
+};
+
+/* Register our endpoint under name (unique system-wide). */
+error_t ipc_serve(const char *name);
+error_t ipc_unserve(const char *name);
+/* A send/call/notify handle to the server of name, badged so the server
+ * can tell its clients apart; waits until the name appears. */
+handle_t ipc_lookup(const char *name);
+handle_t ipc_lookup_timeout(const char *name, int64_t timeout_ms);
+/* The registered names, one per line, NUL-terminated; returns the count. */
+int name_list(char *buf, size_t len);
+error_t name_stats(struct name_stats *stats);

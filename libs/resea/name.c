@@ -1,0 +1,86 @@
+#include <msgtypes.h>
+#include <resea/ipc.h>
+#include <resea/name.h>
+#include <resea/syscall.h>
+#include <string.h>
+
+#define RESULT_WORD 0
+
+static error_t request(int type, const char *name, int64_t timeout,
+                       struct message *m) {
+    *m = (struct message){.type = type};
+    struct name_request *req = (struct name_request *) m->data;
+    if (name && strlcpy(req->name, name, sizeof(req->name)) >= sizeof(req->name))
+        return ERR_TOO_LARGE;
+    req->timeout_ms = timeout;
+    return OK;
+}
+
+static error_t call(struct message *m) {
+    error_t err = ipc_call(NAME_SERVER_HANDLE, m);
+    return err ? err : (error_t) m->words[RESULT_WORD];
+}
+
+error_t ipc_serve(const char *name) {
+    struct message m;
+    error_t err = request(NAME_SERVE_MSG, name, 0, &m);
+    if (err)
+        return err;
+    handle_t self = task_self();
+    if (self < 0)
+        return self;
+    m.flags = MSG_HANDLE_MOVE;
+    m.handle = self;
+    if ((err = call(&m)) && handle_info(self, &(struct handle_info){0}) == OK)
+        handle_close(self); /* refused before the move */
+    return err;
+}
+
+error_t ipc_unserve(const char *name) {
+    struct message m;
+    error_t err = request(NAME_UNSERVE_MSG, name, 0, &m);
+    return err ? err : call(&m);
+}
+
+/* The server answers a wait within a second or so; we ask again until our
+ * own deadline, so a lookup for a name that never comes costs it nothing. */
+handle_t ipc_lookup_timeout(const char *name, int64_t timeout_ms) {
+    struct sysinfo si;
+    sys_sysinfo(&si);
+    uint64_t deadline = si.uptime_ms + (uint64_t) timeout_ms;
+    for (;;) {
+        struct message m;
+        error_t err = request(NAME_LOOKUP_MSG, name, timeout_ms, &m);
+        if (!err)
+            err = call(&m);
+        if (!err)
+            return m.handle;
+        if (err != ERR_TIMEOUT || timeout_ms == IPC_POLL)
+            return err;
+        if (timeout_ms != IPC_FOREVER) {
+            sys_sysinfo(&si);
+            if (si.uptime_ms >= deadline)
+                return ERR_TIMEOUT;
+            timeout_ms = deadline - si.uptime_ms;
+        }
+    }
+}
+
+handle_t ipc_lookup(const char *name) {
+    return ipc_lookup_timeout(name, IPC_FOREVER);
+}
+
+int name_list(char *buf, size_t len) {
+    struct message m = {.type = NAME_LIST_MSG, .flags = MSG_REPLY_BUF,
+                        .ool_ptr = (uint64_t) buf, .ool_len = len};
+    error_t err = call(&m);
+    return err ? err : (int) m.words[1];
+}
+
+error_t name_stats(struct name_stats *stats) {
+    struct message m = {.type = NAME_STATS_MSG};
+    error_t err = call(&m);
+    if (!err)
+        memcpy(stats, &m.words[1], sizeof(*stats));
+    return err;
+}
