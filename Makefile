@@ -93,11 +93,14 @@ all: $(BUILD)/kernel.bin $(BUILD)/bootfs.img
 setup:
 	$(Q)bash tools/setup.sh
 
-run: setup all
+# setup first, then the build: under -j they must not race.
+run: setup
+	$(Q)$(MAKE) --no-print-directory all
 	@echo "QEMU: quit with Ctrl-A X"
 	$(Q)$(QEMU) $(QEMU_FLAGS) -initrd $(BUILD)/bootfs.img -nographic
 
-test: setup all $(BUILD)/bootfs-test.img $(BUILD)/host/common_tests
+test: setup
+	$(Q)$(MAKE) --no-print-directory all $(BUILD)/bootfs-test.img $(BUILD)/host/common_tests
 	$(Q)$(PYTHON) -m unittest discover -s tools/tests 2>$(BUILD)/tools-tests.log \
 		|| { cat $(BUILD)/tools-tests.log; echo "FAIL tools unit tests"; exit 1; }
 	$(Q)$(PYTHON) tools/run_tests.py --host $(BUILD)/host/common_tests \
@@ -105,7 +108,8 @@ test: setup all $(BUILD)/bootfs-test.img $(BUILD)/host/common_tests
 		--timeout 60 -- $(QEMU) $(QEMU_TEST_FLAGS)
 
 # Deterministic figures: the TSC counts guest instructions under -icount.
-bench: setup $(BUILD)/kernel.bin $(BUILD)/bootfs-bench.img
+bench: setup
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/kernel.bin $(BUILD)/bootfs-bench.img
 	$(Q)$(QEMU) $(QEMU_FLAGS) -initrd $(BUILD)/bootfs-bench.img -display none \
 		-serial stdio -icount shift=0,align=off \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 | grep --line-buffered '^BENCH'; \
@@ -114,7 +118,8 @@ bench: setup $(BUILD)/kernel.bin $(BUILD)/bootfs-bench.img
 host-test: $(BUILD)/host/common_tests
 	$(Q)$<
 
-debug: setup all
+debug: setup
+	$(Q)$(MAKE) --no-print-directory all
 	@echo "QEMU is halted with its gdb stub on :1234. In another terminal:"
 	@echo "  gdb -x tools/gdbinit"
 	$(Q)$(QEMU) $(QEMU_FLAGS) -initrd $(BUILD)/bootfs.img -nographic -s -S

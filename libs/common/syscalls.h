@@ -5,8 +5,9 @@
  * numbers and the names printed in traces all come from it.
  *
  * ABI: number in rax; arguments in rdi, rsi, rdx, r10, r8; result in rax
- * (an error_t or a non-negative value). The kernel clobbers rcx, r11 and
- * the argument registers; every other register is preserved.
+ * (an error_t or a non-negative value). The kernel clobbers rcx, r11, r9
+ * and the argument registers (zeroed, so no kernel value leaks); every
+ * other register is preserved.
  *
  *   X(number, name, argument count)
  */
@@ -23,7 +24,7 @@
     X(9, io_in, 3)                                                             \
     X(10, io_out, 4)                                                           \
     X(11, sysinfo, 1)                                                          \
-    X(12, kdebug, 2)                                                           \
+    X(12, kdebug, 1)                                                           \
     X(13, handle_dup, 3)                                                       \
     X(14, task_self, 0)                                                        \
     X(15, timer_set, 2)                                                        \
