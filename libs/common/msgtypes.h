@@ -16,7 +16,23 @@
     X(NAME_UNSERVE_MSG, 33, "name: drop a name I registered")               \
     X(NAME_LOOKUP_MSG, 34, "name: a handle to the server of a name")        \
     X(NAME_LIST_MSG, 35, "name: every name, out of line")                   \
-    X(NAME_STATS_MSG, 36, "name: entries, waiters, handles in use")
+    X(NAME_STATS_MSG, 36, "name: entries, waiters, handles in use")         \
+    X(CONSOLE_ATTACH_MSG, 48, "console: send me a port's input lines")      \
+    X(CONSOLE_DETACH_MSG, 49, "console: stop sending me input")              \
+    X(CONSOLE_WRITE_MSG, 50, "console: write text to a port")                \
+    X(CONSOLE_READ_MSG, 51, "console: the next input line, if any")          \
+    X(CHAT_OPEN_MSG, 64, "chat: join with a nickname")                       \
+    X(CHAT_POST_MSG, 65, "chat: say something")                              \
+    X(CHAT_FETCH_MSG, 66, "chat: the lines I have not seen")                 \
+    X(CHAT_CLOSE_MSG, 67, "chat: leave")                                     \
+    X(CHAT_VERSION_MSG, 68, "chat: which protocol version")
+
+/*
+ * Notification bits of the system's servers (the kernel's own are in
+ * message.h; these are in the tasks' range, 16..63).
+ */
+#define NOTIFY_CONSOLE_INPUT (1ull << 16) /* a line is ready: CONSOLE_READ */
+#define NOTIFY_CHAT (1ull << 17)          /* new lines: CHAT_FETCH */
 
 #define MSG_TYPE_ENUM_ENTRY(name, value, desc) name = value,
 enum msg_type { MSG_TYPE_LIST(MSG_TYPE_ENUM_ENTRY) };

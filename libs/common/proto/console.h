@@ -1,0 +1,29 @@
+#pragma once
+#include <stdint.h>
+
+/*
+ * The console server's protocol (servers/console). All requests are calls;
+ * the reply's words[0] is an error_t. A port is 0..CONSOLE_PORTS-1
+ * (COM1..COM4).
+ *
+ * CONSOLE_ATTACH_MSG  words[0] = port; moves a handle to the caller with
+ *                     RIGHT_NOTIFY. The caller becomes the port's reader
+ *                     (the last attached reads; when it ends or detaches
+ *                     the one before reads again) and gets
+ *                     NOTIFY_CONSOLE_INPUT when a line is complete.
+ * CONSOLE_DETACH_MSG  words[0] = port.
+ * CONSOLE_WRITE_MSG   words[0] = port; the text out of line (MSG_OOL), at
+ *                     most CONSOLE_WRITE_MAX bytes. "\n" becomes "\r\n".
+ * CONSOLE_READ_MSG    words[0] = port; MSG_REPLY_BUF of CONSOLE_LINE_MAX
+ *                     bytes. Reply: the line out of line, without its end
+ *                     of line; ERR_EMPTY when none waits. Only the port's
+ *                     reader may read.
+ *
+ * Line discipline: typed characters are echoed; backspace (0x08, 0x7f)
+ * erases; carriage return or line feed ends the line; a full line
+ * (CONSOLE_LINE_MAX - 1 characters) ends itself.
+ */
+#define CONSOLE_PORTS 4
+#define CONSOLE_LINE_MAX 128
+#define CONSOLE_WRITE_MAX 1024
+#define CONSOLE_LINES_QUEUED 8 /* lines kept per port until read */
