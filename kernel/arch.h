@@ -30,9 +30,10 @@ struct arch_task {
     uint64_t pml4;       /* physical address of the page table root */
 };
 
-/* Prepare a new task to enter user mode at rip with rsp, rdi = arg. */
+/* Prepare a new task to enter user mode at rip with rsp, rdi = arg and
+ * rsi = arg2. */
 void arch_task_init_user(struct task *t, uint64_t rip, uint64_t rsp,
-                         uint64_t arg);
+                         uint64_t arg, uint64_t arg2);
 void arch_switch(struct task *prev, struct task *next);
 __attribute__((noreturn)) void arch_idle_loop(void);
 

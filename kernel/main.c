@@ -78,7 +78,7 @@ static void start_init(void) {
         panic("the boot image has no 'init'");
     int err;
     struct task *init = task_spawn("init", bootfs_data(image, e), e->size,
-                                   e->priority, 0, &err);
+                                   e->priority, 0, NULL, &err);
     if (!init)
         panic("cannot start init: %s", err_str(err));
     struct handle spawn = {.kind = KOBJ_SPAWN, .rights = RIGHTS_ALL};

@@ -60,10 +60,14 @@ static int64_t sys_task_create(handle_t spawner,
     if (!handle_get(current, spawner, KOBJ_SPAWN, 0, &err))
         return err;
     struct task_spec spec;
-    char name[TASK_NAME_MAX];
+    char name[TASK_NAME_MAX], cmdline[TASK_CMDLINE_MAX] = "";
     if ((err = copy_from_user(&spec, uspec, sizeof(spec))) ||
         (err = copy_string_from_user(name, spec.name, sizeof(name))) ||
         (err = check_spec_handles(&spec)))
+        return err;
+    if (spec.cmdline &&
+        (err = copy_string_from_user(cmdline, spec.cmdline, sizeof(cmdline))) &&
+        err != ERR_INVALID_ARG) /* an empty command line is fine */
         return err;
     if (spec.image_size > TASK_IMAGE_MAX)
         return ERR_TOO_LARGE;
@@ -75,7 +79,8 @@ static int64_t sys_task_create(handle_t spawner,
     /* The image is read in place: every page was just checked, and the
      * caller cannot run (or unmap anything) until this call returns. */
     struct task *t = task_spawn(name, spec.image, spec.image_size,
-                                spec.priority, spec.arg, &err);
+                                spec.priority, spec.arg,
+                                spec.cmdline ? cmdline : NULL, &err);
     if (!t)
         return err;
     for (uint32_t i = 0; i < spec.num_handles; i++)
@@ -113,12 +118,28 @@ static uint32_t status_state(const struct task *t) {
     }
 }
 
-static int64_t sys_task_status(handle_t h, struct task_status __user *out) {
-    error_t err;
-    struct handle *e = handle_get(current, h, KOBJ_TASK, RIGHT_CONTROL, &err);
-    if (!e)
-        return err;
-    const struct task *t = e->task;
+static void wait_of(const struct task *t, struct task_status *st) {
+    if (t->state != TASK_STATE_BLOCKED)
+        return;
+    switch (t->block_reason) {
+    case BLOCK_RECV:
+        st->wait = WAIT_RECEIVE;
+        st->wait_peer = t->recv_from;
+        break;
+    case BLOCK_SEND:
+        st->wait = WAIT_SEND;
+        st->wait_peer = t->ipc_peer->id;
+        break;
+    case BLOCK_REPLY:
+        st->wait = WAIT_REPLY;
+        st->wait_peer = t->ipc_peer->id;
+        break;
+    default:
+        break;
+    }
+}
+
+static void fill_status(const struct task *t, struct task_status *out) {
     struct task_status st = {
         .id = t->id,
         .state = status_state(t),
@@ -128,9 +149,53 @@ static int64_t sys_task_status(handle_t h, struct task_status __user *out) {
         .fault_addr = t->fault_addr,
         .fault_rip = t->fault_rip,
         .cpu_ticks = t->cpu_ticks,
+        .num_handles = HANDLE_MAX - 1 - handle_free_slots(t),
+        .base_priority = t->base_priority,
     };
     strlcpy(st.name, t->name, sizeof(st.name));
+    wait_of(t, &st);
+    *out = st;
+}
+
+static int64_t sys_task_status(handle_t h, struct task_status __user *out) {
+    error_t err;
+    struct handle *e = handle_get(current, h, KOBJ_TASK, RIGHT_CONTROL, &err);
+    if (!e)
+        return err;
+    struct task_status st;
+    fill_status(e->task, &st);
     return copy_to_user(out, &st, sizeof(st));
+}
+
+/* Every task's status, like QNX's sin: up to max entries; returns how
+ * many. Names and states are not secret; controlling a task is. */
+static int64_t sys_task_list(struct task_status __user *out, uint64_t max) {
+    if (max > TASK_MAX)
+        max = TASK_MAX;
+    if (!user_range_ok(out, max * sizeof(*out), true))
+        return ERR_BAD_POINTER;
+    uint64_t n = 0;
+    for (int slot = 0; slot < TASK_MAX && n < max; slot++) {
+        struct task *t = task_at_slot(slot);
+        if (!t || t->state == TASK_STATE_DEAD)
+            continue;
+        struct task_status st;
+        fill_status(t, &st);
+        copy_to_user(out + n++, &st, sizeof(st));
+    }
+    return n;
+}
+
+/* End any task by id: the authority of a spawn handle (init, a shell). */
+static int64_t sys_task_kill_id(handle_t spawner, task_t id) {
+    error_t err;
+    if (!handle_get(current, spawner, KOBJ_SPAWN, 0, &err))
+        return err;
+    struct task *t = task_lookup(id);
+    if (!t || t->state == TASK_STATE_DEAD)
+        return ERR_NOT_FOUND;
+    task_end(t, EXIT_KILLED, 0);
+    return OK;
 }
 
 static int64_t sys_handle_close(handle_t h) {

@@ -13,6 +13,7 @@
 #include "mm.h"
 #include "printk.h"
 #include "timeout.h"
+#include "usercopy.h"
 #include <elf.h>
 #include <layout.h>
 #include <string.h>
@@ -141,7 +142,8 @@ static struct task *task_alloc(const char *name, int priority) {
 }
 
 struct task *task_spawn(const char *name, const void *image, uint64_t size,
-                        int priority, uint64_t arg, int *err) {
+                        int priority, uint64_t arg, const char *cmdline,
+                        int *err) {
     if (priority < 0 || priority > TASK_PRIORITY_MAX) {
         *err = ERR_INVALID_ARG;
         return NULL;
@@ -169,8 +171,15 @@ struct task *task_spawn(const char *name, const void *image, uint64_t size,
     t->watchers[0] = current ? current->id : 0;
     tasks[slot] = t;
     num_tasks++;
+    /* The command line sits at the top of the stack, below it the stack. */
+    uint64_t rsp = USER_STACK_TOP, cmdline_addr = 0;
+    if (cmdline) {
+        rsp -= TASK_CMDLINE_MAX;
+        cmdline_addr = rsp;
+        ASSERT(copy_to_space(pml4, (void *) rsp, cmdline, strlen(cmdline) + 1) == OK);
+    }
     const struct elf64_ehdr *eh = image;
-    arch_task_init_user(t, eh->e_entry, USER_STACK_TOP, arg);
+    arch_task_init_user(t, eh->e_entry, rsp, arg, cmdline_addr);
     sched_ready(t);
     return t;
 }

@@ -106,7 +106,8 @@ void task_init(void);
 /* The task a live id names, or NULL (unused slot or stale generation). */
 struct task *task_lookup(uint32_t id);
 struct task *task_spawn(const char *name, const void *image, uint64_t size,
-                        int priority, uint64_t arg, int *err);
+                        int priority, uint64_t arg, const char *cmdline,
+                        int *err);
 /* End a task for `reason`; does not return if t is the current task. */
 void task_end(struct task *t, uint32_t reason, int64_t code);
 void task_ref(struct task *t);

@@ -36,6 +36,7 @@ enum kobject_kind {
 #define TASK_NAME_MAX 32 /* including the NUL */
 #define TASK_PRIORITY_MAX 31 /* 0 (lowest) .. 31 (highest) */
 #define TASK_SPEC_HANDLES 4
+#define TASK_CMDLINE_MAX 128 /* including the NUL */
 
 /* Argument of task_create: what to run and what to give it. */
 struct task_spec {
@@ -43,6 +44,7 @@ struct task_spec {
     const void *image; /* an ELF executable in the caller's memory */
     uint64_t image_size;
     uint64_t arg; /* passed to the new task's entry point */
+    const char *cmdline; /* NULL, or a string the task can read (task_cmdline) */
     uint32_t priority;
     uint32_t num_handles;
     /* copied into the new task's table as handles 1..num_handles */
@@ -54,6 +56,14 @@ enum task_state_code {
     TASK_READY = 2,
     TASK_BLOCKED = 3,
     TASK_DEAD = 4,
+};
+
+/* What a blocked task waits for (task_status.wait). */
+enum task_wait_code {
+    WAIT_NONE = 0,
+    WAIT_RECEIVE = 1, /* a message or notification (from wait_peer, or any) */
+    WAIT_SEND = 2,    /* wait_peer to take its message */
+    WAIT_REPLY = 3,   /* wait_peer to answer its call */
 };
 
 /* Why a task ended. */
@@ -82,6 +92,10 @@ struct task_status {
     uint64_t fault_rip;
     uint64_t cpu_ticks; /* timer ticks spent running */
     char name[TASK_NAME_MAX];
+    uint32_t wait;      /* enum task_wait_code, when blocked */
+    uint32_t wait_peer; /* the task id waited on, 0 for any */
+    uint32_t num_handles;
+    uint32_t base_priority;
 };
 
 /* What handle_info says about a handle. */

@@ -34,7 +34,9 @@
     X(19, irq_unlisten, 2)                                                     \
     X(20, task_watch, 1)                                                       \
     X(21, handle_info, 2)                                                      \
-    X(22, notify_sources, 2)
+    X(22, notify_sources, 2)                                                   \
+    X(23, task_list, 2)                                                        \
+    X(24, task_kill_id, 2)
 
 #define SYSCALL_ENUM_ENTRY(num, name, nargs) SYS_##name = num,
 enum syscall_number { SYSCALL_LIST(SYSCALL_ENUM_ENTRY) SYS_COUNT };

@@ -4,6 +4,7 @@
 _start:
     xor %ebp, %ebp
     mov %rdi, __task_arg(%rip)
+    mov %rsi, __task_cmdline(%rip)
     call resea_start
     ud2
 
@@ -11,3 +12,5 @@ _start:
 .global __task_arg
 .align 8
 __task_arg: .quad 0
+.global __task_cmdline
+__task_cmdline: .quad 0

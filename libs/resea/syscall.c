@@ -23,6 +23,14 @@ error_t task_status(handle_t task, struct task_status *status) {
     return syscall5(SYS_task_status, U(task), U(status), 0, 0, 0);
 }
 
+int task_list(struct task_status *out, int max) {
+    return syscall5(SYS_task_list, U(out), U(max), 0, 0, 0);
+}
+
+error_t task_kill_id(handle_t spawner, task_t id) {
+    return syscall5(SYS_task_kill_id, U(spawner), id, 0, 0, 0);
+}
+
 error_t handle_close(handle_t h) {
     return syscall5(SYS_handle_close, U(h), 0, 0, 0, 0);
 }

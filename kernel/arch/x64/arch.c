@@ -59,7 +59,7 @@ static uint64_t *stack_top(struct task *t) {
 }
 
 void arch_task_init_user(struct task *t, uint64_t rip, uint64_t rsp,
-                         uint64_t arg) {
+                         uint64_t arg, uint64_t arg2) {
     struct iframe *f = (struct iframe *) stack_top(t) - 1;
     memset(f, 0, sizeof(*f));
     f->rip = rip;
@@ -68,6 +68,7 @@ void arch_task_init_user(struct task *t, uint64_t rip, uint64_t rsp,
     f->rsp = rsp;
     f->ss = USER_DS;
     f->rdi = arg;
+    f->rsi = arg2;
     struct switch_frame *sf = (struct switch_frame *) f - 1;
     memset(sf, 0, sizeof(*sf));
     sf->ret = (uint64_t) task_first_entry;

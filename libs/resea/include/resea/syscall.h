@@ -35,6 +35,10 @@ handle_t task_create(handle_t spawner, const struct task_spec *spec);
 __attribute__((noreturn)) void task_exit(int64_t code);
 error_t task_kill(handle_t task);
 error_t task_status(handle_t task, struct task_status *status);
+/* The status of every live task (up to max); returns how many. */
+int task_list(struct task_status *out, int max);
+/* End a task by id; needs a spawn handle. */
+error_t task_kill_id(handle_t spawner, task_t id);
 error_t handle_close(handle_t h);
 /* A copy of h with `rights` (a subset of h's) and, if h has none yet, a
  * badge (0: keep h's). Returns the new handle or an error. */
@@ -67,3 +71,5 @@ error_t sys_kdebug(const char *cmd);
 
 /* The argument the creator passed in task_spec.arg. */
 uint64_t task_arg(void);
+/* The command line the creator gave in task_spec.cmdline ("" if none). */
+const char *task_cmdline(void);
