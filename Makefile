@@ -78,9 +78,16 @@ endef
 $(foreach t,$(tasks),$(eval $(call task-rules,$(t))))
 
 TASK_ELFS := $(foreach t,$(tasks),$(BUILD)/$(t).elf)
-bootfs-entries = $(foreach t,$(tasks),$(t)=$(BUILD)/$(t).elf:prio=$($(t)-priority)$(if $($(t)-caps),:caps=$($(t)-caps))$(if $(filter $(t),$(1)),:autostart))
+# A boot task written `name*N` is started N times (e.g. a shell per port).
+instances-of = $(patsubst $(1)*%,%,$(filter $(1)*%,$(2)))
+bootfs-entries = $(foreach t,$(tasks),$(t)=$(BUILD)/$(t).elf:prio=$($(t)-priority)$(if $($(t)-caps),:caps=$($(t)-caps))$(if $(filter $(t) $(t)*%,$(1)),:autostart)$(if $(call instances-of,$(t),$(1)),:instances=$(call instances-of,$(t),$(1))))
 
 QEMU_FLAGS := -m $(QEMU_MEMORY) -kernel $(BUILD)/kernel.bin -no-reboot
+# COM1 on this terminal (Ctrl-A X quits); COM2 and COM3 on local sockets
+# for more users: socat -,rawer UNIX-CONNECT:build/com2.sock
+QEMU_RUN_SERIAL := -display none -serial mon:stdio \
+	-serial unix:$(BUILD)/com2.sock,server=on,wait=off \
+	-serial unix:$(BUILD)/com3.sock,server=on,wait=off
 QEMU_TEST_FLAGS := $(QEMU_FLAGS) -initrd $(BUILD)/bootfs-test.img \
 	-display none -serial stdio -serial null \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
@@ -97,7 +104,7 @@ setup:
 run: setup
 	$(Q)$(MAKE) --no-print-directory all
 	@echo "QEMU: quit with Ctrl-A X"
-	$(Q)$(QEMU) $(QEMU_FLAGS) -initrd $(BUILD)/bootfs.img -nographic
+	$(Q)$(QEMU) $(QEMU_FLAGS) -initrd $(BUILD)/bootfs.img $(QEMU_RUN_SERIAL)
 
 test: setup
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/bootfs-test.img $(BUILD)/host/common_tests
@@ -122,7 +129,7 @@ debug: setup
 	$(Q)$(MAKE) --no-print-directory all
 	@echo "QEMU is halted with its gdb stub on :1234. In another terminal:"
 	@echo "  gdb -x tools/gdbinit"
-	$(Q)$(QEMU) $(QEMU_FLAGS) -initrd $(BUILD)/bootfs.img -nographic -s -S
+	$(Q)$(QEMU) $(QEMU_FLAGS) -initrd $(BUILD)/bootfs.img $(QEMU_RUN_SERIAL) -s -S
 
 defconfig:
 	$(Q)$(PYTHON) tools/defconfig.py Kconfig .config

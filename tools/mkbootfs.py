@@ -2,7 +2,7 @@
 """Pack user programs into a boot image (the format of libs/common/bootfs.h).
 
 Usage: mkbootfs.py -o OUT ENTRY...
-  ENTRY is name=path[:autostart][:prio=N][:caps=A+B], e.g. init=build/init.elf:prio=20
+  ENTRY is name=path[:autostart][:instances=N][:prio=N][:caps=A+B], e.g. init=build/init.elf:prio=20
   or test=build/test.elf:autostart. The default priority is 10.
 
 The image is a header, the entry table, then each file at a 4 KiB-aligned
@@ -19,6 +19,7 @@ VERSION = 1
 NAME_MAX = 32  # including the terminating NUL
 MAX_ENTRIES = 64
 AUTOSTART = 1 << 0
+INSTANCES_SHIFT = 8  # BOOTFS_INSTANCES_SHIFT
 # Capabilities init hands the task (BOOTFS_CAP_* in libs/common/bootfs.h).
 CAPS = {"spawn": 1 << 1, "ioport": 1 << 2, "irq": 1 << 3}
 ALIGN = 4096
@@ -43,6 +44,11 @@ def parse_entry(spec):
         head, opt = path.rsplit(":", 1)
         if opt == "autostart":
             flags |= AUTOSTART
+        elif opt.startswith("instances="):
+            n = int(opt[10:]) if opt[10:].isdigit() else 0
+            if not 1 <= n <= 255:
+                die(f"{spec!r}: instances must be 1..255")
+            flags |= n << INSTANCES_SHIFT
         elif opt.startswith("caps="):
             for cap in filter(None, opt[5:].split("+")):
                 if cap not in CAPS:

@@ -22,6 +22,12 @@
 #define BOOTFS_CAP_SPAWN (1u << 1)
 #define BOOTFS_CAP_IOPORT (1u << 2)
 #define BOOTFS_CAP_IRQ (1u << 3)
+/* How many copies init starts (0 means 1); copy i gets task_arg() == i. */
+#define BOOTFS_INSTANCES_SHIFT 8
+static inline uint32_t bootfs_instances(uint32_t flags) {
+    uint32_t n = (flags >> BOOTFS_INSTANCES_SHIFT) & 0xff;
+    return n ? n : 1;
+}
 
 struct bootfs_header {
     uint32_t magic;

@@ -15,12 +15,13 @@ static const void *bootfs = (const void *) BOOTFS_ADDR;
 /* What every task gets as handle 1: a way to reach the name server. */
 static handle_t name_server;
 
-static handle_t start_task(const struct bootfs_entry *e) {
+static handle_t start_task(const struct bootfs_entry *e, uint64_t instance) {
     struct task_spec spec = {
         .name = e->name,
         .image = bootfs_data(bootfs, e),
         .image_size = e->size,
         .priority = e->priority,
+        .arg = instance,
     };
     if (name_server > 0)
         spec.handles[spec.num_handles++] = name_server;
@@ -54,7 +55,7 @@ int main(void) {
     handle_t handles[BOOTFS_MAX_ENTRIES] = {0};
     const struct bootfs_entry *name = bootfs_find(bootfs, "name");
     if (name) {
-        handle_t h = start_task(name);
+        handle_t h = start_task(name, 0);
         if (h < 0)
             printf("[init] cannot start the name server: %s\n", err_str(h));
         else
@@ -66,12 +67,18 @@ int main(void) {
         if (!(e->flags & BOOTFS_AUTOSTART) || !strcmp(e->name, "init") ||
             e == name)
             continue;
-        handles[i] = start_task(e);
-        if (handles[i] < 0)
-            printf("[init] cannot start %s: %s\n", e->name,
-                   err_str(handles[i]));
-        else
+        for (uint32_t copy = 0; copy < bootfs_instances(e->flags); copy++) {
+            handle_t h = start_task(e, copy);
+            if (h < 0) {
+                printf("[init] cannot start %s: %s\n", e->name, err_str(h));
+                continue;
+            }
             printf("[init] started %s\n", e->name);
+            if (!handles[i])
+                handles[i] = h; /* further copies: let go, do not track */
+            else
+                handle_close(h);
+        }
     }
     for (;;) {
         struct message m;

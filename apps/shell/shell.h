@@ -1,0 +1,21 @@
+#pragma once
+#include <resea/console.h>
+#include <resea/syscall.h>
+
+/* The handles init gives the shell: the name server, then build.mk's caps
+ * (passed on only to programs that ask for them, such as `test`). */
+#define H_NAME 1
+#define H_SPAWN 2
+#define H_IOPORT 3
+#define H_IRQ 4
+
+struct shell {
+    int port;         /* our console port: task_arg() */
+    handle_t console;
+    handle_t foreground; /* the program we wait for, or 0 */
+};
+
+#define say(sh, ...) console_printf((sh)->console, (sh)->port, __VA_ARGS__)
+
+/* Run one command line. */
+void shell_run(struct shell *sh, char *line);

@@ -1,0 +1,67 @@
+#include <format.h>
+#include <msgtypes.h>
+#include <resea/console.h>
+#include <resea/ipc.h>
+#include <resea/syscall.h>
+#include <stdarg.h>
+
+static error_t call(handle_t console, struct message *m) {
+    error_t err = ipc_call(console, m);
+    return err ? err : (error_t) m->words[0];
+}
+
+error_t console_attach(handle_t console, int port) {
+    handle_t self = task_self();
+    if (self < 0)
+        return self;
+    handle_t notify = handle_dup(self, RIGHT_NOTIFY, 0);
+    handle_close(self);
+    if (notify < 0)
+        return notify;
+    struct message m = {.type = CONSOLE_ATTACH_MSG, .flags = MSG_HANDLE_MOVE,
+                        .handle = notify};
+    m.words[0] = port;
+    error_t err = call(console, &m);
+    if (err && handle_info(notify, &(struct handle_info){0}) == OK)
+        handle_close(notify); /* never reached the console */
+    return err;
+}
+
+error_t console_detach(handle_t console, int port) {
+    struct message m = {.type = CONSOLE_DETACH_MSG};
+    m.words[0] = port;
+    return call(console, &m);
+}
+
+error_t console_write(handle_t console, int port, const char *text,
+                      size_t len) {
+    struct message m = {.type = CONSOLE_WRITE_MSG, .flags = MSG_OOL,
+                        .ool_ptr = (uint64_t) text, .ool_len = len};
+    m.words[0] = port;
+    return call(console, &m);
+}
+
+int console_printf(handle_t console, int port, const char *fmt, ...) {
+    char buf[CONSOLE_WRITE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vformat(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (len >= (int) sizeof(buf))
+        len = sizeof(buf) - 1;
+    error_t err = console_write(console, port, buf, len);
+    return err ? err : len;
+}
+
+int console_read(handle_t console, int port, char *buf, size_t len) {
+    if (len == 0)
+        return ERR_INVALID_ARG;
+    struct message m = {.type = CONSOLE_READ_MSG, .flags = MSG_REPLY_BUF,
+                        .ool_ptr = (uint64_t) buf, .ool_len = len - 1};
+    m.words[0] = port;
+    error_t err = call(console, &m);
+    if (err)
+        return err;
+    buf[m.ool_len] = '\0';
+    return m.ool_len;
+}

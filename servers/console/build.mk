@@ -1,0 +1,3 @@
+srcs-y := main.c
+priority := 20
+caps := ioport irq

@@ -1,0 +1,281 @@
+/*
+ * The console: a user-space driver for the PC's UARTs (COM1..COM4), which
+ * it owns through I/O-port and IRQ handles. Input is interrupt-driven and
+ * line-disciplined (echo, backspace, end of line); each port has a stack
+ * of readers, the last attached reading, and the reader is told of a
+ * complete line by NOTIFY_CONSOLE_INPUT and pulls it (CONSOLE_READ_MSG).
+ * The kernel keeps writing its own log to COM1 directly.
+ */
+#include <msgtypes.h>
+#include <proto/console.h>
+#include <resea/event_loop.h>
+#include <resea/name.h>
+#include <resea/printf.h>
+#include <resea/syscall.h>
+#include <string.h>
+
+#define H_IOPORT 2 /* after the name server's, handle 1 */
+#define H_IRQ 3
+#define READERS_MAX 4
+
+#define UART_DATA 0
+#define UART_IER 1
+#define UART_FCR 2
+#define UART_LCR 3
+#define UART_MCR 4
+#define UART_LSR 5
+#define UART_SCRATCH 7
+#define LSR_DATA_READY 0x01
+#define LSR_TX_EMPTY 0x20
+#define IER_RX 0x01
+#define MCR_DTR_RTS_OUT2 0x0b
+#define KEY_BACKSPACE 0x08
+#define KEY_DELETE 0x7f
+
+struct reader {
+    task_t id;
+    handle_t notify;
+};
+
+struct port {
+    uint16_t base;
+    uint8_t irq;
+    handle_t io; /* 0: no UART here */
+    char line[CONSOLE_LINE_MAX];
+    size_t len;
+    bool last_was_cr;
+    char queued[CONSOLE_LINES_QUEUED][CONSOLE_LINE_MAX];
+    unsigned q_head, q_count;
+    struct reader readers[READERS_MAX];
+    int num_readers;
+};
+
+static struct port ports[CONSOLE_PORTS] = {
+    {.base = 0x3f8, .irq = 4},
+    {.base = 0x2f8, .irq = 3},
+    {.base = 0x3e8, .irq = 4},
+    {.base = 0x2e8, .irq = 3},
+};
+static char write_buf[CONSOLE_WRITE_MAX];
+
+static uint8_t in(struct port *p, int reg) {
+    return io_in(p->io, p->base + reg, 1);
+}
+
+static void out(struct port *p, int reg, uint8_t v) {
+    io_out(p->io, p->base + reg, 1, v);
+}
+
+static void put_char(struct port *p, char c) {
+    while (!(in(p, UART_LSR) & LSR_TX_EMPTY))
+        ;
+    out(p, UART_DATA, c);
+}
+
+static void put_text(struct port *p, const char *s, size_t len) {
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\n')
+            put_char(p, '\r');
+        put_char(p, s[i]);
+    }
+}
+
+/* Take a UART we can see (its scratch register keeps what we write). */
+static void probe(struct port *p) {
+    p->io = handle_narrow(H_IOPORT, p->base, 8);
+    if (p->io < 0) {
+        p->io = 0;
+        return;
+    }
+    out(p, UART_SCRATCH, 0x5a);
+    if (in(p, UART_SCRATCH) != 0x5a) {
+        handle_close(p->io);
+        p->io = 0;
+        return;
+    }
+    out(p, UART_LCR, 0x80); /* divisor latch: 115200 baud */
+    out(p, UART_DATA, 1);
+    out(p, UART_IER, 0);
+    out(p, UART_LCR, 0x03); /* 8N1 */
+    out(p, UART_FCR, 0xc7);
+    out(p, UART_MCR, MCR_DTR_RTS_OUT2);
+    irq_listen(H_IRQ, p->irq); /* two ports share a line: ours already */
+    out(p, UART_IER, IER_RX);
+}
+
+static struct reader *top(struct port *p) {
+    return p->num_readers ? &p->readers[p->num_readers - 1] : NULL;
+}
+
+static void tell_reader(struct port *p) {
+    if (p->q_count && top(p))
+        ipc_notify(top(p)->notify, NOTIFY_CONSOLE_INPUT);
+}
+
+static void line_done(struct port *p) {
+    p->line[p->len] = '\0';
+    if (p->q_count < CONSOLE_LINES_QUEUED) { /* else: dropped, reader stuck */
+        unsigned slot = (p->q_head + p->q_count++) % CONSOLE_LINES_QUEUED;
+        memcpy(p->queued[slot], p->line, p->len + 1);
+    }
+    p->len = 0;
+    put_text(p, "\n", 1);
+    tell_reader(p);
+}
+
+/* The line discipline, one received character at a time. */
+static void got_char(struct port *p, char c) {
+    bool lf_after_cr = c == '\n' && p->last_was_cr;
+    p->last_was_cr = c == '\r';
+    if (lf_after_cr)
+        return;
+    if (c == '\r' || c == '\n') {
+        line_done(p);
+    } else if (c == KEY_BACKSPACE || c == KEY_DELETE) {
+        if (p->len > 0) {
+            p->len--;
+            put_text(p, "\b \b", 3);
+        }
+    } else if ((unsigned char) c >= ' ') {
+        p->line[p->len++] = c;
+        put_char(p, c);
+        if (p->len == CONSOLE_LINE_MAX - 1)
+            line_done(p);
+    }
+}
+
+static void on_notify(struct event_loop *loop, uint64_t bits) {
+    (void) loop;
+    if (!(bits & NOTIFY_IRQ))
+        return;
+    for (int i = 0; i < CONSOLE_PORTS; i++) {
+        struct port *p = &ports[i];
+        while (p->io && (in(p, UART_LSR) & LSR_DATA_READY))
+            got_char(p, in(p, UART_DATA));
+    }
+}
+
+static struct port *port_of(const struct message *m) {
+    uint64_t n = m->words[0];
+    return n < CONSOLE_PORTS && ports[n].io ? &ports[n] : NULL;
+}
+
+static error_t attach(struct port *p, struct message *m) {
+    handle_t h = (m->flags & MSG_HANDLE_MOVE) ? m->handle : 0;
+    struct handle_info info;
+    if (!h || handle_info(h, &info) != OK || info.kind != KOBJ_TASK ||
+        info.task_id != m->src || !(info.rights & RIGHT_NOTIFY))
+        return ERR_INVALID_ARG;
+    if (p->num_readers == READERS_MAX)
+        return ERR_FULL;
+    p->readers[p->num_readers++] = (struct reader){m->src, h};
+    task_watch(h);
+    tell_reader(p);
+    return OK;
+}
+
+static void remove_reader(struct port *p, int i) {
+    handle_close(p->readers[i].notify);
+    memmove(&p->readers[i], &p->readers[i + 1],
+            (p->num_readers - i - 1) * sizeof(p->readers[0]));
+    p->num_readers--;
+    tell_reader(p); /* the one below may have lines waiting */
+}
+
+static error_t detach(struct port *p, task_t who) {
+    for (int i = p->num_readers - 1; i >= 0; i--) {
+        if (p->readers[i].id == who) {
+            remove_reader(p, i);
+            return OK;
+        }
+    }
+    return ERR_NOT_FOUND;
+}
+
+static void read_line(struct port *p, struct message *m) {
+    struct message r = {.type = CONSOLE_READ_MSG};
+    if (!top(p) || top(p)->id != m->src) {
+        r.words[0] = ERR_NOT_PERMITTED;
+    } else if (!p->q_count) {
+        r.words[0] = ERR_EMPTY;
+    } else {
+        const char *line = p->queued[p->q_head];
+        r.flags = MSG_OOL;
+        r.ool_ptr = (uint64_t) line;
+        r.ool_len = strlen(line);
+        error_t err = ipc_reply(m->src, &r);
+        if (err == OK) {
+            p->q_head = (p->q_head + 1) % CONSOLE_LINES_QUEUED;
+            p->q_count--;
+            return;
+        }
+        if (err != ERR_TOO_LARGE)
+            return; /* the reader is gone */
+        r = (struct message){.type = CONSOLE_READ_MSG}; /* its buffer */
+        r.words[0] = ERR_TOO_LARGE;
+    }
+    ipc_reply(m->src, &r);
+}
+
+static error_t write_text(struct port *p, const struct message *m) {
+    if (!(m->flags & MSG_OOL))
+        return ERR_INVALID_ARG;
+    put_text(p, (const char *) m->ool_ptr, m->ool_len);
+    return OK;
+}
+
+static void on_request(struct event_loop *loop, struct message *m) {
+    (void) loop;
+    struct port *p = port_of(m);
+    struct message r = {.type = m->type};
+    if (m->type != CONSOLE_ATTACH_MSG && (m->flags & MSG_HANDLE_MOVE))
+        handle_close(m->handle); /* not asked for */
+    if (m->type == CONSOLE_READ_MSG && p) {
+        read_line(p, m);
+        return;
+    }
+    if (!p) {
+        r.words[0] = ERR_INVALID_ARG;
+        if (m->type == CONSOLE_ATTACH_MSG && (m->flags & MSG_HANDLE_MOVE))
+            handle_close(m->handle);
+    } else if (m->type == CONSOLE_ATTACH_MSG) {
+        if ((r.words[0] = attach(p, m)) && (m->flags & MSG_HANDLE_MOVE))
+            handle_close(m->handle);
+    } else if (m->type == CONSOLE_DETACH_MSG) {
+        r.words[0] = detach(p, m->src);
+    } else if (m->type == CONSOLE_WRITE_MSG) {
+        r.words[0] = write_text(p, m);
+    } else {
+        r.type = ERR_UNKNOWN_MESSAGE;
+        r.words[0] = ERR_UNKNOWN_MESSAGE;
+    }
+    ipc_reply(m->src, &r);
+}
+
+/* Readers that ended stop reading; the one below takes over. */
+static void on_death(struct event_loop *loop) {
+    (void) loop;
+    for (int i = 0; i < CONSOLE_PORTS; i++) {
+        for (int j = ports[i].num_readers - 1; j >= 0; j--) {
+            struct handle_info info;
+            if (handle_info(ports[i].readers[j].notify, &info) != OK ||
+                !info.task_alive)
+                remove_reader(&ports[i], j);
+        }
+    }
+}
+
+int main(void) {
+    for (int i = 0; i < CONSOLE_PORTS; i++)
+        probe(&ports[i]);
+    ipc_ool_buffer(write_buf, sizeof(write_buf));
+    error_t err = ipc_serve("console");
+    if (err) {
+        printf("[console] cannot register: %s\n", err_str(err));
+        return err;
+    }
+    struct event_loop loop = {.on_request = on_request,
+                              .on_notify = on_notify,
+                              .on_death = on_death};
+    return event_loop_run(&loop);
+}
