@@ -46,7 +46,7 @@ COMMON_SRCS := libs/common/error.c libs/common/format.c libs/common/string.c \
 	libs/common/bootfs.c libs/common/elf.c
 HOST_SRCS := $(filter-out libs/common/string.c,$(COMMON_SRCS)) \
 	$(wildcard libs/common/tests/*.c) \
-	libs/resea/async_queue.c $(wildcard libs/resea/tests/*.c)
+	libs/resea/async_queue.c libs/resea/line.c $(wildcard libs/resea/tests/*.c)
 
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/arch/x64/*.c kernel/arch/x64/*.S) \
 	$(COMMON_SRCS)

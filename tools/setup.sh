@@ -32,6 +32,7 @@ missing_packages() {
     have python3 || need+=(python3)
     have make || need+=(make)
     have qemu-system-x86_64 || need+=(qemu-system-x86)
+    have socat || need+=(socat) # to attach more terminals to `make run`
     if [[ $want_kconfiglib == 1 ]] && ! has_kconfiglib; then
         need+=(python3-kconfiglib)
     fi

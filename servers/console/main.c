@@ -9,6 +9,7 @@
 #include <msgtypes.h>
 #include <proto/console.h>
 #include <resea/event_loop.h>
+#include <resea/line.h>
 #include <resea/name.h>
 #include <resea/printf.h>
 #include <resea/syscall.h>
@@ -29,8 +30,8 @@
 #define LSR_TX_EMPTY 0x20
 #define IER_RX 0x01
 #define MCR_DTR_RTS_OUT2 0x0b
-#define KEY_BACKSPACE 0x08
-#define KEY_DELETE 0x7f
+
+_Static_assert(LINE_MAX == CONSOLE_LINE_MAX, "one line length");
 
 struct reader {
     task_t id;
@@ -41,9 +42,7 @@ struct port {
     uint16_t base;
     uint8_t irq;
     handle_t io; /* 0: no UART here */
-    char line[CONSOLE_LINE_MAX];
-    size_t len;
-    bool last_was_cr;
+    struct line line;
     char queued[CONSOLE_LINES_QUEUED][CONSOLE_LINE_MAX];
     unsigned q_head, q_count;
     struct reader readers[READERS_MAX];
@@ -112,36 +111,20 @@ static void tell_reader(struct port *p) {
         ipc_notify(top(p)->notify, NOTIFY_CONSOLE_INPUT);
 }
 
-static void line_done(struct port *p) {
-    p->line[p->len] = '\0';
+static void queue_line(struct port *p) {
     if (p->q_count < CONSOLE_LINES_QUEUED) { /* else: dropped, reader stuck */
         unsigned slot = (p->q_head + p->q_count++) % CONSOLE_LINES_QUEUED;
-        memcpy(p->queued[slot], p->line, p->len + 1);
+        memcpy(p->queued[slot], p->line.buf, p->line.len + 1);
     }
-    p->len = 0;
-    put_text(p, "\n", 1);
+    line_reset(&p->line);
     tell_reader(p);
 }
 
-/* The line discipline, one received character at a time. */
 static void got_char(struct port *p, char c) {
-    bool lf_after_cr = c == '\n' && p->last_was_cr;
-    p->last_was_cr = c == '\r';
-    if (lf_after_cr)
-        return;
-    if (c == '\r' || c == '\n') {
-        line_done(p);
-    } else if (c == KEY_BACKSPACE || c == KEY_DELETE) {
-        if (p->len > 0) {
-            p->len--;
-            put_text(p, "\b \b", 3);
-        }
-    } else if ((unsigned char) c >= ' ') {
-        p->line[p->len++] = c;
-        put_char(p, c);
-        if (p->len == CONSOLE_LINE_MAX - 1)
-            line_done(p);
-    }
+    struct line_result r = line_input(&p->line, c);
+    put_text(p, r.echo, r.echo_len);
+    if (r.done)
+        queue_line(p);
 }
 
 static void on_notify(struct event_loop *loop, uint64_t bits) {

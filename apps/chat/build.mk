@@ -1,0 +1,2 @@
+srcs-y := main.c
+priority := 10

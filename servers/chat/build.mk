@@ -1,0 +1,3 @@
+name := chat-server
+srcs-y := main.c
+priority := 15

@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the console, the shells and the chat, as users see them.
+
+Usage: console_tests.py [BUILD_DIR]   (default: build, next to this folder)
+
+Boots the default system (build/bootfs.img: console, chat server, a shell on
+each of COM1..COM3) with every serial port on a local socket, types on them
+like three users and reads what their terminals show. Prints `PASS
+console/<name>` or `FAIL console/<name>: <reason>`, then `N passed, M
+failed`.
+"""
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "build"
+QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
+WAIT = 15  # seconds for any one expected output
+
+
+class Terminal:
+    """One serial port: what we type and what it shows."""
+
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        for _ in range(200):
+            try:
+                self.sock.connect(str(path))
+                break
+            except OSError:
+                time.sleep(0.05)
+        self.sock.setblocking(False)
+        self.seen = ""  # everything shown so far
+        self.mark = 0   # expect() looks after this point
+
+    def type(self, text):
+        self.sock.sendall(text.encode())
+
+    def line(self, text):
+        self.type(text + "\r")
+
+    def _read(self):
+        try:
+            chunk = self.sock.recv(65536)
+        except BlockingIOError:
+            return
+        self.seen += chunk.decode(errors="replace").replace("\r", "")
+
+    def expect(self, pattern, timeout=WAIT):
+        """Wait until pattern (a regex) shows after the mark; move past it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self._read()
+            m = re.search(pattern, self.seen[self.mark:])
+            if m:
+                self.mark += m.end()
+                return m
+            time.sleep(0.02)
+        tail = self.seen[self.mark:][-300:]
+        raise AssertionError(f"no {pattern!r} within {timeout} s; terminal shows {tail!r}")
+
+    def settle(self, seconds=0.3):
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self._read()
+            time.sleep(0.02)
+        self.mark = len(self.seen)
+
+
+def boot(tmp):
+    socks = [tmp / f"com{i}.sock" for i in (1, 2, 3)]
+    cmd = [QEMU, "-m", "128", "-kernel", str(BUILD / "kernel.bin"),
+           "-initrd", str(BUILD / "bootfs.img"), "-no-reboot", "-display", "none"]
+    for s in socks:
+        cmd += ["-serial", f"unix:{s},server=on,wait=off"]
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    terms = [Terminal(s) for s in socks]
+    for i, t in enumerate(terms):  # prompts printed before we connected are lost
+        deadline = time.monotonic() + WAIT
+        while True:
+            t.line("")
+            try:
+                t.expect(rf"shell{i + 1}> ", timeout=0.5)
+                break
+            except AssertionError:
+                if time.monotonic() > deadline:
+                    raise
+    return proc, terms
+
+
+def case_shell_commands(c1, c2, c3):
+    c1.line("echo hello,   world")
+    c1.expect(r"\nhello,   world\n")
+    c1.line("frobnicate")
+    c1.expect(r"frobnicate: unknown command \(try 'help'\)")
+    c1.line("kill")
+    c1.expect(r"usage: kill <id\|name>")
+    c1.line("kill no-such-task")
+    c1.expect(r"kill: no-such-task: not found")
+    c1.line("names")
+    c1.expect(r"console\n")
+    c1.line("help")
+    c1.expect(r"chat <nickname>")
+
+
+def case_line_discipline(c1, c2, c3):
+    # typo, two backspaces (BS and DEL), corrected: the shell gets "echo ok"
+    c1.type("echo oxx\x08\x7fk\r")
+    c1.expect(r"\nok\n")
+    # CR LF ends one line, not two: one command, one prompt after it
+    c2.type("echo crlf\r\n")
+    c2.expect(r"\ncrlf\nshell2> ")
+    c2.settle(0.5)
+    c2.line("echo next")
+    m = c2.expect(r"\nnext\n")
+    if "shell2> shell2> " in c2.seen:
+        raise AssertionError("the LF after CR ran an empty command")
+
+
+def case_ps_shows_who_waits_on_whom(c1, c2, c3):
+    c1.line("ps")
+    c1.expect(r"ID\s+NAME\s+PRIO\s+HANDLES\s+STATE")
+    c1.expect(r"\d+\s+name\s+\d+\s+\d+\s+receive-blocked")
+    c1.expect(r"\d+\s+shell\s+\d+\s+\d+\s+running")
+
+
+def case_chat_two_users(c1, c2, c3):
+    c2.line("chat alice")
+    c2.expect(r"\* alice joined")
+    c3.line("chat bob")
+    c3.expect(r"\* bob joined")
+    c2.expect(r"\* bob joined")
+    c2.line("hello bob")
+    c3.expect(r"<alice> hello bob")
+    c3.line("hi alice")
+    c2.expect(r"<bob> hi alice")
+    # ps from the third terminal shows the chat clients waiting
+    c1.line("ps")
+    c1.expect(r"chat-alice\s+\d+\s+\d+\s+receive-blocked")
+
+
+def case_chat_flood_keeps_order(c1, c2, c3):
+    posts = 1000
+    c2.type("".join(f"flood {i}\r" for i in range(posts)))
+    last = -1
+    missed = 0
+    while last < posts - 1:
+        m = c3.expect(r"(<alice> flood (\d+)|\((\d+) lines? missed\))")
+        if m.group(2) is not None:
+            n = int(m.group(2))
+            if n <= last:
+                raise AssertionError(f"flood {n} after flood {last}: out of order")
+            last = n
+        else:
+            missed += int(m.group(3))
+    # the other user is not stalled: bob still gets through at once
+    c3.line("still here")
+    c2.expect(r"<bob> still here")
+    if missed:
+        print(f"  (bob was told of {missed} lines missed while alice flooded)")
+
+
+def case_chat_client_killed(c1, c2, c3):
+    c1.line("kill chat-bob")
+    c1.expect(r"killed \d+")
+    c2.expect(r"\* bob left unexpectedly")
+    c3.expect(r"shell3> ")  # bob's shell has its terminal back
+    c3.line("echo back")
+    c3.expect(r"\nback\n")
+
+
+def case_chat_quit(c1, c2, c3):
+    c3.line("chat bob")  # the nickname is free again
+    c3.expect(r"\* bob joined")
+    c2.expect(r"\* bob joined")
+    c3.line("/quit")
+    c2.expect(r"\* bob left\n")
+    c3.expect(r"shell3> ")
+    c2.line("/quit")
+    c2.expect(r"shell2> ")
+
+
+def main():
+    cases = [(n[5:], f) for n, f in globals().items() if n.startswith("case_")]
+    passed = failed = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, terms = boot(Path(tmp))
+        try:
+            for name, fn in cases:
+                try:
+                    for t in terms:
+                        t.settle(0.1)
+                    fn(*terms)
+                    print(f"PASS console/{name}", flush=True)
+                    passed += 1
+                except AssertionError as e:
+                    print(f"FAIL console/{name}: {e}", flush=True)
+                    failed += 1
+        finally:
+            proc.kill()
+            proc.wait()
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
