@@ -318,24 +318,25 @@ static int64_t sys_handle_narrow(handle_t h, uint64_t base, uint64_t count) {
     return handle_install(current, &copy);
 }
 
-static int64_t sys_irq_listen(handle_t h, uint64_t irq) {
+/* The IRQ handle h, if it covers line irq. */
+static error_t irq_handle_covers(handle_t h, uint64_t irq) {
     error_t err;
     struct handle *e = handle_get(current, h, KOBJ_IRQ, 0, &err);
     if (!e)
         return err;
     if (irq < e->range.base || irq >= (uint64_t) e->range.base + e->range.count)
         return ERR_INVALID_ARG;
-    return irq_listen(current, irq);
+    return OK;
+}
+
+static int64_t sys_irq_listen(handle_t h, uint64_t irq) {
+    error_t err = irq_handle_covers(h, irq);
+    return err ? err : irq_listen(current, irq);
 }
 
 static int64_t sys_irq_unlisten(handle_t h, uint64_t irq) {
-    error_t err;
-    struct handle *e = handle_get(current, h, KOBJ_IRQ, 0, &err);
-    if (!e)
-        return err;
-    if (irq < e->range.base || irq >= (uint64_t) e->range.base + e->range.count)
-        return ERR_INVALID_ARG;
-    return irq_unlisten(current, irq);
+    error_t err = irq_handle_covers(h, irq);
+    return err ? err : irq_unlisten(current, irq);
 }
 
 /* Be told (NOTIFY_DEATH) when the task behind any handle to it ends. */

@@ -1,8 +1,7 @@
 /* The shell's commands. */
 #include "shell.h"
-#include <bootfs.h>
+#include <resea/bootfs_task.h>
 #include <format.h>
-#include <layout.h>
 #include <resea/name.h>
 #include <string.h>
 
@@ -79,21 +78,11 @@ static void cmd_names(struct shell *sh) {
  * server and the capabilities its build.mk asks for (of those we hold). */
 static handle_t start(struct shell *sh, const char *prog, const char *task_name,
                       const char *cmdline) {
-    const void *bootfs = (const void *) BOOTFS_ADDR;
-    const struct bootfs_entry *e = bootfs_find(bootfs, prog);
+    static const struct held_caps held = {H_NAME, H_SPAWN, H_IOPORT, H_IRQ};
+    const struct bootfs_entry *e = bootfs_find(bootfs_image(), prog);
     if (!e || !strcmp(prog, "init"))
         return ERR_NOT_FOUND;
-    struct task_spec spec = {.name = task_name, .image = bootfs_data(bootfs, e),
-                             .image_size = e->size, .priority = e->priority,
-                             .arg = sh->port, .cmdline = cmdline};
-    spec.handles[spec.num_handles++] = H_NAME;
-    if (e->flags & BOOTFS_CAP_SPAWN)
-        spec.handles[spec.num_handles++] = H_SPAWN;
-    if (e->flags & BOOTFS_CAP_IOPORT)
-        spec.handles[spec.num_handles++] = H_IOPORT;
-    if (e->flags & BOOTFS_CAP_IRQ)
-        spec.handles[spec.num_handles++] = H_IRQ;
-    return task_create(H_SPAWN, &spec);
+    return bootfs_start(e, &held, task_name, sh->port, cmdline);
 }
 
 static void run_foreground(struct shell *sh, handle_t h, const char *what) {

@@ -73,6 +73,14 @@ error_t wait_dead(handle_t h, struct task_status *st) {
     return ERR_TIMEOUT;
 }
 
+int64_t exit_code_of(handle_t h) {
+    struct task_status st;
+    if (wait_dead(h, &st) != OK)
+        return -9999;
+    handle_close(h);
+    return st.exit_code;
+}
+
 void sleep_ms(int64_t ms) {
     struct sysinfo si;
     sys_sysinfo(&si);

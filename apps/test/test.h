@@ -104,10 +104,18 @@ enum child_mode {
     /* Name server peers (test_name.c); handle 1 is the name server. */
     CHILD_NAMED_ECHO, /* register test_names[param], then echo */
     CHILD_LOOKUP,     /* look test_names[param] up, forever; exit result */
+    /* Chat clients (test_chat.c); handle 1 is the name server. Each opens
+     * a session as chat_nicks[param], then: */
+    CHILD_CHAT_QUITTER,  /* exits without CLOSE */
+    CHILD_CHAT_STUCK,    /* never receives again */
+    CHILD_CHAT_LISTENER, /* catches up, waits for NOTIFY_CHAT, fetches;
+                            exit 42 if it got exactly "<alice> ping" */
 };
 
 extern const char *const test_names[];
 int name_peer_main(int mode, uint64_t param);
+extern const char *const chat_nicks[];
+int chat_peer_main(int mode, uint64_t param);
 
 /* What an async producer sends: its tag and a sequence number. */
 struct async_item {
@@ -148,6 +156,9 @@ handle_t self_handle(void);
 task_t task_id_of(handle_t h);
 /* Wait (at most 5 s) until the task has ended; fills *st. */
 error_t wait_dead(handle_t h, struct task_status *st);
+/* Wait for the task to end, close the handle: its exit code (-9999 if it
+ * did not end within 5 s). */
+int64_t exit_code_of(handle_t h);
 /* Block for about `ms` milliseconds (notifications are consumed). */
 void sleep_ms(int64_t ms);
 uint64_t free_pages(void);

@@ -17,14 +17,6 @@ static handle_t producer(uint32_t count, uint32_t tag, uint32_t trigger,
                       priority, 1, &self);
 }
 
-static int64_t exit_code_of(handle_t h) {
-    struct task_status st;
-    if (wait_dead(h, &st) != OK)
-        return -9999;
-    handle_close(h);
-    return st.exit_code;
-}
-
 /* Take n items from src, waiting for NOTIFY_ASYNC when it has none. The
  * items must be tag's, numbered from 0. Returns how many came in order. */
 static int take_items(handle_t src, int n, uint32_t tag) {

@@ -33,14 +33,6 @@ static error_t recv_message(struct message *m) {
     return err;
 }
 
-static int64_t exit_code_of(handle_t h) {
-    struct task_status st;
-    if (wait_dead(h, &st) != OK)
-        return -9999;
-    handle_close(h);
-    return st.exit_code;
-}
-
 TEST(ipc_call_and_reply) {
     handle_t s = echo_server(TEST_PRIORITY + 1);
     CHECK(s > 0);

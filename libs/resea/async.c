@@ -54,6 +54,16 @@ static struct conn *find_conn_by_id(task_t id) {
     return NULL;
 }
 
+/* The attributes with defaults filled in, or ERR_INVALID_ARG. */
+static error_t check_attr(const struct async_attr *attr, struct async_attr *a) {
+    *a = attr ? *attr : (struct async_attr){0};
+    if (!a->max_msgs)
+        a->max_msgs = CONFIG_ASYNC_QUEUE_DEFAULT;
+    if (a->max_msgs > ASYNC_LIMIT_MAX || a->trigger_ms > IPC_TIMEOUT_MAX)
+        return ERR_INVALID_ARG;
+    return OK;
+}
+
 static error_t open_conn(handle_t dst, const struct async_attr *attr,
                          struct conn **out) {
     struct handle_info info;
@@ -64,11 +74,11 @@ static error_t open_conn(handle_t dst, const struct async_attr *attr,
         return ERR_NOT_PERMITTED;
     if (!info.task_alive)
         return ERR_ABORTED;
-    struct async_attr a = attr ? *attr : (struct async_attr){0};
-    if (!a.max_msgs)
-        a.max_msgs = CONFIG_ASYNC_QUEUE_DEFAULT;
-    if (a.max_msgs > ASYNC_LIMIT_MAX)
-        return ERR_INVALID_ARG;
+    struct async_attr a;
+    if ((err = check_attr(attr, &a)))
+        return err;
+    if (find_conn_by_id(info.task_id))
+        return ERR_ALREADY_EXISTS; /* one connection per receiver */
     struct conn *c = NULL;
     for (int i = 0; i < ASYNC_CONN_MAX && !c; i++) {
         if (!conns[i].dst)
@@ -107,6 +117,8 @@ static error_t handshake(handle_t dst) {
         handle_close(pull); /* still ours if the call failed early */
         return err;
     }
+    if (m.type != ASYNC_CONNECT_MSG)
+        return ERR_UNKNOWN_MESSAGE; /* it does not speak the protocol */
     return (error_t) m.words[CONNECT_RESULT_WORD];
 }
 
@@ -118,10 +130,28 @@ error_t async_open(handle_t dst, const struct async_attr *attr) {
 }
 
 error_t async_connect(handle_t dst, const struct async_attr *attr) {
+    struct async_attr checked;
+    error_t err = check_attr(attr, &checked);
+    if (err)
+        return err;
     if (find_conn(dst))
         return ERR_ALREADY_EXISTS;
-    error_t err = handshake(dst);
+    err = handshake(dst);
     return err ? err : async_open(dst, attr);
+}
+
+/* The task's one timer serves every connection's time trigger: arm it for
+ * the earliest deadline. */
+static void arm_timer(uint64_t now) {
+    uint64_t next = UINT64_MAX;
+    for (int i = 0; i < ASYNC_CONN_MAX; i++) {
+        struct conn *c = &conns[i];
+        if (c->dst && c->attr.trigger_ms && aq_unreleased(&c->q) &&
+            c->oldest_ms + c->attr.trigger_ms < next)
+            next = c->oldest_ms + c->attr.trigger_ms;
+    }
+    if (next != UINT64_MAX)
+        timer_set(next > now ? next - now : 1, 0);
 }
 
 /* Make released messages visible: notify the receiver once per pull. */
@@ -139,7 +169,7 @@ static void maybe_release(struct conn *c) {
         release(c);
     } else if (c->attr.trigger_ms && waiting == 1) {
         c->oldest_ms = now_ms();
-        timer_set(c->attr.trigger_ms, 0);
+        arm_timer(c->oldest_ms);
     }
 }
 
@@ -168,6 +198,7 @@ error_t async_putv(handle_t dst, int32_t type, const struct async_iov *iov,
                    int iovcnt, async_done_fn done, void *arg) {
     struct conn *c = find_conn(dst);
     error_t err;
+    bool opened = !c;
     if (!c && (err = open_conn(dst, NULL, &c)))
         return err;
     while ((err = aq_push(&c->q, type, iov, iovcnt, done, arg)) == ERR_FULL &&
@@ -175,6 +206,8 @@ error_t async_putv(handle_t dst, int32_t type, const struct async_iov *iov,
         if ((err = wait_for_room(c)))
             return err;
     }
+    if (err && opened)
+        c->dst = 0; /* bad input changes nothing: not even a connection */
     if (err)
         return err;
     maybe_release(c);
@@ -262,18 +295,14 @@ error_t async_handle_request(const struct message *m) {
 }
 
 void async_handle_timer(void) {
-    uint64_t now = 0;
+    uint64_t now = now_ms();
     for (int i = 0; i < ASYNC_CONN_MAX; i++) {
         struct conn *c = &conns[i];
-        if (!c->dst || !c->attr.trigger_ms || !aq_unreleased(&c->q))
-            continue;
-        if (!now)
-            now = now_ms();
-        if (now - c->oldest_ms >= c->attr.trigger_ms)
+        if (c->dst && c->attr.trigger_ms && aq_unreleased(&c->q) &&
+            now - c->oldest_ms >= c->attr.trigger_ms)
             release(c);
-        else
-            timer_set(c->attr.trigger_ms - (now - c->oldest_ms), 0);
     }
+    arm_timer(now);
 }
 
 void async_handle_death(void) {

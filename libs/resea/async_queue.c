@@ -40,10 +40,11 @@ error_t aq_push(struct async_queue *q, int32_t type, const struct async_iov *iov
         return ERR_FULL;
 
     struct async_record *r = (struct async_record *) (q->buf + q->tail);
+    /* Zero the last word first: the padding then leaks no stale bytes
+     * (for an empty message that word is the header, written next). */
+    *(uint64_t *) (q->buf + q->tail + size - 8) = 0;
     r->type = type;
     r->len = len;
-    /* Zero the last word first: the padding then leaks no stale bytes. */
-    *(uint64_t *) (q->buf + q->tail + size - 8) = 0;
     uint8_t *p = r->data;
     for (int i = 0; i < iovcnt; i++) {
         if (iov[i].len)

@@ -7,7 +7,7 @@
 static void pull_all(struct event_loop *loop) {
     struct notify_source srcs[SOURCES_MAX];
     int n;
-    while ((n = async_senders(srcs, SOURCES_MAX)) > 0) {
+    while (!loop->stop && (n = async_senders(srcs, SOURCES_MAX)) > 0) {
         for (int i = 0; i < n; i++) {
             if (!srcs[i].handle)
                 continue; /* we hold no handle to pull with */
@@ -30,10 +30,14 @@ static void accept_peer(struct event_loop *loop, struct message *m) {
             slot = i;
     }
     task_t id = m->src;
-    handle_t h;
-    if (async_accept(m, ok && slot >= 0, &h) == OK && ok && slot >= 0) {
+    handle_t h = 0;
+    bool accepted = ok && slot >= 0;
+    error_t err = async_accept(m, accepted, &h);
+    if (accepted && err == OK) {
         loop->peers[slot].id = id;
         loop->peers[slot].handle = h;
+    } else if (accepted && h > 0) {
+        handle_close(h); /* it left before hearing our answer */
     }
 }
 

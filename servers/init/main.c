@@ -6,32 +6,20 @@
  */
 #include <bootfs.h>
 #include <layout.h>
+#include <resea/bootfs_task.h>
 #include <resea/printf.h>
 #include <resea/syscall.h>
 #include <string.h>
 
-static const void *bootfs = (const void *) BOOTFS_ADDR;
 
-/* What every task gets as handle 1: a way to reach the name server. */
-static handle_t name_server;
+/* What every task gets as handle 1 (a way to reach the name server),
+ * and the capabilities init holds from the kernel. */
+static struct held_caps held = {.spawn = INIT_HANDLE_SPAWN,
+                                .ioport = INIT_HANDLE_IOPORT,
+                                .irq = INIT_HANDLE_IRQ};
 
 static handle_t start_task(const struct bootfs_entry *e, uint64_t instance) {
-    struct task_spec spec = {
-        .name = e->name,
-        .image = bootfs_data(bootfs, e),
-        .image_size = e->size,
-        .priority = e->priority,
-        .arg = instance,
-    };
-    if (name_server > 0)
-        spec.handles[spec.num_handles++] = name_server;
-    if (e->flags & BOOTFS_CAP_SPAWN)
-        spec.handles[spec.num_handles++] = INIT_HANDLE_SPAWN;
-    if (e->flags & BOOTFS_CAP_IOPORT)
-        spec.handles[spec.num_handles++] = INIT_HANDLE_IOPORT;
-    if (e->flags & BOOTFS_CAP_IRQ)
-        spec.handles[spec.num_handles++] = INIT_HANDLE_IRQ;
-    return task_create(INIT_HANDLE_SPAWN, &spec);
+    return bootfs_start(e, &held, NULL, instance, NULL);
 }
 
 /* Report the end of every task we started, then forget it. */
@@ -51,6 +39,7 @@ static void reap(handle_t *handles, uint32_t n) {
 
 int main(void) {
     /* The kernel checked the image before starting us. */
+    const void *bootfs = bootfs_image();
     uint32_t n = bootfs_count(bootfs);
     handle_t handles[BOOTFS_MAX_ENTRIES] = {0};
     const struct bootfs_entry *name = bootfs_find(bootfs, "name");
@@ -59,7 +48,7 @@ int main(void) {
         if (h < 0)
             printf("[init] cannot start the name server: %s\n", err_str(h));
         else
-            name_server = handle_dup(h, RIGHT_SEND | RIGHT_CALL | RIGHT_GRANT, 0);
+            held.name = handle_dup(h, RIGHT_SEND | RIGHT_CALL | RIGHT_GRANT, 0);
         handles[name - bootfs_entry_at(bootfs, 0)] = h;
     }
     for (uint32_t i = 0; i < n; i++) {

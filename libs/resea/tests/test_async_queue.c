@@ -266,3 +266,17 @@ TEST(async_queue_random_operations) {
         CHECK(q.head <= q.tail && q.tail <= q.buf_size);
     }
 }
+
+TEST(async_queue_empty_message_keeps_its_type) {
+    setup(sizeof(buf));
+    CHECK_ERR(aq_push(&q, 1234, NULL, 0, NULL, NULL), OK);
+    aq_release_all(&q);
+    const void *data;
+    uint32_t bytes;
+    CHECK_INT_EQ(aq_peek(&q, sizeof(buf), LIMIT, &data, &bytes), 1);
+    size_t pos = 0;
+    const struct async_record *r = aq_next_record(data, bytes, &pos);
+    CHECK(r != NULL);
+    CHECK_INT_EQ(r->type, 1234);
+    CHECK_INT_EQ(r->len, 0);
+}

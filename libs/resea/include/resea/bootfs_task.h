@@ -1,0 +1,17 @@
+#pragma once
+#include <bootfs.h>
+#include <kobject.h>
+
+/*
+ * Start a program from the boot image the way init and the shell do: the
+ * new task gets the name server as handle 1 (when `held.name` is set), then
+ * the capabilities its build.mk asked for (BOOTFS_CAP_*), of those held.
+ */
+struct held_caps {
+    handle_t name, spawn, ioport, irq; /* 0: not held */
+};
+
+/* The boot image as every task sees it (mapped at BOOTFS_ADDR). */
+const void *bootfs_image(void);
+handle_t bootfs_start(const struct bootfs_entry *e, const struct held_caps *held,
+                      const char *task_name, uint64_t arg, const char *cmdline);
