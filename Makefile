@@ -78,6 +78,10 @@ endef
 $(foreach t,$(tasks),$(eval $(call task-rules,$(t))))
 
 TASK_ELFS := $(foreach t,$(tasks),$(BUILD)/$(t).elf)
+unknown-boot-tasks := $(filter-out $(tasks),$(foreach t,$(BOOT_TASKS),$(firstword $(subst *, ,$(t)))))
+ifneq ($(unknown-boot-tasks),)
+$(error CONFIG_BOOT_TASKS names tasks that do not exist: $(unknown-boot-tasks) (known: $(tasks)))
+endif
 # A boot task written `name*N` is started N times (e.g. a shell per port).
 instances-of = $(patsubst $(1)*%,%,$(filter $(1)*%,$(2)))
 bootfs-entries = $(foreach t,$(tasks),$(t)=$(BUILD)/$(t).elf:prio=$($(t)-priority)$(if $($(t)-caps),:caps=$($(t)-caps))$(if $(filter $(t) $(t)*%,$(1)),:autostart)$(if $(call instances-of,$(t),$(1)),:instances=$(call instances-of,$(t),$(1))))

@@ -104,14 +104,16 @@ static bool has_option(const char *cmdline, const char *opt) {
     return false;
 }
 
-/* Kernel command line options (QEMU: -append "..."). */
+/* Kernel command line options (QEMU: -append "..."), read before the
+ * page allocator can reuse the memory they are in. */
+static bool test_panic;
+
 static void parse_cmdline(const struct multiboot_info *mbi) {
     if (!(mbi->flags & MB_FLAG_CMDLINE))
         return;
     const char *cmdline = PADDR2PTR(mbi->cmdline);
     /* Prove that a panic prints a symbolised backtrace (tools/tests). */
-    if (has_option(cmdline, "kdebug=panic"))
-        kdebug_test_panic();
+    test_panic = has_option(cmdline, "kdebug=panic");
 }
 
 void kernel_main(uint32_t magic, uint32_t mbi_paddr) {
@@ -121,6 +123,7 @@ void kernel_main(uint32_t magic, uint32_t mbi_paddr) {
         panic("not started by a multiboot loader (magic %#x)", magic);
     const struct multiboot_info *mbi = PADDR2PTR(mbi_paddr);
     find_boot_image(mbi);
+    parse_cmdline(mbi);
     init_memory(mbi);
 
     /* From here on only the higher half is mapped: user space starts empty. */
@@ -131,6 +134,7 @@ void kernel_main(uint32_t magic, uint32_t mbi_paddr) {
     timeout_init();
     sched_init();
     start_init();
-    parse_cmdline(mbi);
+    if (test_panic)
+        kdebug_test_panic();
     sched_start();
 }

@@ -197,7 +197,8 @@ error_t task_watch(struct task *t, struct task *watcher) {
             return OK;
     }
     for (int i = 0; i < TASK_WATCHERS_MAX; i++) {
-        if (!task_lookup(t->watchers[i])) { /* free, or a dead watcher */
+        struct task *w = task_lookup(t->watchers[i]);
+        if (!w || w->state == TASK_STATE_DEAD) { /* free, or a dead watcher */
             t->watchers[i] = watcher->id;
             return OK;
         }
