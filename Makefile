@@ -115,7 +115,7 @@ test: setup
 	$(Q)$(PYTHON) -m unittest discover -s tools/tests 2>$(BUILD)/tools-tests.log \
 		|| { cat $(BUILD)/tools-tests.log; echo "FAIL tools unit tests"; exit 1; }
 	$(Q)$(PYTHON) tools/run_tests.py --host $(BUILD)/host/common_tests \
-		--host tools/boot_tests.py \
+		--host tools/boot_tests.py --host tools/console_tests.py \
 		--timeout 60 -- $(QEMU) $(QEMU_TEST_FLAGS)
 
 # Deterministic figures: the TSC counts guest instructions under -icount.

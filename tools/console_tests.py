@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -25,7 +26,9 @@ WAIT = 15  # seconds for any one expected output
 
 
 class Terminal:
-    """One serial port: what we type and what it shows."""
+    """One serial port: what we type and what it shows. Like a real
+    terminal it reads all the time (a background thread), so the guest's
+    output never waits for the test."""
 
     def __init__(self, path):
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -35,9 +38,21 @@ class Terminal:
                 break
             except OSError:
                 time.sleep(0.05)
-        self.sock.setblocking(False)
         self.seen = ""  # everything shown so far
         self.mark = 0   # expect() looks after this point
+        self.lock = threading.Lock()
+        threading.Thread(target=self._reader, daemon=True).start()
+
+    def _reader(self):
+        while True:
+            try:
+                chunk = self.sock.recv(65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            with self.lock:
+                self.seen += chunk.decode(errors="replace").replace("\r", "")
 
     def type(self, text):
         self.sock.sendall(text.encode())
@@ -45,32 +60,25 @@ class Terminal:
     def line(self, text):
         self.type(text + "\r")
 
-    def _read(self):
-        try:
-            chunk = self.sock.recv(65536)
-        except BlockingIOError:
-            return
-        self.seen += chunk.decode(errors="replace").replace("\r", "")
 
     def expect(self, pattern, timeout=WAIT):
         """Wait until pattern (a regex) shows after the mark; move past it."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            self._read()
-            m = re.search(pattern, self.seen[self.mark:])
+            with self.lock:
+                m = re.search(pattern, self.seen[self.mark:])
             if m:
                 self.mark += m.end()
                 return m
             time.sleep(0.02)
-        tail = self.seen[self.mark:][-300:]
+        with self.lock:
+            tail = self.seen[self.mark:][-300:]
         raise AssertionError(f"no {pattern!r} within {timeout} s; terminal shows {tail!r}")
 
     def settle(self, seconds=0.3):
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            self._read()
-            time.sleep(0.02)
-        self.mark = len(self.seen)
+        time.sleep(seconds)
+        with self.lock:
+            self.mark = len(self.seen)
 
 
 def boot(tmp):
@@ -79,6 +87,7 @@ def boot(tmp):
            "-initrd", str(BUILD / "bootfs.img"), "-no-reboot", "-display", "none"]
     for s in socks:
         cmd += ["-serial", f"unix:{s},server=on,wait=off"]
+    cmd += os.environ.get("QEMU_EXTRA", "").split()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     terms = [Terminal(s) for s in socks]
@@ -152,7 +161,7 @@ def case_chat_flood_keeps_order(c1, c2, c3):
     last = -1
     missed = 0
     while last < posts - 1:
-        m = c3.expect(r"(<alice> flood (\d+)|\((\d+) lines? missed\))")
+        m = c3.expect(r"(<alice> flood (\d+)\n|\((\d+) lines? missed\))")
         if m.group(2) is not None:
             n = int(m.group(2))
             if n <= last:

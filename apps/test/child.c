@@ -39,6 +39,8 @@ static int try_spawn(void) {
 
 int child_main(uint64_t arg) {
     int mode = arg & 0xff;
+    if (mode >= CHILD_CHAT_QUITTER)
+        return chat_peer_main(mode, arg >> 8);
     if (mode >= CHILD_NAMED_ECHO)
         return name_peer_main(mode, arg >> 8);
     if (mode >= CHILD_ASYNC_PRODUCER)

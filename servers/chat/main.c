@@ -126,7 +126,7 @@ static error_t check_open(const struct message *m, struct session **slot) {
     return err;
 }
 
-static error_t open(const struct message *m, struct message *r) {
+static error_t open_session(const struct message *m, struct message *r) {
     struct session *s = NULL;
     error_t err = check_open(m, &s);
     if (err) {
@@ -244,11 +244,12 @@ static void on_death(struct event_loop *loop) {
 static void on_request(struct event_loop *loop, struct message *m) {
     (void) loop;
     struct message r = {.type = m->type};
-    if (m->type != CHAT_OPEN_MSG && (m->flags & (MSG_HANDLE_MOVE | MSG_HANDLE_COPY)))
+    bool moved = m->flags & (MSG_HANDLE_MOVE | MSG_HANDLE_COPY);
+    if (moved && m->type != CHAT_OPEN_MSG)
         handle_close(m->handle); /* do not keep what we did not ask for */
     switch (m->type) {
     case CHAT_OPEN_MSG:
-        r.words[0] = open(m, &r);
+        r.words[0] = open_session(m, &r);
         break;
     case CHAT_POST_MSG:
         r.words[0] = post(m);

@@ -29,7 +29,10 @@
 #define LSR_DATA_READY 0x01
 #define LSR_TX_EMPTY 0x20
 #define IER_RX 0x01
+#define IER_TX 0x02 /* interrupt when the transmitter is empty */
 #define MCR_DTR_RTS_OUT2 0x0b
+#define UART_FIFO 16
+#define TX_RING 8192
 
 _Static_assert(LINE_MAX == CONSOLE_LINE_MAX, "one line length");
 
@@ -47,6 +50,11 @@ struct port {
     unsigned q_head, q_count;
     struct reader readers[READERS_MAX];
     int num_readers;
+    /* Output waits here for the transmitter; a terminal that stops
+     * reading loses output rather than stalling the others. */
+    char tx[TX_RING];
+    unsigned tx_head, tx_count;
+    uint64_t tx_dropped;
 };
 
 static struct port ports[CONSOLE_PORTS] = {
@@ -65,18 +73,47 @@ static void out(struct port *p, int reg, uint8_t v) {
     io_out(p->io, p->base + reg, 1, v);
 }
 
-static void put_char(struct port *p, char c) {
-    while (!(in(p, UART_LSR) & LSR_TX_EMPTY))
-        ;
-    out(p, UART_DATA, c);
+/* Interrupts wanted: input while the reader has room, output while any
+ * waits. Writing 0 first makes a fresh edge if one is still pending (the
+ * PIC triggers on edges and two UARTs share each line). */
+static void update_ier(struct port *p) {
+    uint8_t ier = (p->q_count < CONSOLE_LINES_QUEUED ? IER_RX : 0) |
+                  (p->tx_count ? IER_TX : 0);
+    out(p, UART_IER, 0);
+    out(p, UART_IER, ier);
 }
 
-static void put_text(struct port *p, const char *s, size_t len) {
+/* Move queued output into the UART's FIFO when it is empty. */
+static void transmit(struct port *p) {
+    if (!(in(p, UART_LSR) & LSR_TX_EMPTY))
+        return;
+    for (int n = 0; n < UART_FIFO && p->tx_count; n++) {
+        out(p, UART_DATA, p->tx[p->tx_head]);
+        p->tx_head = (p->tx_head + 1) % TX_RING;
+        p->tx_count--;
+    }
+}
+
+static void put_char(struct port *p, char c) {
+    if (p->tx_count == TX_RING) {
+        p->tx_dropped++;
+        return;
+    }
+    p->tx[(p->tx_head + p->tx_count++) % TX_RING] = c;
+}
+
+static void queue_text(struct port *p, const char *s, size_t len) {
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '\n')
             put_char(p, '\r');
         put_char(p, s[i]);
     }
+}
+
+static void put_text(struct port *p, const char *s, size_t len) {
+    queue_text(p, s, len);
+    transmit(p);
+    update_ier(p);
 }
 
 /* Take a UART we can see (its scratch register keeps what we write). */
@@ -99,7 +136,7 @@ static void probe(struct port *p) {
     out(p, UART_FCR, 0xc7);
     out(p, UART_MCR, MCR_DTR_RTS_OUT2);
     irq_listen(H_IRQ, p->irq); /* two ports share a line: ours already */
-    out(p, UART_IER, IER_RX);
+    update_ier(p);
 }
 
 static struct reader *top(struct port *p) {
@@ -112,19 +149,30 @@ static void tell_reader(struct port *p) {
 }
 
 static void queue_line(struct port *p) {
-    if (p->q_count < CONSOLE_LINES_QUEUED) { /* else: dropped, reader stuck */
-        unsigned slot = (p->q_head + p->q_count++) % CONSOLE_LINES_QUEUED;
-        memcpy(p->queued[slot], p->line.buf, p->line.len + 1);
-    }
+    unsigned slot = (p->q_head + p->q_count++) % CONSOLE_LINES_QUEUED;
+    memcpy(p->queued[slot], p->line.buf, p->line.len + 1);
     line_reset(&p->line);
     tell_reader(p);
 }
 
 static void got_char(struct port *p, char c) {
     struct line_result r = line_input(&p->line, c);
-    put_text(p, r.echo, r.echo_len);
+    queue_text(p, r.echo, r.echo_len); /* sent by receive() */
     if (r.done)
         queue_line(p);
+}
+
+/*
+ * Take what the UART received. Flow control: while the reader has a full
+ * queue of lines, leave input in the UART (its interrupt off), so the
+ * sender waits instead of losing lines; reading a line resumes it.
+ */
+static void receive(struct port *p) {
+    while (p->q_count < CONSOLE_LINES_QUEUED &&
+           (in(p, UART_LSR) & LSR_DATA_READY))
+        got_char(p, in(p, UART_DATA));
+    transmit(p);
+    update_ier(p);
 }
 
 static void on_notify(struct event_loop *loop, uint64_t bits) {
@@ -132,9 +180,8 @@ static void on_notify(struct event_loop *loop, uint64_t bits) {
     if (!(bits & NOTIFY_IRQ))
         return;
     for (int i = 0; i < CONSOLE_PORTS; i++) {
-        struct port *p = &ports[i];
-        while (p->io && (in(p, UART_LSR) & LSR_DATA_READY))
-            got_char(p, in(p, UART_DATA));
+        if (ports[i].io)
+            receive(&ports[i]);
     }
 }
 
@@ -190,6 +237,7 @@ static void read_line(struct port *p, struct message *m) {
         if (err == OK) {
             p->q_head = (p->q_head + 1) % CONSOLE_LINES_QUEUED;
             p->q_count--;
+            receive(p); /* room again: take what waited in the UART */
             return;
         }
         if (err != ERR_TOO_LARGE)

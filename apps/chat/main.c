@@ -1,0 +1,231 @@
+/*
+ * The chat client: one per terminal. Its console port is task_arg() and its
+ * nickname task_cmdline(). It attaches to the port, opens a chat session
+ * and waits for notifications: NOTIFY_CONSOLE_INPUT means typed lines to
+ * read and post, NOTIFY_CHAT means new lines to fetch and write out.
+ * "/quit" leaves. The chat server never blocks on us; we pull.
+ */
+#include <msgtypes.h>
+#include <proto/chat.h>
+#include <resea/console.h>
+#include <resea/event_loop.h>
+#include <resea/name.h>
+#include <resea/printf.h>
+#include <resea/syscall.h>
+#include <string.h>
+
+#define LOOKUP_MS 5000 /* how long to wait for the servers to appear */
+#define CHECK_MS 1000  /* how often to look for the servers' death when we
+                          cannot watch them (a task has few watcher slots) */
+
+static handle_t console, chat;
+static int port;
+static uint64_t session;
+static int exit_code;
+static char fetched[CHAT_FETCH_BYTES];
+
+/* --- the console (resea/console.h), on our port --- */
+
+#define say(...) console_printf(console, port, __VA_ARGS__)
+
+/* Write text in pieces the console takes. */
+static error_t put_text(const char *text, size_t len) {
+    for (size_t done = 0; done < len; done += CONSOLE_WRITE_MAX) {
+        size_t n = len - done;
+        if (n > CONSOLE_WRITE_MAX)
+            n = CONSOLE_WRITE_MAX;
+        error_t err = console_write(console, port, text + done, n);
+        if (err)
+            return err;
+    }
+    return OK;
+}
+
+/* The next typed line, NUL-terminated: its length, or ERR_EMPTY. */
+static int read_line(char line[CONSOLE_LINE_MAX]) {
+    return console_read(console, port, line, CONSOLE_LINE_MAX);
+}
+
+/* --- the chat server --- */
+
+/* A call whose reply carries an error_t in words[0]. */
+static error_t call(struct message *m) {
+    error_t err = ipc_call(chat, m);
+    return err ? err : (error_t) m->words[0];
+}
+
+/* OPEN moves the server a handle through which it can notify us. */
+static error_t chat_open(const char *nick) {
+    handle_t self = task_self();
+    handle_t notify = self < 0 ? self : handle_dup(self, RIGHT_NOTIFY, 0);
+    if (self >= 0)
+        handle_close(self);
+    if (notify < 0)
+        return notify;
+    struct message m = {.type = CHAT_OPEN_MSG, .flags = MSG_HANDLE_MOVE,
+                        .handle = notify};
+    strlcpy((char *) m.data, nick, sizeof(m.data));
+    error_t err = call(&m);
+    if (!err)
+        session = m.words[1];
+    else if (handle_info(notify, &(struct handle_info){0}) == OK)
+        handle_close(notify); /* never reached the server */
+    return err;
+}
+
+static error_t chat_post(const char *text, size_t len) {
+    struct message m = {.type = CHAT_POST_MSG, .flags = MSG_OOL,
+                        .ool_ptr = (uint64_t) text, .ool_len = len};
+    m.words[0] = session;
+    return call(&m);
+}
+
+static void chat_close(void) {
+    struct message m = {.type = CHAT_CLOSE_MSG};
+    m.words[0] = session;
+    call(&m);
+}
+
+/* Pull every line we have not seen and write it out. */
+static error_t chat_fetch_all(void) {
+    for (;;) {
+        struct message m = {.type = CHAT_FETCH_MSG, .flags = MSG_REPLY_BUF,
+                            .ool_ptr = (uint64_t) fetched,
+                            .ool_len = sizeof(fetched)};
+        m.words[0] = session;
+        error_t err = call(&m);
+        if (err)
+            return err;
+        if (m.words[2])
+            say("(%lu lines missed)\n", m.words[2]);
+        put_text(fetched, m.ool_len);
+        if (m.words[1] < CHAT_FETCH_LINES)
+            return OK; /* we are up to date: the next line notifies us */
+    }
+}
+
+/* --- the session --- */
+
+static void quit(struct event_loop *loop, int code) {
+    exit_code = code;
+    event_loop_stop(loop);
+}
+
+static bool alive(handle_t h) {
+    struct handle_info info;
+    return handle_info(h, &info) == OK && info.task_alive;
+}
+
+static void chat_failed(struct event_loop *loop, error_t err) {
+    if (err == ERR_ABORTED || !alive(chat)) {
+        say("chat: the chat server has gone; bye\n");
+        session = 0;
+        quit(loop, 1);
+    } else {
+        say("chat: %s\n", err_str(err));
+    }
+}
+
+static void post_line(struct event_loop *loop, const char *line, size_t len) {
+    error_t err = chat_post(line, len);
+    if (err == ERR_INVALID_ARG)
+        say("(not sent: control characters)\n");
+    else if (err)
+        chat_failed(loop, err);
+}
+
+static void on_input(struct event_loop *loop) {
+    char line[CONSOLE_LINE_MAX];
+    int n;
+    while (!loop->stop && (n = read_line(line)) >= 0) {
+        if (!strcmp(line, "/quit"))
+            quit(loop, 0);
+        else if (n > 0)
+            post_line(loop, line, n);
+    }
+    if (!loop->stop && n != ERR_EMPTY) {
+        printf("chat: console port %d: %s\n", port, err_str(n));
+        quit(loop, 1);
+    }
+}
+
+static void on_notify(struct event_loop *loop, uint64_t bits) {
+    if (bits & NOTIFY_CONSOLE_INPUT)
+        on_input(loop);
+    error_t err; /* after input too: our own posts, in their place */
+    if (!loop->stop && (bits & (NOTIFY_CHAT | NOTIFY_CONSOLE_INPUT)) &&
+        (err = chat_fetch_all()))
+        chat_failed(loop, err);
+}
+
+/* NOTIFY_DEATH, or the timer when we could not watch the servers. */
+static void check_servers(struct event_loop *loop) {
+    if (!alive(console)) {
+        printf("chat: the console server has gone\n");
+        quit(loop, 1);
+    } else if (!alive(chat)) {
+        chat_failed(loop, ERR_ABORTED);
+    }
+}
+
+static void report_open_error(const char *nick, error_t err) {
+    if (err == ERR_ALREADY_EXISTS)
+        say("chat: the nickname \"%s\" is taken; try another\n", nick);
+    else if (err == ERR_INVALID_ARG || err == ERR_TOO_LARGE)
+        say("chat: a nickname is 1 to %d characters, without spaces\n",
+            CHAT_NICK_MAX - 1);
+    else if (err == ERR_FULL)
+        say("chat: the chat is full (%d members)\n", CHAT_SESSIONS);
+    else
+        say("chat: cannot join: %s\n", err_str(err));
+}
+
+/* Look the chat server up and join; says what went wrong if we cannot. */
+static error_t join(const char *nick) {
+    chat = ipc_lookup_timeout("chat", LOOKUP_MS);
+    if (chat < 0) {
+        say("chat: no chat server: %s\n", err_str(chat));
+        return chat;
+    }
+    error_t err = chat_open(nick);
+    if (err)
+        report_open_error(nick, err);
+    else
+        say("chat: you are %s; type /quit to leave\n", nick);
+    return err;
+}
+
+static int run(void) {
+    struct event_loop loop = {.on_notify = on_notify,
+                              .on_death = check_servers,
+                              .on_timer = check_servers};
+    if (task_watch(chat) || task_watch(console))
+        timer_set(CHECK_MS, CHECK_MS);
+    error_t err = chat_fetch_all(); /* our own "joined" line */
+    if (err)
+        chat_failed(&loop, err);
+    if (!loop.stop)
+        event_loop_run(&loop);
+    if (session)
+        chat_close();
+    return exit_code;
+}
+
+int main(void) {
+    port = task_arg();
+    const char *nick = task_cmdline();
+    console = ipc_lookup_timeout("console", LOOKUP_MS);
+    if (console < 0) {
+        printf("chat: no console server: %s\n", err_str(console));
+        return 1;
+    }
+    error_t err = console_attach(console, port);
+    if (err) {
+        printf("chat: cannot attach to console port %d: %s\n", port,
+               err_str(err));
+        return 1;
+    }
+    int code = join(nick) ? 1 : run();
+    console_detach(console, port);
+    return code;
+}
