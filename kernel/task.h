@@ -16,7 +16,7 @@
 #define TASK_ID_SLOT(id) ((id) & 0xff)
 #define TASK_ID_GEN(id) ((id) >> 8)
 #define TASK_QUANTUM_TICKS 10
-#define TASK_WATCHERS_MAX 4
+#define TASK_WATCHERS_MAX 16
 
 enum task_state {
     TASK_STATE_UNUSED = 0,
