@@ -4,6 +4,7 @@
  * guest instructions, so every figure is deterministic.
  */
 #include <bootfs.h>
+#include <msgtypes.h>
 #include <layout.h>
 #include <resea/printf.h>
 #include <resea/event_loop.h>
@@ -18,7 +19,7 @@
 #define ASYNC_MSGS 6400
 #define ASYNC_MSG_BYTES 32
 #define SERVER_PRIORITY 11
-#define MSG_BENCH 16
+#define MSG_BENCH MSG_USER
 
 static uint8_t ool[IPC_OOL_MAX];
 

@@ -1,6 +1,7 @@
 /* What copies of the test task do: mostly, fail in one particular way. */
 #include "test.h"
 #include <layout.h>
+#include <string.h>
 
 #define KERNEL_ADDR 0xffffffff80100000ull
 #define NONCANONICAL_ADDR 0x0000800000000000ull
@@ -102,6 +103,8 @@ int child_main(uint64_t arg) {
         return try_spawn();
     case CHILD_TRY_IOPORT:
         return io_out(H_IOPORT, 0x80, 1, 0);
+    case CHILD_CMDLINE_LENGTH:
+        return strlen(task_cmdline());
     case CHILD_BAD_SYSCALL_LOOP:
         for (int i = 0; i < 1000; i++)
             syscall5(1000 + i, i, -i, 0, 0, 0);

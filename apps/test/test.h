@@ -87,6 +87,7 @@ enum child_mode {
     CHILD_TRY_SPAWN,
     CHILD_TRY_IOPORT,
     CHILD_BAD_SYSCALL_LOOP,
+    CHILD_CMDLINE_LENGTH, /* exit with strlen(task_cmdline()) */
     /* IPC peers (ipc_peers.c); their handle 1 is whom they talk to. */
     CHILD_ECHO_SERVER,
     CHILD_CALLER,

@@ -197,3 +197,25 @@ TEST(task_without_name_handle_reaches_nothing) {
     CHECK_ERR(st.exit_code, ERR_BAD_HANDLE);
     handle_close(c);
 }
+
+TEST(name_refuses_copied_and_bad_requests_without_leaking) {
+    struct name_stats before, after;
+    CHECK_ERR(name_stats(&before), OK);
+    handle_t other = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
+    handle_t copy = handle_dup(other, RIGHTS_ALL & ~RIGHT_CONTROL, 0);
+    struct message m = {.type = NAME_SERVE_MSG, .flags = MSG_HANDLE_COPY,
+                        .handle = copy};
+    strlcpy((char *) m.data, "t-copied", NAME_MAX);
+    CHECK_ERR(ipc_call(H_NAME, &m), OK);
+    CHECK_ERR(m.words[0], ERR_INVALID_ARG); /* not a handle to the sender */
+    m = (struct message){.type = NAME_LOOKUP_MSG};
+    strlcpy((char *) m.data, "t-echo", NAME_MAX);
+    ((struct name_request *) m.data)->timeout_ms = -5;
+    CHECK_ERR(ipc_call(H_NAME, &m), OK);
+    CHECK_ERR(m.words[0], ERR_INVALID_ARG);
+    CHECK_ERR(name_stats(&after), OK);
+    CHECK_EQ(after.handles, before.handles); /* the copy was not kept */
+    handle_close(copy);
+    task_kill(other);
+    handle_close(other);
+}

@@ -156,3 +156,73 @@ TEST(handle_table_full) {
     }
     CHECK_EQ(free_pages(), before);
 }
+
+TEST(task_list_and_kill_by_id) {
+    handle_t c = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
+    task_t id = task_id_of(c);
+    static struct task_status all[64];
+    int n = task_list(all, 64);
+    CHECK(n >= 3);
+    bool found = false;
+    for (int i = 0; i < n; i++) {
+        if (all[i].id == id) {
+            found = true;
+            CHECK_EQ(all[i].state, TASK_BLOCKED);
+            CHECK_EQ(all[i].wait, WAIT_RECEIVE);
+            CHECK_EQ(all[i].wait_peer, 0); /* from anyone */
+            CHECK(!strcmp(all[i].name, "test-child"));
+        }
+    }
+    CHECK(found);
+    CHECK_ERR(task_kill_id(H_IOPORT, id), ERR_BAD_HANDLE); /* not a spawn handle */
+    CHECK_ERR(task_kill_id(H_SPAWN, 0x7fff00), ERR_NOT_FOUND);
+    CHECK_ERR(task_kill_id(H_SPAWN, id), OK);
+    struct task_status st;
+    CHECK_ERR(task_status(c, &st), OK);
+    CHECK_EQ(st.exit_reason, EXIT_KILLED);
+    CHECK_ERR(task_kill_id(H_SPAWN, id), ERR_NOT_FOUND); /* already gone */
+    CHECK(task_list((void *) 0xffffffff80100000ull, 4) == ERR_BAD_POINTER);
+    handle_close(c);
+}
+
+TEST(task_list_shows_who_waits_on_whom) {
+    /* A child calling a child that never answers: reply-blocked on it. */
+    handle_t server = spawn_child(CHILD_RECV_THEN_EXIT, TEST_PRIORITY - 2);
+    handle_t caller = spawn_peer(CHILD_CALLER, 1, TEST_PRIORITY + 1, 1, &server);
+    static struct task_status all[64];
+    int n = task_list(all, 64);
+    bool found = false;
+    for (int i = 0; i < n; i++) {
+        if (all[i].id == task_id_of(caller)) {
+            found = true;
+            CHECK_EQ(all[i].wait, WAIT_SEND); /* the server has not run yet */
+            CHECK_EQ(all[i].wait_peer, task_id_of(server));
+        }
+    }
+    CHECK(found);
+    task_kill(caller);
+    task_kill(server);
+    handle_close(caller);
+    handle_close(server);
+}
+
+TEST(task_command_line_reaches_the_child) {
+    uint64_t size;
+    const void *image = self_image(&size);
+    struct task_spec spec = {.name = "test-child", .image = image,
+                             .image_size = size, .arg = CHILD_CMDLINE_LENGTH,
+                             .priority = TEST_PRIORITY + 1,
+                             .cmdline = "twelve chars"};
+    handle_t h = task_create(H_SPAWN, &spec);
+    CHECK(h > 0);
+    CHECK_EQ(exit_code_of(h), 12);
+    spec.cmdline = (const char *) 0xffffffff80100000ull;
+    CHECK_ERR(task_create(H_SPAWN, &spec), ERR_BAD_POINTER);
+    static char too_long[TASK_CMDLINE_MAX + 1];
+    memset(too_long, 'x', TASK_CMDLINE_MAX);
+    spec.cmdline = too_long;
+    CHECK_ERR(task_create(H_SPAWN, &spec), ERR_TOO_LARGE);
+    spec.cmdline = NULL;
+    h = task_create(H_SPAWN, &spec);
+    CHECK_EQ(exit_code_of(h), 0); /* no command line: "" */
+}

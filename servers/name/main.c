@@ -47,8 +47,15 @@ static void answer(task_t client, error_t err, handle_t moved) {
         r.flags = MSG_HANDLE_MOVE;
         r.handle = moved;
     }
-    if (ipc_reply(client, &r) != OK && moved > 0)
-        handle_close(moved); /* the client is gone */
+    error_t sent = ipc_reply(client, &r);
+    if (sent == OK || moved <= 0)
+        return;
+    handle_close(moved);
+    if (sent != ERR_ABORTED) { /* e.g. its handle table is full: say so */
+        r = (struct message){.type = NAME_LOOKUP_MSG};
+        r.words[0] = sent;
+        ipc_reply(client, &r);
+    }
 }
 
 /* The name in a request: it must end inside the message. */
@@ -89,7 +96,7 @@ static void wake_waiters(struct entry *e) {
 static error_t serve(struct message *m) {
     char name[NAME_MAX];
     error_t err = request_name(m, name);
-    handle_t h = (m->flags & MSG_HANDLE_MOVE) ? m->handle : 0;
+    handle_t h = (m->flags & (MSG_HANDLE_MOVE | MSG_HANDLE_COPY)) ? m->handle : 0;
     struct handle_info info;
     if (!err && (!h || handle_info(h, &info) != OK || info.kind != KOBJ_TASK ||
                  info.task_id != m->src || (info.rights & LOOKUP_RIGHTS) != LOOKUP_RIGHTS))
@@ -108,9 +115,12 @@ static error_t serve(struct message *m) {
             handle_close(h);
         return err;
     }
+    if ((err = task_watch(h))) { /* else its name could outlive it */
+        handle_close(h);
+        return err;
+    }
     *e = (struct entry){.server = h, .owner = m->src, .next_badge = 1};
     memcpy(e->name, name, sizeof(name));
-    task_watch(h);
     wake_waiters(e);
     return OK;
 }
@@ -145,6 +155,8 @@ static void lookup(struct message *m) {
     char name[NAME_MAX];
     error_t err = request_name(m, name);
     int64_t timeout = ((const struct name_request *) m->data)->timeout_ms;
+    if (!err && timeout < IPC_FOREVER)
+        err = ERR_INVALID_ARG;
     struct entry *e = err ? NULL : find(name);
     if (err || e || timeout == IPC_POLL) {
         handle_t h = e ? mint(e) : 0;
