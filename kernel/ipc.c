@@ -94,7 +94,10 @@ static bool would_deadlock(const struct task *t, const struct task *target) {
 }
 
 /* Client-driven priority: a server runs at least at the priority of the
- * callers it owes a reply. */
+ * callers it owes a reply and of the senders waiting for it, so a busy
+ * low-priority server does not keep an urgent client waiting behind
+ * medium-priority work (priority inversion). The senders queue is sorted:
+ * its first entry is its most urgent. */
 static void update_server_priority(struct task *server) {
     int prio = server->base_priority;
     struct list *it;
@@ -102,6 +105,11 @@ static void update_server_priority(struct task *server) {
         struct task *c = container_of(it, struct task, ipc_node);
         if (c->priority > prio)
             prio = c->priority;
+    }
+    if (!list_empty(&server->senders)) {
+        struct task *s = container_of(server->senders.next, struct task, ipc_node);
+        if (s->priority > prio)
+            prio = s->priority;
     }
     if (prio != server->priority)
         sched_set_priority(server, prio);
@@ -265,9 +273,11 @@ static error_t send(handle_t dst, bool call, int64_t timeout) {
     current->ipc_peer = target;
     current->ipc_result = IPC_PENDING;
     enqueue_sender(target, current);
+    update_server_priority(target);
     sched_block(current, BLOCK_SEND, (uint64_t) timeout);
     if (current->timed_out) {
         list_remove(&current->ipc_node);
+        update_server_priority(target);
         return ERR_TIMEOUT;
     }
     return current->ipc_result; /* for a call: the reply's result */
@@ -276,6 +286,7 @@ static error_t send(handle_t dst, bool call, int64_t timeout) {
 /* Take the message of a queued sender. */
 static error_t pull(struct task *s) {
     list_remove(&s->ipc_node);
+    update_server_priority(current);
     error_t err = transfer(s, current, s->send_badge);
     if (err) {
         s->ipc_result = err; /* the sender's mistake: it hears of it */
@@ -415,9 +426,8 @@ void ipc_abort(struct task *t) {
         finish_wait(container_of(n, struct task, ipc_node), ERR_ABORTED);
     while ((n = list_pop_front(&t->reply_waiters)))
         finish_wait(container_of(n, struct task, ipc_node), ERR_ABORTED);
-    if (list_linked(&t->ipc_node)) {
+    if (list_linked(&t->ipc_node)) { /* t waited in a peer's list */
         list_remove(&t->ipc_node);
-        if (t->block_reason == BLOCK_REPLY)
-            update_server_priority(t->ipc_peer);
+        update_server_priority(t->ipc_peer);
     }
 }

@@ -193,16 +193,19 @@ TEST(ipc_server_dies_before_replying) {
 }
 
 TEST(ipc_queued_sender_aborted_when_receiver_dies) {
-    handle_t server = spawn_child(CHILD_SPIN, TEST_PRIORITY - 2);
+    /* The receiver is busy waiting on us, so the sender queues on it. */
+    handle_t server = peer_of_us(CHILD_CALLER, 5, TEST_PRIORITY - 2);
+    sleep_ms(20);
     handle_t snd = spawn_peer(CHILD_SENDER, (7 << 8) | 1, TEST_PRIORITY + 1, 1,
                               &server);
     CHECK(snd > 0);
     struct task_status st;
     CHECK_ERR(task_status(snd, &st), OK);
-    CHECK_EQ(st.state, TASK_BLOCKED); /* queued: the server never receives */
+    CHECK_EQ(st.wait, WAIT_SEND);
     CHECK_ERR(task_kill(server), OK);
     CHECK_ERR(exit_code_of(snd), ERR_ABORTED);
     handle_close(server);
+    drain();
 }
 
 TEST(ipc_send_timeout) {
@@ -403,7 +406,8 @@ TEST(deadlock_cycle_of_three) {
     handle_t self = self_handle();
     handle_t c = spawn_peer(CHILD_SENDER, (3 << 8) | 1, TEST_PRIORITY + 1, 1,
                             &self); /* c -> us */
-    handle_t b = spawn_peer(CHILD_SENDER, (2 << 8) | 1, TEST_PRIORITY + 1, 1,
+    /* c's queued send lends us its priority: b must be above it to run. */
+    handle_t b = spawn_peer(CHILD_SENDER, (2 << 8) | 1, TEST_PRIORITY + 2, 1,
                             &c); /* b -> c */
     struct message m = {.type = ECHO_ADD};
     CHECK_ERR(ipc_send(b, &m), ERR_DEADLOCK); /* us -> b -> c -> us */
@@ -502,4 +506,24 @@ TEST(notify_with_no_bits_wakes_nobody) {
     CHECK_ERR(ipc_call(s, &m), OK);
     CHECK_EQ(m.words[ECHO_COUNT_WORD], 1);
     end(s);
+}
+
+TEST(ipc_queued_urgent_sender_raises_server_priority) {
+    /* A low-priority server, itself waiting (on us); an urgent client
+     * queues on it: the server now runs at the client's priority. */
+    handle_t server = peer_of_us(CHILD_CALLER, 5, 2);
+    sleep_ms(20); /* it runs, calls us, and waits for our reply */
+    handle_t snd = spawn_peer(CHILD_SENDER, (1 << 8) | 1, TEST_PRIORITY + 3, 1,
+                              &server);
+    struct task_status st;
+    CHECK_ERR(task_status(server, &st), OK);
+    CHECK_EQ(st.wait, WAIT_REPLY);
+    CHECK_EQ(st.priority, TEST_PRIORITY + 3);
+    CHECK_EQ(st.base_priority, 2);
+    CHECK_ERR(task_kill(snd), OK); /* it leaves the queue: back to 2 */
+    CHECK_ERR(task_status(server, &st), OK);
+    CHECK_EQ(st.priority, 2);
+    handle_close(snd);
+    end(server);
+    drain();
 }

@@ -186,8 +186,10 @@ TEST(task_list_and_kill_by_id) {
 }
 
 TEST(task_list_shows_who_waits_on_whom) {
-    /* A child calling a child that never answers: reply-blocked on it. */
-    handle_t server = spawn_child(CHILD_RECV_THEN_EXIT, TEST_PRIORITY - 2);
+    /* A child calling a child that is busy waiting on us. */
+    handle_t self = self_handle();
+    handle_t server = spawn_peer(CHILD_CALLER, 1, TEST_PRIORITY - 2, 1, &self);
+    sleep_ms(20); /* it runs and calls us */
     handle_t caller = spawn_peer(CHILD_CALLER, 1, TEST_PRIORITY + 1, 1, &server);
     static struct task_status all[64];
     int n = task_list(all, 64);
@@ -195,7 +197,7 @@ TEST(task_list_shows_who_waits_on_whom) {
     for (int i = 0; i < n; i++) {
         if (all[i].id == task_id_of(caller)) {
             found = true;
-            CHECK_EQ(all[i].wait, WAIT_SEND); /* the server has not run yet */
+            CHECK_EQ(all[i].wait, WAIT_SEND); /* the server is busy */
             CHECK_EQ(all[i].wait_peer, task_id_of(server));
         }
     }
@@ -204,6 +206,9 @@ TEST(task_list_shows_who_waits_on_whom) {
     task_kill(server);
     handle_close(caller);
     handle_close(server);
+    struct message m;
+    while (ipc_recv_timeout(IPC_ANY, &m, IPC_POLL) == OK)
+        ; /* its call to us, and the deaths */
 }
 
 TEST(task_command_line_reaches_the_child) {
