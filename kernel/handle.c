@@ -1,8 +1,8 @@
 #include "handle.h"
 #include <string.h>
 
-struct handle *handle_get(struct task *t, handle_t h, int kind,
-                          uint32_t rights, error_t *err) {
+struct handle *handle_get(struct task *t, handle_t h, int kind, uint32_t rights,
+                          error_t *err) {
     if (h <= 0 || h >= HANDLE_MAX || t->handles[h].kind == KOBJ_NONE) {
         *err = ERR_BAD_HANDLE;
         return NULL;

@@ -7,8 +7,8 @@
  * together, so a forged, closed or under-privileged handle is one error.
  */
 /* The entry for h in t's table if it is of `kind` with all `rights`. */
-struct handle *handle_get(struct task *t, handle_t h, int kind,
-                          uint32_t rights, error_t *err);
+struct handle *handle_get(struct task *t, handle_t h, int kind, uint32_t rights,
+                          error_t *err);
 /* Install a copy of *src (taking a reference on a task) in a free slot. */
 handle_t handle_install(struct task *t, const struct handle *src);
 int handle_free_slots(const struct task *t);

@@ -31,7 +31,8 @@ static bool is_waiting(const struct task *t, enum block_reason why) {
 
 static bool accepts(const struct task *receiver, const struct task *sender) {
     return is_waiting(receiver, BLOCK_RECV) &&
-           (receiver->recv_from == IPC_ANY || receiver->recv_from == sender->id);
+           (receiver->recv_from == IPC_ANY ||
+            receiver->recv_from == sender->id);
 }
 
 /* End a wait with `result`. */
@@ -107,7 +108,8 @@ static void update_server_priority(struct task *server) {
             prio = c->priority;
     }
     if (!list_empty(&server->senders)) {
-        struct task *s = container_of(server->senders.next, struct task, ipc_node);
+        struct task *s =
+            container_of(server->senders.next, struct task, ipc_node);
         if (s->priority > prio)
             prio = s->priority;
     }
@@ -177,9 +179,12 @@ static error_t transfer(struct task *sender, struct task *receiver,
     if (h && handle_free_slots(receiver) == 0)
         return ERR_FULL;
     /* A caller waiting for this reply may have named its own buffer. */
-    bool to_reply_buf = is_waiting(receiver, BLOCK_REPLY) && receiver->reply_ool_cap;
-    uint64_t dst_buf = to_reply_buf ? receiver->reply_ool_buf : receiver->ool_buf;
-    uint32_t dst_cap = to_reply_buf ? receiver->reply_ool_cap : receiver->ool_cap;
+    bool to_reply_buf =
+        is_waiting(receiver, BLOCK_REPLY) && receiver->reply_ool_cap;
+    uint64_t dst_buf =
+        to_reply_buf ? receiver->reply_ool_buf : receiver->ool_buf;
+    uint32_t dst_cap =
+        to_reply_buf ? receiver->reply_ool_cap : receiver->ool_cap;
     if ((m->flags & MSG_OOL) && m->ool_len > dst_cap)
         return ERR_TOO_LARGE;
 
@@ -228,7 +233,8 @@ static error_t bind_reply_buffer(void) {
 static void enqueue_sender(struct task *receiver, struct task *sender) {
     struct list *it;
     list_for_each(it, &receiver->senders) {
-        if (container_of(it, struct task, ipc_node)->priority < sender->priority)
+        if (container_of(it, struct task, ipc_node)->priority <
+            sender->priority)
             break;
     }
     list_insert_between(&sender->ipc_node, it->prev, it);
@@ -236,8 +242,8 @@ static void enqueue_sender(struct task *receiver, struct task *sender) {
 
 static error_t send(handle_t dst, bool call, int64_t timeout) {
     error_t err;
-    struct handle *h =
-        handle_get(current, dst, KOBJ_TASK, call ? RIGHT_CALL : RIGHT_SEND, &err);
+    struct handle *h = handle_get(current, dst, KOBJ_TASK,
+                                  call ? RIGHT_CALL : RIGHT_SEND, &err);
     if (!h)
         return err;
     struct task *target = h->task;
@@ -259,7 +265,8 @@ static error_t send(handle_t dst, bool call, int64_t timeout) {
         /* The fast path of a call: straight to the server, no queues. */
         current->ipc_result = IPC_PENDING;
         wait_for_reply(current, target);
-        sched_block_switch(current, BLOCK_REPLY, (uint64_t) IPC_FOREVER, target);
+        sched_block_switch(current, BLOCK_REPLY, (uint64_t) IPC_FOREVER,
+                           target);
         return current->ipc_result;
     }
 

@@ -26,8 +26,8 @@ static int in_kernel(uint64_t addr) {
 static int is_kernel_stack(uint64_t addr) {
     /* Task kernel stacks come from the direct map; the boot stack and
      * the IST stacks are in the kernel image. */
-    return addr >= KERNEL_VBASE && addr < KERNEL_VBASE + DIRECT_MAP_LIMIT - 16 &&
-           addr % 8 == 0;
+    return addr >= KERNEL_VBASE &&
+           addr < KERNEL_VBASE + DIRECT_MAP_LIMIT - 16 && addr % 8 == 0;
 }
 
 void kdebug_backtrace(uint64_t rbp) {
@@ -56,7 +56,8 @@ static void describe_state(const struct task *t, char *buf, size_t len) {
     else if (t->state == TASK_STATE_DEAD)
         what = "dead";
     else if (t->block_reason == BLOCK_RECV)
-        what = t->recv_from == IPC_ANY ? "receive-blocked" : "receive-blocked on";
+        what =
+            t->recv_from == IPC_ANY ? "receive-blocked" : "receive-blocked on";
     else if (t->block_reason == BLOCK_SEND)
         what = "send-blocked on";
     else if (t->block_reason == BLOCK_REPLY)

@@ -8,7 +8,7 @@ struct list {
 };
 
 #define container_of(ptr, type, member)                                        \
-    ((type *) ((char *) (ptr) - offsetof(type, member)))
+    ((type *) ((char *) (ptr) -offsetof(type, member)))
 
 static inline void list_init(struct list *l) { l->prev = l->next = l; }
 static inline bool list_empty(const struct list *l) { return l->next == l; }
@@ -41,4 +41,5 @@ static inline struct list *list_pop_front(struct list *l) {
     return n;
 }
 
-#define list_for_each(it, head) for (it = (head)->next; it != (head); it = it->next)
+#define list_for_each(it, head)                                                \
+    for (it = (head)->next; it != (head); it = it->next)

@@ -46,7 +46,8 @@ static void find_boot_image(const struct multiboot_info *mbi) {
     if (mod->end <= mod->start || mod->end > DIRECT_MAP_LIMIT)
         panic("boot image at %#x-%#x is unusable", mod->start, mod->end);
     boot_image.paddr = mod->start;
-    boot_image.size = (mod->end - mod->start + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    boot_image.size =
+        (mod->end - mod->start + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 }
 
 static void init_memory(const struct multiboot_info *mbi) {

@@ -9,11 +9,10 @@ void console_write(const char *s, unsigned long len);
 
 /* Report a kernel bug: message, backtrace, task list, then stop. */
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt,
-                                                          ...);
+                                                           ...);
 
 #define ASSERT(cond)                                                           \
     do {                                                                       \
         if (!(cond))                                                           \
-            panic("assertion failed: %s (%s:%d)", #cond, __FILE__,            \
-                  __LINE__);                                                   \
+            panic("assertion failed: %s (%s:%d)", #cond, __FILE__, __LINE__);  \
     } while (0)

@@ -33,7 +33,9 @@ void sched_init(void) {
     current = idle;
 }
 
-struct task *sched_idle_task(void) { return &idle_task_storage; }
+struct task *sched_idle_task(void) {
+    return &idle_task_storage;
+}
 
 static void enqueue(struct task *t, bool front) {
     if (t == &idle_task_storage)
@@ -109,7 +111,8 @@ void sched_block_switch(struct task *t, enum block_reason why,
     ASSERT(next->state == TASK_STATE_BLOCKED);
     timeout_cancel(next);
     next->block_reason = BLOCK_NONE;
-    if (runqueue_bitmap && next->priority < 31 - __builtin_clz(runqueue_bitmap)) {
+    if (runqueue_bitmap &&
+        next->priority < 31 - __builtin_clz(runqueue_bitmap)) {
         sched_ready(next); /* someone more urgent: the usual way */
         sched_block(t, why, timeout_ms);
         return;

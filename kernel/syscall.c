@@ -19,8 +19,7 @@
 #define TASK_IMAGE_MAX (16 * 1024 * 1024)
 #define KDEBUG_CMD_MAX 64
 
-typedef int64_t (*syscall_fn)(uint64_t, uint64_t, uint64_t, uint64_t,
-                              uint64_t);
+typedef int64_t (*syscall_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
 static int64_t sys_nop(void) { return OK; }
 
@@ -29,7 +28,7 @@ static int64_t sys_console_write(const char __user *buf, uint64_t len) {
         return ERR_TOO_LARGE;
     if (!user_range_ok(buf, len, false))
         return ERR_BAD_POINTER; /* print nothing of a bad buffer */
-    char chunk[128]; /* kernel stacks are one page */
+    char chunk[128];            /* kernel stacks are one page */
     for (uint64_t off = 0; off < len; off += sizeof(chunk)) {
         uint64_t n = len - off < sizeof(chunk) ? len - off : sizeof(chunk);
         copy_from_user(chunk, buf + off, n);
@@ -45,8 +44,7 @@ static error_t check_spec_handles(const struct task_spec *spec) {
         return ERR_INVALID_ARG;
     for (uint32_t i = 0; i < spec->num_handles; i++) {
         handle_t h = spec->handles[i];
-        if (h <= 0 || h >= HANDLE_MAX ||
-            current->handles[h].kind == KOBJ_NONE)
+        if (h <= 0 || h >= HANDLE_MAX || current->handles[h].kind == KOBJ_NONE)
             return ERR_BAD_HANDLE;
         if (!(current->handles[h].rights & RIGHT_GRANT))
             return ERR_NOT_PERMITTED;
@@ -78,9 +76,9 @@ static int64_t sys_task_create(handle_t spawner,
 
     /* The image is read in place: every page was just checked, and the
      * caller cannot run (or unmap anything) until this call returns. */
-    struct task *t = task_spawn(name, spec.image, spec.image_size,
-                                spec.priority, spec.arg,
-                                spec.cmdline ? cmdline : NULL, &err);
+    struct task *t =
+        task_spawn(name, spec.image, spec.image_size, spec.priority, spec.arg,
+                   spec.cmdline ? cmdline : NULL, &err);
     if (!t)
         return err;
     for (uint32_t i = 0; i < spec.num_handles; i++)
@@ -230,8 +228,8 @@ static int64_t sys_handle_dup(handle_t h, uint64_t rights, uint64_t badge) {
 /* A handle to the caller's own endpoint, to duplicate and give out. */
 static int64_t sys_task_self(void) {
     struct handle h = {.kind = KOBJ_TASK,
-                       .rights = RIGHT_SEND | RIGHT_CALL | RIGHT_NOTIFY |
-                                 RIGHT_GRANT,
+                       .rights =
+                           RIGHT_SEND | RIGHT_CALL | RIGHT_NOTIFY | RIGHT_GRANT,
                        .task = current};
     return handle_install(current, &h);
 }
@@ -264,7 +262,7 @@ static int64_t sys_notify(handle_t h, uint64_t bits) {
     if (e->task->state == TASK_STATE_DEAD)
         return ERR_ABORTED;
     if (!bits)
-        return OK; /* nothing to say: do not wake it */
+        return OK;             /* nothing to say: do not wake it */
     if (bits & NOTIFY_ASYNC) { /* remember who: see notify_sources */
         int slot = TASK_ID_SLOT(current->id);
         e->task->notify_sources[slot / 64] |= 1ull << (slot % 64);
@@ -352,8 +350,8 @@ static int64_t sys_handle_info(handle_t h, struct handle_info __user *out) {
     if (h <= 0 || h >= HANDLE_MAX || current->handles[h].kind == KOBJ_NONE)
         return ERR_BAD_HANDLE;
     const struct handle *e = &current->handles[h];
-    struct handle_info info = {.kind = e->kind, .rights = e->rights,
-                               .badge = e->badge};
+    struct handle_info info = {
+        .kind = e->kind, .rights = e->rights, .badge = e->badge};
     if (e->kind == KOBJ_TASK) {
         info.task_id = e->task->id;
         info.task_alive = e->task->state != TASK_STATE_DEAD;

@@ -32,7 +32,9 @@ struct task *task_lookup(uint32_t id) {
     return (t && t->id == id) ? t : NULL;
 }
 
-struct task *task_at_slot(int slot) { return tasks[slot]; }
+struct task *task_at_slot(int slot) {
+    return tasks[slot];
+}
 int task_count(void) { return num_tasks; }
 
 static int alloc_slot(void) {
@@ -176,7 +178,8 @@ struct task *task_spawn(const char *name, const void *image, uint64_t size,
     if (cmdline) {
         rsp -= TASK_CMDLINE_MAX;
         cmdline_addr = rsp;
-        ASSERT(copy_to_space(pml4, (void *) rsp, cmdline, strlen(cmdline) + 1) == OK);
+        ASSERT(copy_to_space(pml4, (void *) rsp, cmdline,
+                             strlen(cmdline) + 1) == OK);
     }
     const struct elf64_ehdr *eh = image;
     arch_task_init_user(t, eh->e_entry, rsp, arg, cmdline_addr);

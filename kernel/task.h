@@ -13,7 +13,7 @@
  * so an id kept after the task is gone never names its successor.
  */
 #define TASK_MAX 256
-#define TASK_ID_SLOT(id) ((id) & 0xff)
+#define TASK_ID_SLOT(id) ((id) &0xff)
 #define TASK_ID_GEN(id) ((id) >> 8)
 #define TASK_QUANTUM_TICKS 10
 #define TASK_WATCHERS_MAX 16
@@ -62,7 +62,7 @@ struct task {
     uint64_t wake_at; /* tick at which a blocked wait times out */
     bool timed_out;
 
-    uint32_t refs;       /* handles naming this task, +1 while alive */
+    uint32_t refs; /* handles naming this task, +1 while alive */
     /* Told through NOTIFY_DEATH when we end: the creator, then any task
      * that asked with task_watch. */
     uint32_t watchers[TASK_WATCHERS_MAX];
@@ -83,8 +83,8 @@ struct task {
     error_t ipc_result;        /* set by whoever ends our wait */
     uint64_t ool_buf;          /* registered out-of-line receive buffer */
     uint32_t ool_cap;
-    uint64_t reply_ool_buf;    /* this call's buffer for reply OOL data */
-    uint32_t reply_ool_cap;    /* 0: use ool_buf */
+    uint64_t reply_ool_buf; /* this call's buffer for reply OOL data */
+    uint32_t reply_ool_cap; /* 0: use ool_buf */
     /* Task slots that raised NOTIFY_ASYNC in us since we last asked. */
     uint64_t notify_sources[TASK_MAX / 64];
 

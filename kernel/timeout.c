@@ -36,7 +36,8 @@ void timeout_arm(struct task *t, uint64_t timeout_ms) {
         return;
     /* +1: the current tick is already partly over. */
     t->wake_at = arch_ticks() + ms_to_ticks(timeout_ms) + 1;
-    insert_sorted(&pending, &t->timeout_node, offsetof(struct task, timeout_node),
+    insert_sorted(&pending, &t->timeout_node,
+                  offsetof(struct task, timeout_node),
                   offsetof(struct task, wake_at));
 }
 

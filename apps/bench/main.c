@@ -142,8 +142,8 @@ static void bench_async(uint32_t batch, const char *name) {
     handle_t self = task_self();
     handle_t pull = handle_dup(self, RIGHT_CALL | RIGHT_GRANT, 0);
     handle_t peer = spawn_with(MODE_CONSUMER, pull);
-    struct async_attr attr = {.max_msgs = batch, .trigger_count = batch,
-                              .block_when_full = true};
+    struct async_attr attr = {
+        .max_msgs = batch, .trigger_count = batch, .block_when_full = true};
     async_open(peer, &attr);
     uint8_t payload[ASYNC_MSG_BYTES] = {0};
     uint64_t t0 = tsc();

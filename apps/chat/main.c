@@ -15,8 +15,9 @@
 #include <string.h>
 
 #define LOOKUP_MS 5000 /* how long to wait for the servers to appear */
-#define CHECK_MS 1000  /* how often to look for the servers' death when we
-                          cannot watch them (a task has few watcher slots) */
+/* How often to look for the servers' death when we cannot watch them (a
+ * task has few watcher slots). */
+#define CHECK_MS 1000
 
 static handle_t console, chat;
 static int port;
@@ -62,8 +63,8 @@ static error_t chat_open(const char *nick) {
         handle_close(self);
     if (notify < 0)
         return notify;
-    struct message m = {.type = CHAT_OPEN_MSG, .flags = MSG_HANDLE_MOVE,
-                        .handle = notify};
+    struct message m = {
+        .type = CHAT_OPEN_MSG, .flags = MSG_HANDLE_MOVE, .handle = notify};
     strlcpy((char *) m.data, nick, sizeof(m.data));
     error_t err = call(&m);
     if (!err)
@@ -74,8 +75,10 @@ static error_t chat_open(const char *nick) {
 }
 
 static error_t chat_post(const char *text, size_t len) {
-    struct message m = {.type = CHAT_POST_MSG, .flags = MSG_OOL,
-                        .ool_ptr = (uint64_t) text, .ool_len = len};
+    struct message m = {.type = CHAT_POST_MSG,
+                        .flags = MSG_OOL,
+                        .ool_ptr = (uint64_t) text,
+                        .ool_len = len};
     m.words[0] = session;
     return call(&m);
 }
@@ -89,7 +92,8 @@ static void chat_close(void) {
 /* Pull every line we have not seen and write it out. */
 static error_t chat_fetch_all(void) {
     for (;;) {
-        struct message m = {.type = CHAT_FETCH_MSG, .flags = MSG_REPLY_BUF,
+        struct message m = {.type = CHAT_FETCH_MSG,
+                            .flags = MSG_REPLY_BUF,
                             .ool_ptr = (uint64_t) fetched,
                             .ool_len = sizeof(fetched)};
         m.words[0] = session;

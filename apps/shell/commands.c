@@ -146,8 +146,8 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"help", 0, "help"},          {"ps", 0, "ps"},
-    {"names", 0, "names"},        {"start", 1, "start <program>"},
+    {"help", 0, "help"},           {"ps", 0, "ps"},
+    {"names", 0, "names"},         {"start", 1, "start <program>"},
     {"kill", 1, "kill <id|name>"}, {"chat", 1, "chat <nickname>"},
     {"test", 0, "test"},
 };

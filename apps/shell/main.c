@@ -25,8 +25,8 @@ static void check_foreground(struct shell *sh) {
 
 static void read_lines(struct shell *sh) {
     char line[CONSOLE_LINE_MAX];
-    while (!sh->foreground && console_read(sh->console, sh->port, line,
-                                           sizeof(line)) >= 0) {
+    while (!sh->foreground &&
+           console_read(sh->console, sh->port, line, sizeof(line)) >= 0) {
         shell_run(sh, line);
         if (!sh->foreground)
             prompt(sh);

@@ -10,7 +10,7 @@
 #define H_IRQ 4
 
 struct shell {
-    int port;         /* our console port: task_arg() */
+    int port; /* our console port: task_arg() */
     handle_t console;
     handle_t foreground; /* the program we wait for, or 0 */
 };

@@ -35,7 +35,8 @@ static int producer(uint64_t param) {
         struct message m;
         if (ipc_recv(IPC_ANY, &m) != OK)
             break;
-        if (m.type == MSG_NOTIFICATIONS && (m.notifications.bits & NOTIFY_DEATH))
+        if (m.type == MSG_NOTIFICATIONS &&
+            (m.notifications.bits & NOTIFY_DEATH))
             async_handle_death();
         else if (m.type != MSG_NOTIFICATIONS)
             async_handle_request(&m);
@@ -68,7 +69,8 @@ static int consumer(uint64_t want) {
     return st.out_of_order ? -1 : (int) st.got;
 }
 
-static void hash_and_stop(struct event_loop *loop, const struct async_msg *msg) {
+static void hash_and_stop(struct event_loop *loop,
+                          const struct async_msg *msg) {
     *(int *) loop->user = fnv_hash(msg->data, msg->len) & 0x7fffffff;
     event_loop_stop(loop);
 }

@@ -33,8 +33,10 @@ static int exit_with_notifications(void) {
 }
 
 static int try_spawn(void) {
-    struct task_spec spec = {.name = "x", .image = (void *) 0x1000000,
-                             .image_size = 4096, .priority = 1};
+    struct task_spec spec = {.name = "x",
+                             .image = (void *) 0x1000000,
+                             .image_size = 4096,
+                             .priority = 1};
     return task_create(H_SPAWN, &spec);
 }
 
@@ -72,7 +74,7 @@ int child_main(uint64_t arg) {
         uint8_t code[16];
         volatile uint8_t *p = code;
         p[0] = 0xc3; /* ret */
-        ((void (*)(void)) (uintptr_t) code)();
+        ((void (*)(void))(uintptr_t) code)();
         break;
     }
     case CHILD_STACK_OVERFLOW:

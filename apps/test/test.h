@@ -20,8 +20,9 @@ struct test_case {
 
 #define TEST(name)                                                             \
     static void test_##name(void);                                             \
-    __attribute__((section(".test_cases"), used)) static const struct test_case \
-        test_case_##name = {#name, test_##name};                               \
+    __attribute__((section(".test_cases"),                                     \
+                   used)) static const struct test_case test_case_##name = {   \
+        #name, test_##name};                                                   \
     static void test_##name(void)
 
 void test_fail(const char *file, int line, const char *fmt, ...)
@@ -40,7 +41,7 @@ bool test_failed(void);
     do {                                                                       \
         int64_t a_ = (int64_t) (actual), e_ = (int64_t) (expected);            \
         if (a_ != e_) {                                                        \
-            test_fail(__FILE__, __LINE__, "%s is %ld (%#lx), expected %ld",   \
+            test_fail(__FILE__, __LINE__, "%s is %ld (%#lx), expected %ld",    \
                       #actual, a_, a_, e_);                                    \
             return;                                                            \
         }                                                                      \
@@ -124,17 +125,18 @@ struct async_item {
     uint32_t seq;
 };
 #define PRODUCER_PARAM(count, tag, trigger)                                    \
-    ((uint64_t) (count) | ((uint64_t) (tag) << 16) | ((uint64_t) (trigger) << 24))
+    ((uint64_t) (count) | ((uint64_t) (tag) << 16) |                           \
+     ((uint64_t) (trigger) << 24))
 int async_peer_main(int mode, uint64_t param);
 
 /* Requests the echo server understands. */
 enum echo_request {
-    ECHO_ADD = 16,  /* words[0] + 1 */
-    ECHO_HASH,      /* hash of the OOL bytes in words[0], length in [1] */
-    ECHO_OOL_BACK,  /* reply with the OOL bytes received */
-    ECHO_HANDLE,    /* words[0]: handle index received, [1]: its task's
-                       priority (or an error) */
-    ECHO_EXIT,      /* exit without replying */
+    ECHO_ADD = 16, /* words[0] + 1 */
+    ECHO_HASH,     /* hash of the OOL bytes in words[0], length in [1] */
+    ECHO_OOL_BACK, /* reply with the OOL bytes received */
+    ECHO_HANDLE,   /* words[0]: handle index received, [1]: its task's
+                      priority (or an error) */
+    ECHO_EXIT,     /* exit without replying */
 };
 #define ECHO_COUNT_WORD 5 /* every reply: messages received so far */
 #define ECHO_BADGE_WORD 4 /* every reply: the badge the request came with */

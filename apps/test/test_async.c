@@ -86,7 +86,8 @@ TEST(async_who_has_mail) {
     for (int i = 0; i < 3; i++) {
         bool found = false;
         for (int j = 0; j < n; j++)
-            found |= srcs[j].task_id == task_id_of(p[i]) && srcs[j].handle == p[i];
+            found |=
+                srcs[j].task_id == task_id_of(p[i]) && srcs[j].handle == p[i];
         CHECK(found);
     }
     CHECK_EQ(async_senders(srcs, 8), 0); /* told once */
@@ -174,8 +175,9 @@ TEST(async_full_queue_keeps_what_it_has) {
     error_t status[9];
     for (int i = 0; i < 8; i++) {
         status[i] = ASYNC_PENDING;
-        CHECK_ERR(async_put(c, MSG_USER, &i, sizeof(i), async_set_status,
-                            &status[i]), OK);
+        CHECK_ERR(
+            async_put(c, MSG_USER, &i, sizeof(i), async_set_status, &status[i]),
+            OK);
     }
     status[8] = ASYNC_PENDING;
     CHECK_ERR(async_put(c, MSG_USER, &status, 4, async_set_status, &status[8]),
@@ -190,7 +192,8 @@ TEST(async_full_queue_keeps_what_it_has) {
 
 TEST(async_full_queue_blocks_until_pulled) {
     handle_t self = self_handle();
-    handle_t c = spawn_peer(CHILD_ASYNC_CONSUMER, 40, TEST_PRIORITY - 1, 1, &self);
+    handle_t c =
+        spawn_peer(CHILD_ASYNC_CONSUMER, 40, TEST_PRIORITY - 1, 1, &self);
     struct async_attr attr = {.max_msgs = 4, .block_when_full = true};
     CHECK_ERR(async_open(c, &attr), OK);
     for (uint32_t i = 0; i < 40; i++) {
@@ -207,13 +210,15 @@ TEST(async_full_queue_blocks_until_pulled) {
 
 TEST(async_completions_on_delivery) {
     handle_t self = self_handle();
-    handle_t c = spawn_peer(CHILD_ASYNC_CONSUMER, 3, TEST_PRIORITY - 1, 1, &self);
+    handle_t c =
+        spawn_peer(CHILD_ASYNC_CONSUMER, 3, TEST_PRIORITY - 1, 1, &self);
     error_t status[3];
     for (uint32_t i = 0; i < 3; i++) {
         struct async_item item = {6, i};
         status[i] = ASYNC_PENDING;
         CHECK_ERR(async_put(c, MSG_USER, &item, sizeof(item), async_set_status,
-                            &status[i]), OK);
+                            &status[i]),
+                  OK);
     }
     CHECK_EQ(status[0], ASYNC_PENDING);
     struct message m;
@@ -230,8 +235,9 @@ TEST(async_receiver_dies_with_messages_pending) {
     error_t status[3];
     for (int i = 0; i < 3; i++) {
         status[i] = ASYNC_PENDING;
-        CHECK_ERR(async_put(c, MSG_USER, &i, sizeof(i), async_set_status,
-                            &status[i]), OK);
+        CHECK_ERR(
+            async_put(c, MSG_USER, &i, sizeof(i), async_set_status, &status[i]),
+            OK);
     }
     CHECK_ERR(task_kill(c), OK);
     async_handle_death(); /* what the event loop does on NOTIFY_DEATH */
@@ -274,7 +280,8 @@ TEST(async_gather_send) {
 TEST(async_event_loop_rejects_by_default) {
     drain();
     handle_t self = self_handle();
-    handle_t c = spawn_peer(CHILD_ASYNC_CONNECT, 0, TEST_PRIORITY + 1, 1, &self);
+    handle_t c =
+        spawn_peer(CHILD_ASYNC_CONNECT, 0, TEST_PRIORITY + 1, 1, &self);
     struct event_loop loop = {0}; /* no on_connect: reject */
     CHECK_ERR(event_loop_dispatch(&loop, 1000), OK);
     CHECK_ERR(exit_code_of(c), ERR_NOT_PERMITTED);
@@ -289,7 +296,8 @@ static bool accept_all(struct event_loop *loop, task_t src) {
 TEST(async_event_loop_accepts_and_sees_close) {
     drain();
     handle_t self = self_handle();
-    handle_t c = spawn_peer(CHILD_ASYNC_CONNECT, 0, TEST_PRIORITY + 1, 1, &self);
+    handle_t c =
+        spawn_peer(CHILD_ASYNC_CONNECT, 0, TEST_PRIORITY + 1, 1, &self);
     struct event_loop loop = {.on_connect = accept_all};
     CHECK_ERR(event_loop_dispatch(&loop, 1000), OK);
     CHECK(loop.peers[0].handle > 0); /* the handle it gave us to pull with */
@@ -303,10 +311,10 @@ TEST(async_event_loop_accepts_and_sees_close) {
 TEST(async_10000_messages_then_receiver_dies_no_leak) {
     uint64_t before = free_pages();
     handle_t self = self_handle();
-    handle_t c = spawn_peer(CHILD_ASYNC_CONSUMER, 10000, TEST_PRIORITY - 1, 1,
-                            &self);
-    struct async_attr attr = {.max_msgs = 64, .trigger_count = 32,
-                              .block_when_full = true};
+    handle_t c =
+        spawn_peer(CHILD_ASYNC_CONSUMER, 10000, TEST_PRIORITY - 1, 1, &self);
+    struct async_attr attr = {
+        .max_msgs = 64, .trigger_count = 32, .block_when_full = true};
     CHECK_ERR(async_open(c, &attr), OK);
     for (uint32_t i = 0; i < 10000; i++) {
         struct async_item item = {8, i};

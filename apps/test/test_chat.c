@@ -94,8 +94,10 @@ static error_t open_as(handle_t h, const char *nick, uint64_t *sid) {
 }
 
 static error_t post_n(handle_t h, uint64_t sid, const void *text, size_t len) {
-    struct message m = {.type = CHAT_POST_MSG, .flags = MSG_OOL,
-                        .ool_ptr = (uint64_t) text, .ool_len = len};
+    struct message m = {.type = CHAT_POST_MSG,
+                        .flags = MSG_OOL,
+                        .ool_ptr = (uint64_t) text,
+                        .ool_len = len};
     m.words[0] = sid;
     return call(h, &m);
 }
@@ -117,7 +119,8 @@ struct fetched {
 
 /* One FETCH, its lines NUL-terminated in f->text. */
 static error_t fetch(handle_t h, uint64_t sid, struct fetched *f) {
-    struct message m = {.type = CHAT_FETCH_MSG, .flags = MSG_REPLY_BUF,
+    struct message m = {.type = CHAT_FETCH_MSG,
+                        .flags = MSG_REPLY_BUF,
                         .ool_ptr = (uint64_t) f->text,
                         .ool_len = CHAT_FETCH_BYTES};
     m.words[0] = sid;
@@ -131,9 +134,7 @@ static error_t fetch(handle_t h, uint64_t sid, struct fetched *f) {
 }
 
 /* What the last transcript() took: lines, lines missed, fetches. */
-static struct {
-    int lines, missed, fetches;
-} got;
+static struct { int lines, missed, fetches; } got;
 
 /* Every line the session has not seen, fetched until a fetch is empty;
  * an error comes back as its name. */
@@ -367,7 +368,8 @@ TEST(chat_bad_text) {
     static char text[CHAT_TEXT_MAX + 1];
     memset(text, 'x', sizeof(text));
     /* Too long: the kernel refuses it, the server never sees it. */
-    struct message m = {.type = CHAT_POST_MSG, .flags = MSG_OOL,
+    struct message m = {.type = CHAT_POST_MSG,
+                        .flags = MSG_OOL,
                         .ool_ptr = (uint64_t) text,
                         .ool_len = CHAT_TEXT_MAX + 1};
     m.words[0] = sid;
@@ -421,10 +423,11 @@ TEST(chat_unknown_type) {
     CHECK_ERR(call(a, &m), ERR_UNKNOWN_MESSAGE);
     CHECK_EQ(m.type, ERR_UNKNOWN_MESSAGE);
     int handles = server_handles();
-    m = (struct message){.type = MSG_USER, .flags = MSG_HANDLE_MOVE,
-                         .handle = notify_handle()};
+    m = (struct message){
+        .type = MSG_USER, .flags = MSG_HANDLE_MOVE, .handle = notify_handle()};
     CHECK_ERR(call(a, &m), ERR_UNKNOWN_MESSAGE);
-    m = (struct message){.type = CHAT_VERSION_MSG, .flags = MSG_HANDLE_MOVE,
+    m = (struct message){.type = CHAT_VERSION_MSG,
+                         .flags = MSG_HANDLE_MOVE,
                          .handle = notify_handle()};
     CHECK_ERR(call(a, &m), OK);
     CHECK_EQ(server_handles(), handles); /* neither handle kept */
@@ -545,7 +548,7 @@ TEST(chat_member_that_dies_is_announced) {
     handle_close(child);
     CHECK_STR(transcript(a, alice),
               "* erin joined\n* erin left unexpectedly\n");
-    CHECK_EQ(server_handles(), handles); /* its notify handle is gone */
+    CHECK_EQ(server_handles(), handles);      /* its notify handle is gone */
     CHECK_ERR(open_as(b, "erin", &erin), OK); /* the nickname is free */
     teardown(a, b);
 }
@@ -574,8 +577,10 @@ TEST(chat_fetch_into_too_small_a_buffer_loses_nothing) {
     CHECK_ERR(open_as(a, "alice", &sid), OK);
     CHECK_ERR(post(a, sid, "a line longer than the buffer"), OK);
     char small[8];
-    struct message m = {.type = CHAT_FETCH_MSG, .flags = MSG_REPLY_BUF,
-                        .ool_ptr = (uint64_t) small, .ool_len = sizeof(small)};
+    struct message m = {.type = CHAT_FETCH_MSG,
+                        .flags = MSG_REPLY_BUF,
+                        .ool_ptr = (uint64_t) small,
+                        .ool_len = sizeof(small)};
     m.words[0] = sid;
     CHECK_ERR(call(a, &m), ERR_TOO_LARGE);
     CHECK_STR(transcript(a, sid),

@@ -63,10 +63,10 @@ TEST(handle_move_leaves_the_sender) {
     handle_t s = echo();
     handle_t victim = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
     handle_t moved = handle_dup(victim, RIGHTS_ALL, 0);
-    struct message m = {.type = ECHO_HANDLE, .flags = MSG_HANDLE_MOVE,
-                        .handle = moved};
+    struct message m = {
+        .type = ECHO_HANDLE, .flags = MSG_HANDLE_MOVE, .handle = moved};
     CHECK_ERR(ipc_call(s, &m), OK);
-    CHECK(m.words[0] > 0); /* the server's index for it */
+    CHECK(m.words[0] > 0);                   /* the server's index for it */
     CHECK_EQ(m.words[1], TEST_PRIORITY + 1); /* and it worked there */
     struct task_status st;
     CHECK_ERR(task_status(moved, &st), ERR_BAD_HANDLE); /* gone from us */
@@ -78,17 +78,17 @@ TEST(handle_copy_needs_grant) {
     handle_t s = echo();
     handle_t victim = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
     handle_t no_grant = handle_dup(victim, RIGHT_CONTROL, 0);
-    struct message m = {.type = ECHO_HANDLE, .flags = MSG_HANDLE_COPY,
-                        .handle = no_grant};
+    struct message m = {
+        .type = ECHO_HANDLE, .flags = MSG_HANDLE_COPY, .handle = no_grant};
     CHECK_ERR(ipc_call(s, &m), ERR_NOT_PERMITTED);
     /* Moving it is allowed: it leaves us. */
-    m = (struct message){.type = ECHO_HANDLE, .flags = MSG_HANDLE_MOVE,
-                         .handle = no_grant};
+    m = (struct message){
+        .type = ECHO_HANDLE, .flags = MSG_HANDLE_MOVE, .handle = no_grant};
     CHECK_ERR(ipc_call(s, &m), OK);
     CHECK_EQ(m.words[1], TEST_PRIORITY + 1);
     /* A copy with the grant right: both ends hold it. */
-    m = (struct message){.type = ECHO_HANDLE, .flags = MSG_HANDLE_COPY,
-                         .handle = victim};
+    m = (struct message){
+        .type = ECHO_HANDLE, .flags = MSG_HANDLE_COPY, .handle = victim};
     CHECK_ERR(ipc_call(s, &m), OK);
     CHECK_EQ(m.words[1], TEST_PRIORITY + 1);
     struct task_status st;
@@ -99,14 +99,14 @@ TEST(handle_copy_needs_grant) {
 
 TEST(handle_transfer_bad_handles) {
     handle_t s = echo();
-    struct message m = {.type = ECHO_HANDLE, .flags = MSG_HANDLE_MOVE,
-                        .handle = 55};
+    struct message m = {
+        .type = ECHO_HANDLE, .flags = MSG_HANDLE_MOVE, .handle = 55};
     CHECK_ERR(ipc_call(s, &m), ERR_BAD_HANDLE);
-    m = (struct message){.type = ECHO_HANDLE, .flags = MSG_HANDLE_COPY,
-                         .handle = 0};
+    m = (struct message){
+        .type = ECHO_HANDLE, .flags = MSG_HANDLE_COPY, .handle = 0};
     CHECK_ERR(ipc_call(s, &m), ERR_BAD_HANDLE);
-    m = (struct message){.type = ECHO_HANDLE, .flags = MSG_HANDLE_COPY,
-                         .handle = -1};
+    m = (struct message){
+        .type = ECHO_HANDLE, .flags = MSG_HANDLE_COPY, .handle = -1};
     CHECK_ERR(ipc_call(s, &m), ERR_BAD_HANDLE);
     m = (struct message){.type = ECHO_ADD};
     CHECK_ERR(ipc_call(s, &m), OK);

@@ -196,8 +196,8 @@ TEST(ipc_queued_sender_aborted_when_receiver_dies) {
     /* The receiver is busy waiting on us, so the sender queues on it. */
     handle_t server = peer_of_us(CHILD_CALLER, 5, TEST_PRIORITY - 2);
     sleep_ms(20);
-    handle_t snd = spawn_peer(CHILD_SENDER, (7 << 8) | 1, TEST_PRIORITY + 1, 1,
-                              &server);
+    handle_t snd =
+        spawn_peer(CHILD_SENDER, (7 << 8) | 1, TEST_PRIORITY + 1, 1, &server);
     CHECK(snd > 0);
     struct task_status st;
     CHECK_ERR(task_status(snd, &st), OK);
@@ -274,8 +274,10 @@ static void fill_pattern(size_t len, uint32_t seed) {
 static void check_ool_size(size_t len) {
     handle_t s = echo_server(TEST_PRIORITY + 1);
     fill_pattern(len, len);
-    struct message m = {.type = ECHO_HASH, .flags = MSG_OOL,
-                        .ool_ptr = (uint64_t) ool_out, .ool_len = len};
+    struct message m = {.type = ECHO_HASH,
+                        .flags = MSG_OOL,
+                        .ool_ptr = (uint64_t) ool_out,
+                        .ool_len = len};
     CHECK_ERR(ipc_call(s, &m), OK);
     CHECK_EQ(m.words[1], len);
     CHECK_EQ(m.words[0], fnv_hash(ool_out, len));
@@ -290,7 +292,8 @@ TEST(ipc_ool_64_kib) { check_ool_size(IPC_OOL_MAX); }
 TEST(ipc_ool_unaligned_17_kib) {
     handle_t s = echo_server(TEST_PRIORITY + 1);
     fill_pattern(17 * 1024 + 3, 77);
-    struct message m = {.type = ECHO_HASH, .flags = MSG_OOL,
+    struct message m = {.type = ECHO_HASH,
+                        .flags = MSG_OOL,
                         .ool_ptr = (uint64_t) ool_out + 3,
                         .ool_len = 17 * 1024};
     CHECK_ERR(ipc_call(s, &m), OK);
@@ -303,8 +306,10 @@ TEST(ipc_ool_in_reply) {
     CHECK_ERR(ipc_ool_buffer(ool_back, sizeof(ool_back)), OK);
     fill_pattern(10000, 5);
     memset(ool_back, 0, sizeof(ool_back));
-    struct message m = {.type = ECHO_OOL_BACK, .flags = MSG_OOL,
-                        .ool_ptr = (uint64_t) ool_out, .ool_len = 10000};
+    struct message m = {.type = ECHO_OOL_BACK,
+                        .flags = MSG_OOL,
+                        .ool_ptr = (uint64_t) ool_out,
+                        .ool_len = 10000};
     CHECK_ERR(ipc_call(s, &m), OK);
     CHECK_EQ(m.flags, MSG_OOL);
     CHECK_EQ(m.ool_ptr, (uint64_t) ool_back);
@@ -321,8 +326,10 @@ TEST(ipc_ool_reply_too_large_for_caller) {
     CHECK_ERR(ipc_ool_buffer(ool_back, 100), OK);
     memset(ool_back, 0, sizeof(ool_back));
     fill_pattern(101, 3);
-    struct message m = {.type = ECHO_OOL_BACK, .flags = MSG_OOL,
-                        .ool_ptr = (uint64_t) ool_out, .ool_len = 101};
+    struct message m = {.type = ECHO_OOL_BACK,
+                        .flags = MSG_OOL,
+                        .ool_ptr = (uint64_t) ool_out,
+                        .ool_len = 101};
     CHECK_ERR(ipc_call(s, &m), ERR_ABORTED);
     CHECK_ERR(ipc_ool_buffer(NULL, 0), OK);
     CHECK_EQ(ool_back[0], 0);
@@ -331,14 +338,20 @@ TEST(ipc_ool_reply_too_large_for_caller) {
 
 TEST(ipc_ool_bad_pointers_deliver_nothing) {
     handle_t s = echo_server(TEST_PRIORITY + 1);
-    struct message m = {.type = ECHO_HASH, .flags = MSG_OOL,
-                        .ool_ptr = KERNEL_PTR, .ool_len = 16};
+    struct message m = {.type = ECHO_HASH,
+                        .flags = MSG_OOL,
+                        .ool_ptr = KERNEL_PTR,
+                        .ool_len = 16};
     CHECK_ERR(ipc_call(s, &m), ERR_BAD_POINTER);
-    m = (struct message){.type = ECHO_HASH, .flags = MSG_OOL,
-                         .ool_ptr = 0x500000, .ool_len = 16};
+    m = (struct message){.type = ECHO_HASH,
+                         .flags = MSG_OOL,
+                         .ool_ptr = 0x500000,
+                         .ool_len = 16};
     CHECK_ERR(ipc_call(s, &m), ERR_BAD_POINTER);
-    m = (struct message){.type = ECHO_HASH, .flags = MSG_OOL,
-                         .ool_ptr = (uint64_t) ool_out, .ool_len = IPC_OOL_MAX + 1};
+    m = (struct message){.type = ECHO_HASH,
+                         .flags = MSG_OOL,
+                         .ool_ptr = (uint64_t) ool_out,
+                         .ool_len = IPC_OOL_MAX + 1};
     CHECK_ERR(ipc_call(s, &m), ERR_TOO_LARGE);
     /* The server saw none of them. */
     m = (struct message){.type = ECHO_ADD};
@@ -352,8 +365,10 @@ TEST(ipc_ool_receiver_without_buffer) {
      * receiver keeps waiting for a message it can take. */
     handle_t r = spawn_child(CHILD_RECV_THEN_EXIT, TEST_PRIORITY + 1);
     fill_pattern(64, 1);
-    struct message m = {.type = ECHO_HASH, .flags = MSG_OOL,
-                        .ool_ptr = (uint64_t) ool_out, .ool_len = 64};
+    struct message m = {.type = ECHO_HASH,
+                        .flags = MSG_OOL,
+                        .ool_ptr = (uint64_t) ool_out,
+                        .ool_len = 64};
     CHECK_ERR(ipc_call(r, &m), ERR_TOO_LARGE);
     m = (struct message){.type = ECHO_ADD};
     CHECK_ERR(ipc_call(r, &m), ERR_ABORTED); /* taken; it exits unanswered */
@@ -437,8 +452,8 @@ TEST(ipc_client_driven_priority) {
     CHECK_ERR(ipc_call(s, &m), OK); /* let it reach its receive */
     /* Give the server a control handle to itself: it reports the priority
      * it runs at while serving us. */
-    m = (struct message){.type = ECHO_HANDLE, .flags = MSG_HANDLE_COPY,
-                         .handle = s};
+    m = (struct message){
+        .type = ECHO_HANDLE, .flags = MSG_HANDLE_COPY, .handle = s};
     CHECK_ERR(ipc_call(s, &m), OK);
     CHECK(m.words[0] > 0);
     CHECK_EQ(m.words[1], TEST_PRIORITY);
@@ -491,7 +506,8 @@ TEST(deadlock_receiving_from_our_own_caller) {
 
 TEST(ipc_timeout_limits) {
     struct message m;
-    CHECK_ERR(ipc_recv_timeout(IPC_ANY, &m, IPC_TIMEOUT_MAX + 1), ERR_INVALID_ARG);
+    CHECK_ERR(ipc_recv_timeout(IPC_ANY, &m, IPC_TIMEOUT_MAX + 1),
+              ERR_INVALID_ARG);
     CHECK_ERR(ipc_recv_timeout(IPC_ANY, &m, INT64_MAX), ERR_INVALID_ARG);
     CHECK_ERR(timer_set(IPC_TIMEOUT_MAX + 1, 0), ERR_INVALID_ARG);
 }
@@ -513,8 +529,8 @@ TEST(ipc_queued_urgent_sender_raises_server_priority) {
      * queues on it: the server now runs at the client's priority. */
     handle_t server = peer_of_us(CHILD_CALLER, 5, 2);
     sleep_ms(20); /* it runs, calls us, and waits for our reply */
-    handle_t snd = spawn_peer(CHILD_SENDER, (1 << 8) | 1, TEST_PRIORITY + 3, 1,
-                              &server);
+    handle_t snd =
+        spawn_peer(CHILD_SENDER, (1 << 8) | 1, TEST_PRIORITY + 3, 1, &server);
     struct task_status st;
     CHECK_ERR(task_status(server, &st), OK);
     CHECK_EQ(st.wait, WAIT_REPLY);

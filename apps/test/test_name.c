@@ -4,8 +4,8 @@
 #include <resea/name.h>
 #include <string.h>
 
-const char *const test_names[] = {"t-echo", "t-late", "t-mortal", "t-own",
-                                  "t-never", "t-dup"};
+const char *const test_names[] = {"t-echo", "t-late",  "t-mortal",
+                                  "t-own",  "t-never", "t-dup"};
 enum { ECHO, LATE, MORTAL, OWN, NEVER, DUP };
 
 int name_peer_main(int mode, uint64_t param) {
@@ -131,9 +131,11 @@ TEST(name_1000_register_cycles_leak_nothing) {
 TEST(name_bad_requests) {
     char long_name[NAME_MAX];
     memset(long_name, 'x', sizeof(long_name)); /* no NUL inside */
-    CHECK_ERR(raw(NAME_LOOKUP_MSG, long_name, sizeof(long_name)), ERR_TOO_LARGE);
+    CHECK_ERR(raw(NAME_LOOKUP_MSG, long_name, sizeof(long_name)),
+              ERR_TOO_LARGE);
     CHECK_ERR(raw(NAME_LOOKUP_MSG, "", 1), ERR_INVALID_ARG);
-    CHECK_ERR(raw(NAME_UNSERVE_MSG, long_name, sizeof(long_name)), ERR_TOO_LARGE);
+    CHECK_ERR(raw(NAME_UNSERVE_MSG, long_name, sizeof(long_name)),
+              ERR_TOO_LARGE);
     CHECK_ERR(raw(999, "x", 2), ERR_UNKNOWN_MESSAGE);
     CHECK_ERR(raw(NAME_SERVE_MSG, "t-nohandle", 11), ERR_INVALID_ARG);
     CHECK_ERR(ipc_serve("a-name-longer-than-thirty-one-bytes"), ERR_TOO_LARGE);
@@ -143,8 +145,8 @@ TEST(name_bad_requests) {
     CHECK_ERR(name_stats(&before), OK);
     handle_t other = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
     handle_t given = handle_dup(other, RIGHTS_ALL & ~RIGHT_CONTROL, 0);
-    struct message m = {.type = NAME_SERVE_MSG, .flags = MSG_HANDLE_MOVE,
-                        .handle = given};
+    struct message m = {
+        .type = NAME_SERVE_MSG, .flags = MSG_HANDLE_MOVE, .handle = given};
     strlcpy((char *) m.data, "t-forged", NAME_MAX);
     CHECK_ERR(ipc_call(H_NAME, &m), OK);
     CHECK_ERR(m.words[0], ERR_INVALID_ARG);
@@ -157,8 +159,8 @@ TEST(name_flood_of_lookups_that_never_succeed) {
     handle_t name_server = H_NAME;
     handle_t kids[40];
     for (int i = 0; i < 40; i++) {
-        kids[i] = spawn_peer(CHILD_LOOKUP, NEVER, TEST_PRIORITY + 1, 1,
-                             &name_server);
+        kids[i] =
+            spawn_peer(CHILD_LOOKUP, NEVER, TEST_PRIORITY + 1, 1, &name_server);
         CHECK(kids[i] > 0);
     }
     /* Some wait, the rest were refused; the server still answers. */
@@ -203,8 +205,8 @@ TEST(name_refuses_copied_and_bad_requests_without_leaking) {
     CHECK_ERR(name_stats(&before), OK);
     handle_t other = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
     handle_t copy = handle_dup(other, RIGHTS_ALL & ~RIGHT_CONTROL, 0);
-    struct message m = {.type = NAME_SERVE_MSG, .flags = MSG_HANDLE_COPY,
-                        .handle = copy};
+    struct message m = {
+        .type = NAME_SERVE_MSG, .flags = MSG_HANDLE_COPY, .handle = copy};
     strlcpy((char *) m.data, "t-copied", NAME_MAX);
     CHECK_ERR(ipc_call(H_NAME, &m), OK);
     CHECK_ERR(m.words[0], ERR_INVALID_ARG); /* not a handle to the sender */

@@ -34,8 +34,9 @@ TEST(console_write_bad_pointers) {
     CHECK_ERR(sys_console_write((char *) USER_STACK_TOP - 8, 16),
               ERR_BAD_POINTER);
     /* A length that wraps the address space. */
-    CHECK_ERR(syscall5(SYS_console_write, (uint64_t) rodata_buf, -1ull, 0, 0, 0),
-              ERR_TOO_LARGE);
+    CHECK_ERR(
+        syscall5(SYS_console_write, (uint64_t) rodata_buf, -1ull, 0, 0, 0),
+        ERR_TOO_LARGE);
     CHECK_ERR(sys_console_write(rodata_buf, 0), OK);
 }
 
@@ -59,8 +60,10 @@ TEST(status_into_bad_buffers) {
 static struct task_spec valid_spec(void) {
     uint64_t size;
     const void *image = self_image(&size);
-    struct task_spec spec = {.name = "test-child", .image = image,
-                             .image_size = size, .arg = CHILD_EXIT_0,
+    struct task_spec spec = {.name = "test-child",
+                             .image = image,
+                             .image_size = size,
+                             .arg = CHILD_EXIT_0,
                              .priority = TEST_PRIORITY + 1};
     return spec;
 }
@@ -195,7 +198,10 @@ TEST(syscall_register_contract) {
         "mov %%r8, %[x3]\n"
         "mov %%r9, %[x4]\n"
         "mov %%r10, %[x5]\n"
-        : [s0] "=m"(saved[0]), [s1] "=m"(saved[1]), [s2] "=m"(saved[2]), [s3] "=m"(saved[3]), [s4] "=m"(saved[4]), [s5] "=m"(saved[5]), [x0] "=m"(scratch[0]), [x1] "=m"(scratch[1]), [x2] "=m"(scratch[2]), [x3] "=m"(scratch[3]), [x4] "=m"(scratch[4]), [x5] "=m"(scratch[5])
+        : [s0] "=m"(saved[0]), [s1] "=m"(saved[1]), [s2] "=m"(saved[2]),
+          [s3] "=m"(saved[3]), [s4] "=m"(saved[4]), [s5] "=m"(saved[5]),
+          [x0] "=m"(scratch[0]), [x1] "=m"(scratch[1]), [x2] "=m"(scratch[2]),
+          [x3] "=m"(scratch[3]), [x4] "=m"(scratch[4]), [x5] "=m"(scratch[5])
         :
         : "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
           "r12", "r13", "r14", "r15", "memory");

@@ -118,9 +118,13 @@ TEST(spawned_child_receives_handles) {
     uint64_t size;
     const void *image = self_image(&size);
     struct task_spec spec = {
-        .name = "test-child", .image = image, .image_size = size,
-        .arg = CHILD_TRY_IOPORT, .priority = TEST_PRIORITY + 1,
-        .num_handles = 3, .handles = {H_NAME, H_SPAWN, H_IOPORT},
+        .name = "test-child",
+        .image = image,
+        .image_size = size,
+        .arg = CHILD_TRY_IOPORT,
+        .priority = TEST_PRIORITY + 1,
+        .num_handles = 3,
+        .handles = {H_NAME, H_SPAWN, H_IOPORT},
     };
     handle_t h = task_create(H_SPAWN, &spec);
     CHECK(h > 0);
@@ -174,7 +178,8 @@ TEST(task_list_and_kill_by_id) {
         }
     }
     CHECK(found);
-    CHECK_ERR(task_kill_id(H_IOPORT, id), ERR_BAD_HANDLE); /* not a spawn handle */
+    CHECK_ERR(task_kill_id(H_IOPORT, id),
+              ERR_BAD_HANDLE); /* not a spawn handle */
     CHECK_ERR(task_kill_id(H_SPAWN, 0x7fff00), ERR_NOT_FOUND);
     CHECK_ERR(task_kill_id(H_SPAWN, id), OK);
     struct task_status st;
@@ -190,7 +195,8 @@ TEST(task_list_shows_who_waits_on_whom) {
     handle_t self = self_handle();
     handle_t server = spawn_peer(CHILD_CALLER, 1, TEST_PRIORITY - 2, 1, &self);
     sleep_ms(20); /* it runs and calls us */
-    handle_t caller = spawn_peer(CHILD_CALLER, 1, TEST_PRIORITY + 1, 1, &server);
+    handle_t caller =
+        spawn_peer(CHILD_CALLER, 1, TEST_PRIORITY + 1, 1, &server);
     static struct task_status all[64];
     int n = task_list(all, 64);
     bool found = false;
@@ -214,8 +220,10 @@ TEST(task_list_shows_who_waits_on_whom) {
 TEST(task_command_line_reaches_the_child) {
     uint64_t size;
     const void *image = self_image(&size);
-    struct task_spec spec = {.name = "test-child", .image = image,
-                             .image_size = size, .arg = CHILD_CMDLINE_LENGTH,
+    struct task_spec spec = {.name = "test-child",
+                             .image = image,
+                             .image_size = size,
+                             .arg = CHILD_CMDLINE_LENGTH,
                              .priority = TEST_PRIORITY + 1,
                              .cmdline = "twelve chars"};
     handle_t h = task_create(H_SPAWN, &spec);

@@ -13,21 +13,21 @@
 #define BOOTFS_ALIGN 4096u
 
 static const struct bootfs_header *header_of(const void *image) {
-    return (const struct bootfs_header *)image;
+    return (const struct bootfs_header *) image;
 }
 
 static const struct bootfs_entry *entries_of(const void *image) {
-    return (const struct bootfs_entry *)(header_of(image) + 1);
+    return (const struct bootfs_entry *) (header_of(image) + 1);
 }
 
 /* Bytes from the start of the image to the end of the entry table. */
 static uint64_t table_end(uint32_t count) {
     return sizeof(struct bootfs_header) +
-           (uint64_t)count * sizeof(struct bootfs_entry);
+           (uint64_t) count * sizeof(struct bootfs_entry);
 }
 
 static error_t check_header(const void *image, size_t size) {
-    if (image == NULL || (uintptr_t)image % _Alignof(struct bootfs_entry) != 0)
+    if (image == NULL || (uintptr_t) image % _Alignof(struct bootfs_entry) != 0)
         return ERR_BAD_IMAGE;
     if (size < sizeof(struct bootfs_header))
         return ERR_BAD_IMAGE;
@@ -70,7 +70,7 @@ static error_t check_entry(const struct bootfs_entry *e, uint32_t count,
         return ERR_BAD_IMAGE;
     if (e->offset % BOOTFS_ALIGN != 0 || e->offset < table_end(count))
         return ERR_BAD_IMAGE;
-    if ((uint64_t)e->offset + e->size > total_size)
+    if ((uint64_t) e->offset + e->size > total_size)
         return ERR_BAD_IMAGE;
     return OK;
 }
@@ -115,5 +115,5 @@ const struct bootfs_entry *bootfs_find(const void *image, const char *name) {
 }
 
 const void *bootfs_data(const void *image, const struct bootfs_entry *e) {
-    return (const char *)image + e->offset;
+    return (const char *) image + e->offset;
 }

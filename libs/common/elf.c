@@ -14,12 +14,12 @@
 #define ELF_PAGE_MASK ((1u << ELF_PAGE_SHIFT) - 1)
 
 static const struct elf64_ehdr *ehdr_of(const void *image) {
-    return (const struct elf64_ehdr *)image;
+    return (const struct elf64_ehdr *) image;
 }
 
 static bool ident_ok(const uint8_t *id) {
-    uint32_t magic = (uint32_t)id[0] | (uint32_t)id[1] << 8 |
-                     (uint32_t)id[2] << 16 | (uint32_t)id[3] << 24;
+    uint32_t magic = (uint32_t) id[0] | (uint32_t) id[1] << 8 |
+                     (uint32_t) id[2] << 16 | (uint32_t) id[3] << 24;
     return magic == ELF_MAGIC && id[EI_CLASS] == ELFCLASS64 &&
            id[EI_DATA] == ELFDATA2LSB;
 }
@@ -30,7 +30,7 @@ static bool range_in(uint64_t off, uint64_t len, uint64_t size) {
 }
 
 static error_t check_ehdr(const void *image, size_t size) {
-    if (image == NULL || (uintptr_t)image % 8 != 0)
+    if (image == NULL || (uintptr_t) image % 8 != 0)
         return ERR_BAD_IMAGE;
     if (size < sizeof(struct elf64_ehdr))
         return ERR_BAD_IMAGE;
@@ -41,21 +41,20 @@ static error_t check_ehdr(const void *image, size_t size) {
     if (eh->e_phentsize != sizeof(struct elf64_phdr) ||
         eh->e_phnum > ELF_MAX_PHDRS || eh->e_phoff % 8 != 0)
         return ERR_BAD_IMAGE;
-    uint64_t table = (uint64_t)eh->e_phnum * sizeof(struct elf64_phdr);
+    uint64_t table = (uint64_t) eh->e_phnum * sizeof(struct elf64_phdr);
     if (!range_in(eh->e_phoff, table, size))
         return ERR_BAD_IMAGE;
     return OK;
 }
 
 /* One PT_LOAD on its own: sizes, file range, address range, congruence. */
-static error_t check_load(const struct elf64_phdr *ph, size_t size,
-                          uint64_t lo, uint64_t hi) {
+static error_t check_load(const struct elf64_phdr *ph, size_t size, uint64_t lo,
+                          uint64_t hi) {
     if (ph->p_filesz > ph->p_memsz)
         return ERR_BAD_IMAGE;
     if (!range_in(ph->p_offset, ph->p_filesz, size))
         return ERR_BAD_IMAGE;
-    if (ph->p_vaddr < lo || ph->p_vaddr >= hi ||
-        ph->p_memsz > hi - ph->p_vaddr)
+    if (ph->p_vaddr < lo || ph->p_vaddr >= hi || ph->p_memsz > hi - ph->p_vaddr)
         return ERR_BAD_IMAGE;
     if ((ph->p_vaddr & ELF_PAGE_MASK) != (ph->p_offset & ELF_PAGE_MASK))
         return ERR_BAD_IMAGE;
@@ -105,6 +104,6 @@ error_t elf_check(const void *image, size_t size, uint64_t lo, uint64_t hi) {
 
 const struct elf64_phdr *elf_phdr(const void *image, unsigned i) {
     const struct elf64_ehdr *eh = ehdr_of(image);
-    const char *table = (const char *)image + eh->e_phoff;
-    return (const struct elf64_phdr *)table + i;
+    const char *table = (const char *) image + eh->e_phoff;
+    return (const struct elf64_phdr *) table + i;
 }

@@ -2,7 +2,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define INT_LIMIT ((int)(~0u >> 1))
+#define INT_LIMIT ((int) (~0u >> 1))
 
 /* Output sink: counts every byte, stores only those that fit. */
 struct out {
@@ -80,12 +80,23 @@ static unsigned parse_flags(const char **p) {
     unsigned flags = 0;
     for (;; (*p)++) {
         switch (**p) {
-        case '-': flags |= FLAG_LEFT; break;
-        case '0': flags |= FLAG_ZERO; break;
-        case '+': flags |= FLAG_PLUS; break;
-        case ' ': flags |= FLAG_SPACE; break;
-        case '#': flags |= FLAG_ALT; break;
-        default: return flags;
+        case '-':
+            flags |= FLAG_LEFT;
+            break;
+        case '0':
+            flags |= FLAG_ZERO;
+            break;
+        case '+':
+            flags |= FLAG_PLUS;
+            break;
+        case ' ':
+            flags |= FLAG_SPACE;
+            break;
+        case '#':
+            flags |= FLAG_ALT;
+            break;
+        default:
+            return flags;
         }
     }
 }
@@ -134,10 +145,17 @@ static enum length parse_length(const char **p) {
             return LEN_L;
         (*p)++;
         return LEN_LL;
-    case 'z': (*p)++; return LEN_Z;
-    case 'j': (*p)++; return LEN_J;
-    case 't': (*p)++; return LEN_T;
-    default: return LEN_NONE;
+    case 'z':
+        (*p)++;
+        return LEN_Z;
+    case 'j':
+        (*p)++;
+        return LEN_J;
+    case 't':
+        (*p)++;
+        return LEN_T;
+    default:
+        return LEN_NONE;
     }
 }
 
@@ -154,27 +172,43 @@ static void parse_spec(const char **p, va_list *ap, struct spec *sp) {
 
 static intmax_t fetch_signed(va_list *ap, enum length len) {
     switch (len) {
-    case LEN_HH: return (signed char)va_arg(*ap, int);
-    case LEN_H: return (short)va_arg(*ap, int);
-    case LEN_L: return va_arg(*ap, long);
-    case LEN_LL: return va_arg(*ap, long long);
-    case LEN_Z: return (ptrdiff_t)va_arg(*ap, size_t);
-    case LEN_J: return va_arg(*ap, intmax_t);
-    case LEN_T: return va_arg(*ap, ptrdiff_t);
-    default: return va_arg(*ap, int);
+    case LEN_HH:
+        return (signed char) va_arg(*ap, int);
+    case LEN_H:
+        return (short) va_arg(*ap, int);
+    case LEN_L:
+        return va_arg(*ap, long);
+    case LEN_LL:
+        return va_arg(*ap, long long);
+    case LEN_Z:
+        return (ptrdiff_t) va_arg(*ap, size_t);
+    case LEN_J:
+        return va_arg(*ap, intmax_t);
+    case LEN_T:
+        return va_arg(*ap, ptrdiff_t);
+    default:
+        return va_arg(*ap, int);
     }
 }
 
 static uintmax_t fetch_unsigned(va_list *ap, enum length len) {
     switch (len) {
-    case LEN_HH: return (unsigned char)va_arg(*ap, unsigned);
-    case LEN_H: return (unsigned short)va_arg(*ap, unsigned);
-    case LEN_L: return va_arg(*ap, unsigned long);
-    case LEN_LL: return va_arg(*ap, unsigned long long);
-    case LEN_Z: return va_arg(*ap, size_t);
-    case LEN_J: return va_arg(*ap, uintmax_t);
-    case LEN_T: return (size_t)va_arg(*ap, ptrdiff_t);
-    default: return va_arg(*ap, unsigned);
+    case LEN_HH:
+        return (unsigned char) va_arg(*ap, unsigned);
+    case LEN_H:
+        return (unsigned short) va_arg(*ap, unsigned);
+    case LEN_L:
+        return va_arg(*ap, unsigned long);
+    case LEN_LL:
+        return va_arg(*ap, unsigned long long);
+    case LEN_Z:
+        return va_arg(*ap, size_t);
+    case LEN_J:
+        return va_arg(*ap, uintmax_t);
+    case LEN_T:
+        return (size_t) va_arg(*ap, ptrdiff_t);
+    default:
+        return va_arg(*ap, unsigned);
     }
 }
 
@@ -194,11 +228,14 @@ static size_t to_digits(uintmax_t v, unsigned base, bool upper, char *d) {
 
 static unsigned base_of(char conv) {
     switch (conv) {
-    case 'o': return 8;
+    case 'o':
+        return 8;
     case 'x':
     case 'X':
-    case 'p': return 16;
-    default: return 10;
+    case 'p':
+        return 16;
+    default:
+        return 10;
     }
 }
 
@@ -213,10 +250,14 @@ static const char *prefix_of(const struct spec *sp, uintmax_t mag,
         if (sp->flags & FLAG_PLUS)
             return "+";
         return (sp->flags & FLAG_SPACE) ? " " : "";
-    case 'x': return (sp->flags & FLAG_ALT) && mag != 0 ? "0x" : "";
-    case 'X': return (sp->flags & FLAG_ALT) && mag != 0 ? "0X" : "";
-    case 'p': return "0x";
-    default: return "";
+    case 'x':
+        return (sp->flags & FLAG_ALT) && mag != 0 ? "0x" : "";
+    case 'X':
+        return (sp->flags & FLAG_ALT) && mag != 0 ? "0X" : "";
+    case 'p':
+        return "0x";
+    default:
+        return "";
     }
 }
 
@@ -228,7 +269,7 @@ static void emit_integer(struct out *o, const struct spec *sp, uintmax_t mag,
     if (!(mag == 0 && sp->prec == 0))
         n = to_digits(mag, base_of(sp->conv), sp->conv == 'X', digits);
 
-    size_t prec = sp->prec > 0 ? (size_t)sp->prec : 0;
+    size_t prec = sp->prec > 0 ? (size_t) sp->prec : 0;
     size_t zeros = prec > n ? prec - n : 0;
     /* '#' with 'o' forces the first digit to be a zero. */
     if ((sp->flags & FLAG_ALT) && sp->conv == 'o' && zeros == 0 &&
@@ -238,7 +279,7 @@ static void emit_integer(struct out *o, const struct spec *sp, uintmax_t mag,
     const char *prefix = prefix_of(sp, mag, negative);
     size_t prefix_len = bounded_len(prefix, 2);
     size_t total = prefix_len + zeros + n;
-    size_t pad = (size_t)sp->width > total ? (size_t)sp->width - total : 0;
+    size_t pad = (size_t) sp->width > total ? (size_t) sp->width - total : 0;
 
     /* '0' pads between the prefix and digits, unless '-' or a precision. */
     if ((sp->flags & FLAG_ZERO) && !(sp->flags & FLAG_LEFT) && sp->prec < 0) {
@@ -257,7 +298,7 @@ static void emit_integer(struct out *o, const struct spec *sp, uintmax_t mag,
 /* Pads `s` (already cut to `n` bytes) to the field width. */
 static void emit_padded(struct out *o, const struct spec *sp, const char *s,
                         size_t n) {
-    size_t pad = (size_t)sp->width > n ? (size_t)sp->width - n : 0;
+    size_t pad = (size_t) sp->width > n ? (size_t) sp->width - n : 0;
     if (!(sp->flags & FLAG_LEFT))
         put_repeat(o, ' ', pad);
     put_str(o, s, n);
@@ -268,13 +309,13 @@ static void emit_padded(struct out *o, const struct spec *sp, const char *s,
 static void emit_string(struct out *o, const struct spec *sp, const char *s) {
     if (s == NULL)
         s = "(null)";
-    size_t max = sp->prec < 0 ? SIZE_MAX : (size_t)sp->prec;
+    size_t max = sp->prec < 0 ? SIZE_MAX : (size_t) sp->prec;
     emit_padded(o, sp, s, bounded_len(s, max));
 }
 
 static void emit_signed(struct out *o, const struct spec *sp, intmax_t v) {
     /* Negating in unsigned arithmetic is defined even for INTMAX_MIN. */
-    uintmax_t mag = v < 0 ? 0 - (uintmax_t)v : (uintmax_t)v;
+    uintmax_t mag = v < 0 ? 0 - (uintmax_t) v : (uintmax_t) v;
     emit_integer(o, sp, mag, v < 0);
 }
 
@@ -283,30 +324,38 @@ static void emit_pointer(struct out *o, const struct spec *sp, void *p) {
     struct spec ptr_spec = *sp;
     ptr_spec.flags &= FLAG_LEFT;
     ptr_spec.prec = -1;
-    emit_integer(o, &ptr_spec, (uintptr_t)p, false);
+    emit_integer(o, &ptr_spec, (uintptr_t) p, false);
 }
 
 /* Returns false for an unknown conversion, which consumes no argument. */
-static bool emit_conversion(struct out *o, const struct spec *sp,
-                            va_list *ap) {
+static bool emit_conversion(struct out *o, const struct spec *sp, va_list *ap) {
     switch (sp->conv) {
     case 'd':
-    case 'i': emit_signed(o, sp, fetch_signed(ap, sp->length)); return true;
+    case 'i':
+        emit_signed(o, sp, fetch_signed(ap, sp->length));
+        return true;
     case 'u':
     case 'x':
     case 'X':
     case 'o':
         emit_integer(o, sp, fetch_unsigned(ap, sp->length), false);
         return true;
-    case 'p': emit_pointer(o, sp, va_arg(*ap, void *)); return true;
-    case 's': emit_string(o, sp, va_arg(*ap, const char *)); return true;
+    case 'p':
+        emit_pointer(o, sp, va_arg(*ap, void *));
+        return true;
+    case 's':
+        emit_string(o, sp, va_arg(*ap, const char *));
+        return true;
     case 'c': {
-        char c = (char)va_arg(*ap, int);
+        char c = (char) va_arg(*ap, int);
         emit_padded(o, sp, &c, 1);
         return true;
     }
-    case '%': put_char(o, '%'); return true;
-    default: return false;
+    case '%':
+        put_char(o, '%');
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -325,12 +374,12 @@ int vformat(char *buf, size_t size, const char *fmt, va_list ap) {
         struct spec sp;
         parse_spec(&p, &args, &sp);
         if (!emit_conversion(&o, &sp, &args))
-            put_str(&o, start, (size_t)(p - start));
+            put_str(&o, start, (size_t) (p - start));
     }
     va_end(args);
     if (size > 0)
         buf[o.len < size ? o.len : size - 1] = '\0';
-    return o.len > (size_t)INT_LIMIT ? INT_LIMIT : (int)o.len;
+    return o.len > (size_t) INT_LIMIT ? INT_LIMIT : (int) o.len;
 }
 
 int format(char *buf, size_t size, const char *fmt, ...) {

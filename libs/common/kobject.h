@@ -33,7 +33,7 @@ enum kobject_kind {
 /* Interrupt lines (legacy PIC): the kernel keeps the timer and cascade. */
 #define IRQ_LINES 16
 
-#define TASK_NAME_MAX 32 /* including the NUL */
+#define TASK_NAME_MAX 32     /* including the NUL */
 #define TASK_PRIORITY_MAX 31 /* 0 (lowest) .. 31 (highest) */
 #define TASK_SPEC_HANDLES 4
 #define TASK_CMDLINE_MAX 128 /* including the NUL */
@@ -44,7 +44,8 @@ struct task_spec {
     const void *image; /* an ELF executable in the caller's memory */
     uint64_t image_size;
     uint64_t arg; /* passed to the new task's entry point */
-    const char *cmdline; /* NULL, or a string the task can read (task_cmdline) */
+    const char
+        *cmdline; /* NULL, or a string the task can read (task_cmdline) */
     uint32_t priority;
     uint32_t num_handles;
     /* copied into the new task's table as handles 1..num_handles */
@@ -84,7 +85,7 @@ enum exit_reason { EXIT_REASON_LIST(EXIT_REASON_ENUM_ENTRY) };
 
 struct task_status {
     uint32_t id;
-    uint32_t state;       /* enum task_state_code */
+    uint32_t state; /* enum task_state_code */
     uint32_t priority;
     uint32_t exit_reason; /* enum exit_reason */
     int64_t exit_code;    /* task_exit's argument, or the vector */
@@ -100,7 +101,7 @@ struct task_status {
 
 /* What handle_info says about a handle. */
 struct handle_info {
-    uint32_t kind;   /* enum kobject_kind */
+    uint32_t kind; /* enum kobject_kind */
     uint32_t rights;
     uint64_t badge;
     uint32_t task_id; /* KOBJ_TASK: the task behind it */

@@ -24,8 +24,9 @@ typedef uint32_t task_t;
 
 struct message {
     int32_t type;
-    task_t src;     /* sender's task id (set by the kernel) */
-    uint64_t badge; /* badge of the handle the sender used (set by the kernel) */
+    task_t src; /* sender's task id (set by the kernel) */
+    uint64_t
+        badge; /* badge of the handle the sender used (set by the kernel) */
     uint32_t flags; /* MSG_OOL, MSG_HANDLE_MOVE, MSG_HANDLE_COPY */
     int32_t handle;
     uint64_t ool_ptr;
@@ -48,7 +49,8 @@ _Static_assert(sizeof(struct message) == 96, "message layout is ABI");
 /* In a call without MSG_OOL: ool_ptr/ool_len name where out-of-line data
  * in the reply lands, instead of the buffer from ipc_ool_buffer(). */
 #define MSG_REPLY_BUF (1u << 3)
-#define MSG_FLAGS_ALL (MSG_OOL | MSG_HANDLE_MOVE | MSG_HANDLE_COPY | MSG_REPLY_BUF)
+#define MSG_FLAGS_ALL                                                          \
+    (MSG_OOL | MSG_HANDLE_MOVE | MSG_HANDLE_COPY | MSG_REPLY_BUF)
 
 /* Message types the kernel itself produces. Tasks use types >= 16. */
 #define MSG_NOTIFICATIONS 1
@@ -60,9 +62,9 @@ _Static_assert(sizeof(struct message) == 96, "message layout is ABI");
 #define NOTIFY_ASYNC (1ull << 3)
 
 /* ipc() flags: what the call does, in this order. */
-#define IPC_SEND (1u << 0)  /* send to the handle `dst` */
-#define IPC_RECV (1u << 1)  /* then receive (from `src`, or any) */
-#define IPC_REPLY (1u << 2) /* first reply to the task id `dst` */
+#define IPC_SEND (1u << 0)             /* send to the handle `dst` */
+#define IPC_RECV (1u << 1)             /* then receive (from `src`, or any) */
+#define IPC_REPLY (1u << 2)            /* first reply to the task id `dst` */
 #define IPC_CALL (IPC_SEND | IPC_RECV) /* send, then wait for dst's reply */
 
 /* ipc() timeouts, in milliseconds. */

@@ -8,23 +8,23 @@
  *   X(name, value, description)
  */
 #define MSG_TYPE_LIST(X)                                                       \
-    X(ASYNC_PULL_MSG, 16, "async: give me your released messages")           \
-    X(ASYNC_BATCH_MSG, 17, "async: reply to a pull, records out of line")    \
-    X(ASYNC_CONNECT_MSG, 18, "async: may I send to you? (moves a handle)")   \
-    X(ASYNC_CLOSE_MSG, 19, "async: stop sending to me")                     \
-    X(NAME_SERVE_MSG, 32, "name: register the moved handle under a name")   \
-    X(NAME_UNSERVE_MSG, 33, "name: drop a name I registered")               \
-    X(NAME_LOOKUP_MSG, 34, "name: a handle to the server of a name")        \
-    X(NAME_LIST_MSG, 35, "name: every name, out of line")                   \
-    X(NAME_STATS_MSG, 36, "name: entries, waiters, handles in use")         \
-    X(CONSOLE_ATTACH_MSG, 48, "console: send me a port's input lines")      \
-    X(CONSOLE_DETACH_MSG, 49, "console: stop sending me input")              \
-    X(CONSOLE_WRITE_MSG, 50, "console: write text to a port")                \
-    X(CONSOLE_READ_MSG, 51, "console: the next input line, if any")          \
-    X(CHAT_OPEN_MSG, 64, "chat: join with a nickname")                       \
-    X(CHAT_POST_MSG, 65, "chat: say something")                              \
-    X(CHAT_FETCH_MSG, 66, "chat: the lines I have not seen")                 \
-    X(CHAT_CLOSE_MSG, 67, "chat: leave")                                     \
+    X(ASYNC_PULL_MSG, 16, "async: give me your released messages")             \
+    X(ASYNC_BATCH_MSG, 17, "async: reply to a pull, records out of line")      \
+    X(ASYNC_CONNECT_MSG, 18, "async: may I send to you? (moves a handle)")     \
+    X(ASYNC_CLOSE_MSG, 19, "async: stop sending to me")                        \
+    X(NAME_SERVE_MSG, 32, "name: register the moved handle under a name")      \
+    X(NAME_UNSERVE_MSG, 33, "name: drop a name I registered")                  \
+    X(NAME_LOOKUP_MSG, 34, "name: a handle to the server of a name")           \
+    X(NAME_LIST_MSG, 35, "name: every name, out of line")                      \
+    X(NAME_STATS_MSG, 36, "name: entries, waiters, handles in use")            \
+    X(CONSOLE_ATTACH_MSG, 48, "console: send me a port's input lines")         \
+    X(CONSOLE_DETACH_MSG, 49, "console: stop sending me input")                \
+    X(CONSOLE_WRITE_MSG, 50, "console: write text to a port")                  \
+    X(CONSOLE_READ_MSG, 51, "console: the next input line, if any")            \
+    X(CHAT_OPEN_MSG, 64, "chat: join with a nickname")                         \
+    X(CHAT_POST_MSG, 65, "chat: say something")                                \
+    X(CHAT_FETCH_MSG, 66, "chat: the lines I have not seen")                   \
+    X(CHAT_CLOSE_MSG, 67, "chat: leave")                                       \
     X(CHAT_VERSION_MSG, 68, "chat: which protocol version")
 
 /*

@@ -36,8 +36,8 @@ void *memset(void *dst, int c, size_t n) {
 
 /* Copies from the last byte down (direction flag set), for dst > src. */
 static void copy_backward(void *dst, const void *src, size_t n) {
-    char *d = (char *)dst + n - 1;
-    const char *s = (const char *)src + n - 1;
+    char *d = (char *) dst + n - 1;
+    const char *s = (const char *) src + n - 1;
     __asm__ volatile("std\n\t"
                      "rep movsb\n\t"
                      "cld"
@@ -50,8 +50,8 @@ void *memmove(void *dst, const void *src, size_t n) {
     if (n == 0 || dst == src)
         return dst;
     /* Forward is safe unless dst starts inside [src, src + n). */
-    if ((const char *)dst < (const char *)src ||
-        (const char *)dst >= (const char *)src + n)
+    if ((const char *) dst < (const char *) src ||
+        (const char *) dst >= (const char *) src + n)
         return memcpy(dst, src, n);
     copy_backward(dst, src, n);
     return dst;
@@ -84,8 +84,8 @@ size_t strnlen(const char *s, size_t max) {
 /* Compares as unsigned char, as the standard requires. */
 int strncmp(const char *a, const char *b, size_t n) {
     for (size_t i = 0; i < n; i++) {
-        unsigned char x = (unsigned char)a[i];
-        unsigned char y = (unsigned char)b[i];
+        unsigned char x = (unsigned char) a[i];
+        unsigned char y = (unsigned char) b[i];
         if (x != y)
             return x < y ? -1 : 1;
         if (x == '\0')
@@ -94,13 +94,13 @@ int strncmp(const char *a, const char *b, size_t n) {
     return 0;
 }
 
-int strcmp(const char *a, const char *b) { return strncmp(a, b, (size_t)-1); }
+int strcmp(const char *a, const char *b) { return strncmp(a, b, (size_t) -1); }
 
 char *strchr(const char *s, int c) {
-    char ch = (char)c;
+    char ch = (char) c;
     for (;; s++) {
         if (*s == ch)
-            return (char *)s;
+            return (char *) s;
         if (*s == '\0')
             return NULL;
     }
@@ -110,9 +110,9 @@ char *strstr(const char *haystack, const char *needle) {
     size_t len = strlen(needle);
     for (; *haystack; haystack++) {
         if (!strncmp(haystack, needle, len))
-            return (char *)haystack;
+            return (char *) haystack;
     }
-    return len == 0 ? (char *)haystack : NULL;
+    return len == 0 ? (char *) haystack : NULL;
 }
 
 size_t strlcpy(char *restrict dst, const char *restrict src, size_t size) {

@@ -24,8 +24,8 @@ struct conn {
     task_t dst_id;
     struct async_attr attr;
     struct async_queue q;
-    bool notified;         /* the receiver has been told and not pulled */
-    uint64_t oldest_ms;    /* when the oldest unreleased message came */
+    bool notified;      /* the receiver has been told and not pulled */
+    uint64_t oldest_ms; /* when the oldest unreleased message came */
     _Alignas(8) uint8_t buf[ASYNC_QUEUE_BYTES];
     struct async_done done[ASYNC_LIMIT_MAX];
 };
@@ -110,8 +110,8 @@ static error_t handshake(handle_t dst) {
     handle_close(self);
     if (pull < 0)
         return pull;
-    struct message m = {.type = ASYNC_CONNECT_MSG, .flags = MSG_HANDLE_MOVE,
-                        .handle = pull};
+    struct message m = {
+        .type = ASYNC_CONNECT_MSG, .flags = MSG_HANDLE_MOVE, .handle = pull};
     error_t err = ipc_call(dst, &m);
     if (err) {
         handle_close(pull); /* still ours if the call failed early */
@@ -252,8 +252,10 @@ static error_t reply_batch(struct conn *c, task_t dst, uint32_t max_msgs) {
     const void *data;
     uint32_t bytes;
     uint32_t n = aq_peek(&c->q, ASYNC_PULL_BYTES, max_msgs, &data, &bytes);
-    struct message r = {.type = ASYNC_BATCH_MSG, .flags = MSG_OOL,
-                        .ool_ptr = (uint64_t) data, .ool_len = bytes};
+    struct message r = {.type = ASYNC_BATCH_MSG,
+                        .flags = MSG_OOL,
+                        .ool_ptr = (uint64_t) data,
+                        .ool_len = bytes};
     r.words[BATCH_COUNT_WORD] = n;
     r.words[BATCH_MORE_WORD] = c->q.released - n;
     error_t err = ipc_reply(dst, &r);
@@ -308,8 +310,8 @@ void async_handle_timer(void) {
 void async_handle_death(void) {
     for (int i = 0; i < ASYNC_CONN_MAX; i++) {
         struct handle_info info;
-        if (conns[i].dst && (handle_info(conns[i].dst, &info) != OK ||
-                             !info.task_alive))
+        if (conns[i].dst &&
+            (handle_info(conns[i].dst, &info) != OK || !info.task_alive))
             close_conn(&conns[i], ERR_ABORTED);
     }
 }
@@ -348,7 +350,8 @@ static struct recv_cache *cache_for(handle_t src) {
 }
 
 static error_t pull(struct recv_cache *rc, uint32_t max) {
-    struct message m = {.type = ASYNC_PULL_MSG, .flags = MSG_REPLY_BUF,
+    struct message m = {.type = ASYNC_PULL_MSG,
+                        .flags = MSG_REPLY_BUF,
                         .ool_ptr = (uint64_t) rc->buf,
                         .ool_len = sizeof(rc->buf)};
     m.words[PULL_MAX_WORD] = max;
@@ -399,7 +402,7 @@ error_t async_recv(handle_t src, struct message *m) {
 int async_recv_batch(handle_t src, struct async_msg *msgs, int max) {
     struct recv_cache *rc = cache_for(src);
     if (!rc)
-        return ERR_FULL; /* every cache holds another sender's batch */
+        return ERR_FULL;   /* every cache holds another sender's batch */
     if (cache_empty(rc)) { /* pull only when nothing is left here */
         error_t err = pull(rc, max);
         if (err) {

@@ -7,8 +7,8 @@ error_t aq_init(struct async_queue *q, void *buf, size_t buf_size,
     if (!buf || ((uintptr_t) buf % 8) || buf_size < aq_record_size(0) ||
         buf_size > UINT32_MAX || !done || limit == 0)
         return ERR_INVALID_ARG;
-    *q = (struct async_queue){.buf = buf, .buf_size = buf_size,
-                              .limit = limit, .done = done};
+    *q = (struct async_queue){
+        .buf = buf, .buf_size = buf_size, .limit = limit, .done = done};
     return OK;
 }
 
@@ -25,8 +25,9 @@ static bool make_room(struct async_queue *q, uint32_t need) {
     return true;
 }
 
-error_t aq_push(struct async_queue *q, int32_t type, const struct async_iov *iov,
-                int iovcnt, async_done_fn fn, void *arg) {
+error_t aq_push(struct async_queue *q, int32_t type,
+                const struct async_iov *iov, int iovcnt, async_done_fn fn,
+                void *arg) {
     size_t len = 0;
     for (int i = 0; i < iovcnt; i++) {
         if (iov[i].len > ASYNC_MSG_MAX || (iov[i].len && !iov[i].base))
@@ -53,7 +54,8 @@ error_t aq_push(struct async_queue *q, int32_t type, const struct async_iov *iov
     }
     q->tail += size;
     uint32_t slot = q->done_head + q->count;
-    q->done[slot < q->limit ? slot : slot - q->limit] = (struct async_done){fn, arg};
+    q->done[slot < q->limit ? slot : slot - q->limit] =
+        (struct async_done){fn, arg};
     q->count++;
     return OK;
 }

@@ -9,8 +9,9 @@ static void give(struct task_spec *spec, handle_t h) {
         spec->handles[spec->num_handles++] = h;
 }
 
-handle_t bootfs_start(const struct bootfs_entry *e, const struct held_caps *held,
-                      const char *task_name, uint64_t arg, const char *cmdline) {
+handle_t bootfs_start(const struct bootfs_entry *e,
+                      const struct held_caps *held, const char *task_name,
+                      uint64_t arg, const char *cmdline) {
     struct task_spec spec = {
         .name = task_name ? task_name : e->name,
         .image = bootfs_data(bootfs_image(), e),

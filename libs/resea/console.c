@@ -18,8 +18,8 @@ error_t console_attach(handle_t console, int port) {
     handle_close(self);
     if (notify < 0)
         return notify;
-    struct message m = {.type = CONSOLE_ATTACH_MSG, .flags = MSG_HANDLE_MOVE,
-                        .handle = notify};
+    struct message m = {
+        .type = CONSOLE_ATTACH_MSG, .flags = MSG_HANDLE_MOVE, .handle = notify};
     m.words[0] = port;
     error_t err = call(console, &m);
     if (err && handle_info(notify, &(struct handle_info){0}) == OK)
@@ -35,8 +35,10 @@ error_t console_detach(handle_t console, int port) {
 
 error_t console_write(handle_t console, int port, const char *text,
                       size_t len) {
-    struct message m = {.type = CONSOLE_WRITE_MSG, .flags = MSG_OOL,
-                        .ool_ptr = (uint64_t) text, .ool_len = len};
+    struct message m = {.type = CONSOLE_WRITE_MSG,
+                        .flags = MSG_OOL,
+                        .ool_ptr = (uint64_t) text,
+                        .ool_len = len};
     m.words[0] = port;
     return call(console, &m);
 }
@@ -56,8 +58,10 @@ int console_printf(handle_t console, int port, const char *fmt, ...) {
 int console_read(handle_t console, int port, char *buf, size_t len) {
     if (len == 0)
         return ERR_INVALID_ARG;
-    struct message m = {.type = CONSOLE_READ_MSG, .flags = MSG_REPLY_BUF,
-                        .ool_ptr = (uint64_t) buf, .ool_len = len - 1};
+    struct message m = {.type = CONSOLE_READ_MSG,
+                        .flags = MSG_REPLY_BUF,
+                        .ool_ptr = (uint64_t) buf,
+                        .ool_len = len - 1};
     m.words[0] = port;
     error_t err = call(console, &m);
     if (err)

@@ -13,8 +13,9 @@ static void pull_all(struct event_loop *loop) {
                 continue; /* we hold no handle to pull with */
             struct async_msg msgs[ASYNC_BATCH_MAX];
             int got;
-            while (!loop->stop && (got = async_recv_batch(srcs[i].handle, msgs,
-                                                          ASYNC_BATCH_MAX)) > 0) {
+            while (!loop->stop &&
+                   (got = async_recv_batch(srcs[i].handle, msgs,
+                                           ASYNC_BATCH_MAX)) > 0) {
                 for (int j = 0; j < got && loop->on_async; j++)
                     loop->on_async(loop, &msgs[j]);
             }

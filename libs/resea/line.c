@@ -33,6 +33,4 @@ struct line_result line_input(struct line *l, char c) {
     return (struct line_result){&echo, 1, false};
 }
 
-void line_reset(struct line *l) {
-    l->len = 0;
-}
+void line_reset(struct line *l) { l->len = 0; }

@@ -10,7 +10,8 @@ static error_t request(int type, const char *name, int64_t timeout,
                        struct message *m) {
     *m = (struct message){.type = type};
     struct name_request *req = (struct name_request *) m->data;
-    if (name && strlcpy(req->name, name, sizeof(req->name)) >= sizeof(req->name))
+    if (name &&
+        strlcpy(req->name, name, sizeof(req->name)) >= sizeof(req->name))
         return ERR_TOO_LARGE;
     req->timeout_ms = timeout;
     return OK;
@@ -71,8 +72,10 @@ handle_t ipc_lookup(const char *name) {
 }
 
 int name_list(char *buf, size_t len) {
-    struct message m = {.type = NAME_LIST_MSG, .flags = MSG_REPLY_BUF,
-                        .ool_ptr = (uint64_t) buf, .ool_len = len};
+    struct message m = {.type = NAME_LIST_MSG,
+                        .flags = MSG_REPLY_BUF,
+                        .ool_ptr = (uint64_t) buf,
+                        .ool_len = len};
     error_t err = call(&m);
     return err ? err : (int) m.words[1];
 }

@@ -21,8 +21,8 @@
 #include <string.h>
 
 struct session {
-    uint64_t id;    /* 0: the slot is free */
-    uint64_t badge; /* of the handle that opened it */
+    uint64_t id;     /* 0: the slot is free */
+    uint64_t badge;  /* of the handle that opened it */
     handle_t notify; /* to the client, RIGHT_NOTIFY */
     uint64_t next;   /* sequence number of the first line not fetched */
     char nick[CHAT_NICK_MAX];
@@ -134,8 +134,8 @@ static error_t open_session(const struct message *m, struct message *r) {
             handle_close(m->handle);
         return err;
     }
-    *s = (struct session){.id = next_id++, .badge = m->badge,
-                          .notify = m->handle, .next = head};
+    *s = (struct session){
+        .id = next_id++, .badge = m->badge, .notify = m->handle, .next = head};
     strlcpy(s->nick, (const char *) m->data, sizeof(s->nick));
     append(s, "* %s joined\n", s->nick); /* its first line */
     r->words[1] = s->id;

@@ -241,7 +241,7 @@ static void read_line(struct port *p, struct message *m) {
             return;
         }
         if (err != ERR_TOO_LARGE)
-            return; /* the reader is gone */
+            return;                                     /* the reader is gone */
         r = (struct message){.type = CONSOLE_READ_MSG}; /* its buffer */
         r.words[0] = ERR_TOO_LARGE;
     }
@@ -305,8 +305,7 @@ int main(void) {
         printf("[console] cannot register: %s\n", err_str(err));
         return err;
     }
-    struct event_loop loop = {.on_request = on_request,
-                              .on_notify = on_notify,
-                              .on_death = on_death};
+    struct event_loop loop = {
+        .on_request = on_request, .on_notify = on_notify, .on_death = on_death};
     return event_loop_run(&loop);
 }

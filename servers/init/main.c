@@ -11,7 +11,6 @@
 #include <resea/syscall.h>
 #include <string.h>
 
-
 /* What every task gets as handle 1 (a way to reach the name server),
  * and the capabilities init holds from the kernel. */
 static struct held_caps held = {.spawn = INIT_HANDLE_SPAWN,

@@ -96,10 +96,12 @@ static void wake_waiters(struct entry *e) {
 static error_t serve(struct message *m) {
     char name[NAME_MAX];
     error_t err = request_name(m, name);
-    handle_t h = (m->flags & (MSG_HANDLE_MOVE | MSG_HANDLE_COPY)) ? m->handle : 0;
+    handle_t h =
+        (m->flags & (MSG_HANDLE_MOVE | MSG_HANDLE_COPY)) ? m->handle : 0;
     struct handle_info info;
     if (!err && (!h || handle_info(h, &info) != OK || info.kind != KOBJ_TASK ||
-                 info.task_id != m->src || (info.rights & LOOKUP_RIGHTS) != LOOKUP_RIGHTS))
+                 info.task_id != m->src ||
+                 (info.rights & LOOKUP_RIGHTS) != LOOKUP_RIGHTS))
         err = ERR_INVALID_ARG; /* it must give us a full handle to itself */
     if (!err && find(name))
         err = ERR_ALREADY_EXISTS;
@@ -163,12 +165,13 @@ static void lookup(struct message *m) {
         answer(m->src, err ? err : e ? (h < 0 ? h : OK) : ERR_NOT_FOUND, h);
         return;
     }
-    int64_t wait = (timeout == IPC_FOREVER || timeout > WAIT_MAX_MS) ? WAIT_MAX_MS
-                                                                     : timeout;
+    int64_t wait = (timeout == IPC_FOREVER || timeout > WAIT_MAX_MS)
+                       ? WAIT_MAX_MS
+                       : timeout;
     for (int i = 0; i < WAITERS_MAX; i++) {
         if (!waiters[i].client) {
-            waiters[i] = (struct waiter){.client = m->src,
-                                         .deadline = now_ms() + wait};
+            waiters[i] =
+                (struct waiter){.client = m->src, .deadline = now_ms() + wait};
             memcpy(waiters[i].name, name, sizeof(name));
             arm_timer();
             return;
@@ -216,8 +219,10 @@ static void list(struct message *m) {
         count++;
     }
     buf[len++] = '\0';
-    struct message r = {.type = NAME_LIST_MSG, .flags = MSG_OOL,
-                        .ool_ptr = (uint64_t) buf, .ool_len = len};
+    struct message r = {.type = NAME_LIST_MSG,
+                        .flags = MSG_OOL,
+                        .ool_ptr = (uint64_t) buf,
+                        .ool_len = len};
     r.words[1] = count;
     if (ipc_reply(m->src, &r) == ERR_TOO_LARGE) {
         r = (struct message){.type = NAME_LIST_MSG};
@@ -244,7 +249,8 @@ static void stats(struct message *m) {
 static void on_request(struct event_loop *loop, struct message *m) {
     (void) loop;
     struct message r = {.type = m->type};
-    if (m->type != NAME_SERVE_MSG && (m->flags & (MSG_HANDLE_MOVE | MSG_HANDLE_COPY)))
+    if (m->type != NAME_SERVE_MSG &&
+        (m->flags & (MSG_HANDLE_MOVE | MSG_HANDLE_COPY)))
         handle_close(m->handle); /* do not keep what we did not ask for */
     switch (m->type) {
     case NAME_SERVE_MSG:
@@ -270,9 +276,8 @@ static void on_request(struct event_loop *loop, struct message *m) {
 }
 
 int main(void) {
-    struct event_loop loop = {.on_request = on_request,
-                              .on_timer = expire,
-                              .on_death = forget_dead};
+    struct event_loop loop = {
+        .on_request = on_request, .on_timer = expire, .on_death = forget_dead};
     printf("[name] ready\n");
     return event_loop_run(&loop);
 }

@@ -92,7 +92,8 @@ static void idt_init(void) {
 
 static void syscall_init(void) {
     /* sysret loads CS = base + 16 and SS = base + 8 from STAR[63:48]. */
-    wrmsr(MSR_STAR, ((uint64_t) (KERNEL_DS) << 48) | ((uint64_t) KERNEL_CS << 32));
+    wrmsr(MSR_STAR,
+          ((uint64_t) (KERNEL_DS) << 48) | ((uint64_t) KERNEL_CS << 32));
     wrmsr(MSR_LSTAR, (uint64_t) syscall_entry);
     wrmsr(MSR_FMASK, RFLAGS_MASKED);
 }

@@ -7,7 +7,7 @@
 #define PAGE_SIZE 4096ull
 
 #define PADDR2PTR(p) ((void *) ((uint64_t) (p) + KERNEL_VBASE))
-#define PTR2PADDR(v) ((uint64_t) (v) - KERNEL_VBASE)
+#define PTR2PADDR(v) ((uint64_t) (v) -KERNEL_VBASE)
 
 /* Segment selectors; the order is the one sysret requires. */
 #define KERNEL_CS 0x08

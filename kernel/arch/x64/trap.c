@@ -20,12 +20,28 @@ void timer_tick(void);
 #define VEC_PAGE_FAULT 14
 
 static const char *const vector_names[32] = {
-    "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
-    "invalid opcode", "device not available", "double fault",
-    "coprocessor segment overrun", "invalid TSS", "segment not present",
-    "stack fault", "general protection fault", "page fault", "reserved",
-    "x87 floating point", "alignment check", "machine check",
-    "SIMD floating point", "virtualization", "control protection",
+    "divide error",
+    "debug",
+    "NMI",
+    "breakpoint",
+    "overflow",
+    "bound range",
+    "invalid opcode",
+    "device not available",
+    "double fault",
+    "coprocessor segment overrun",
+    "invalid TSS",
+    "segment not present",
+    "stack fault",
+    "general protection fault",
+    "page fault",
+    "reserved",
+    "x87 floating point",
+    "alignment check",
+    "machine check",
+    "SIMD floating point",
+    "virtualization",
+    "control protection",
 };
 
 static uint32_t exit_reason_for(uint64_t vector) {
@@ -68,8 +84,8 @@ static void kernel_fault(struct iframe *f) {
     kdebug_print_symbol(f->rip);
     printk(", cr2 %p\nrax %016lx rbx %016lx rcx %016lx rdx %016lx\n"
            "rsi %016lx rdi %016lx rbp %016lx rsp %016lx\n",
-           (void *) cr2, f->rax, f->rbx, f->rcx, f->rdx, f->rsi, f->rdi,
-           f->rbp, f->rsp);
+           (void *) cr2, f->rax, f->rbx, f->rcx, f->rdx, f->rsi, f->rdi, f->rbp,
+           f->rsp);
     printk("faulting frame backtrace:\n");
     kdebug_backtrace(f->rbp);
     panic("unexpected %s in the kernel", vector_name(f->vector));

@@ -32,7 +32,7 @@
 #define CHAT_NICK_MAX 16
 #define CHAT_TEXT_MAX 200
 #define CHAT_LINE_MAX (CHAT_NICK_MAX + CHAT_TEXT_MAX + 8)
-#define CHAT_HISTORY 64       /* lines kept */
-#define CHAT_FETCH_LINES 16   /* lines per fetch, at most */
+#define CHAT_HISTORY 64     /* lines kept */
+#define CHAT_FETCH_LINES 16 /* lines per fetch, at most */
 #define CHAT_FETCH_BYTES (CHAT_FETCH_LINES * CHAT_LINE_MAX)
 #define CHAT_SESSIONS 16

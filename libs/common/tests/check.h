@@ -36,8 +36,8 @@ _Noreturn void test_fail(const char *file, int line, const char *fmt, ...)
 
 #define CHECK_INT_EQ(actual, expected)                                         \
     do {                                                                       \
-        intmax_t a_ = (intmax_t)(actual);                                      \
-        intmax_t e_ = (intmax_t)(expected);                                    \
+        intmax_t a_ = (intmax_t) (actual);                                     \
+        intmax_t e_ = (intmax_t) (expected);                                   \
         if (a_ != e_)                                                          \
             test_fail(__FILE__, __LINE__, "%s is %jd, expected %s = %jd",      \
                       #actual, a_, #expected, e_);                             \

@@ -26,8 +26,8 @@ void test_fail(const char *file, int line, const char *fmt, ...) {
     int n = snprintf(reason, sizeof(reason), "%s:%d: ", file, line);
     va_list ap;
     va_start(ap, fmt);
-    if (n >= 0 && (size_t)n < sizeof(reason))
-        vsnprintf(reason + n, sizeof(reason) - (size_t)n, fmt, ap);
+    if (n >= 0 && (size_t) n < sizeof(reason))
+        vsnprintf(reason + n, sizeof(reason) - (size_t) n, fmt, ap);
     va_end(ap);
     longjmp(test_exit, 1);
 }
@@ -47,8 +47,8 @@ void check_str_eq(const char *file, int line, const char *expr,
 
 /* Constructor order differs between compilers: sort for stable output. */
 static int by_name(const void *a, const void *b) {
-    const struct test_case *x = *(const struct test_case *const *)a;
-    const struct test_case *y = *(const struct test_case *const *)b;
+    const struct test_case *x = *(const struct test_case *const *) a;
+    const struct test_case *y = *(const struct test_case *const *) b;
     return strcmp(x->name, y->name);
 }
 

@@ -14,7 +14,7 @@
 #define TOTAL 0x3005u
 #define HDR_SIZE 16
 #define ENTRY_SIZE 48
-#define ENTRY(i) (HDR_SIZE + (i)*ENTRY_SIZE)
+#define ENTRY(i) (HDR_SIZE + (i) *ENTRY_SIZE)
 #define E_OFFSET 32
 #define E_SIZE 36
 #define E_FLAGS 40
@@ -24,7 +24,7 @@ static _Alignas(4096) unsigned char img[IMAGE_BUF];
 
 static void put32(unsigned char *p, uint32_t off, uint32_t v) {
     for (int i = 0; i < 4; i++)
-        p[off + i] = (unsigned char)(v >> (8 * i));
+        p[off + i] = (unsigned char) (v >> (8 * i));
 }
 
 static void put_entry(unsigned char *p, int i, const char *name, uint32_t off,
@@ -52,7 +52,7 @@ static void build_valid(void) {
     put_entry(img, 1, "console", 0x2000, 0x1000, BOOTFS_AUTOSTART, 5);
     put_entry(img, 2, "hello", 0x3000, 5, BOOTFS_AUTOSTART, 7);
     for (uint32_t i = 0; i < 100; i++)
-        img[0x1000 + i] = (unsigned char)i;
+        img[0x1000 + i] = (unsigned char) i;
     memcpy(img + 0x3000, "hello", 5);
     CHECK_ERR(bootfs_check(img, IMAGE_BUF), OK);
 }
@@ -121,9 +121,9 @@ static void build_many(uint32_t count) {
     memset(name, 'n', sizeof(name) - 1);
     name[sizeof(name) - 1] = '\0';
     for (uint32_t i = 0; i < count; i++) {
-        name[0] = (char)('0' + i % 10);
-        name[1] = (char)('0' + i / 10);
-        put_entry(img, (int)i, name, 0x1000, 0, 0, 0);
+        name[0] = (char) ('0' + i % 10);
+        name[1] = (char) ('0' + i / 10);
+        put_entry(img, (int) i, name, 0x1000, 0, 0, 0);
     }
 }
 
@@ -253,23 +253,24 @@ static void touch_accepted(const unsigned char *p) {
 /* Interesting 32-bit values for the header and entry fields. */
 static uint32_t fuzz_word(uint64_t *rng) {
     static const uint32_t special[] = {
-        0, 1, 3, 4, 63, 64, 65, 0xfff, 0x1000, 0x2000, 0x3000, 0x3005,
+        0,      1,          3,           4,           63,         64,
+        65,     0xfff,      0x1000,      0x2000,      0x3000,     0x3005,
         0x4000, 0x7fffffff, 0x80000000u, 0xfffff000u, 0xffffffffu};
     return special[test_rand(rng) % (sizeof(special) / sizeof(special[0]))];
 }
 
 static void mutate(unsigned char *p, size_t size, uint64_t *rng) {
-    unsigned n = 1 + (unsigned)(test_rand(rng) % 4);
+    unsigned n = 1 + (unsigned) (test_rand(rng) % 4);
     for (unsigned k = 0; k < n; k++) {
         uint64_t r = test_rand(rng);
         size_t meta = ENTRY(3); /* header and entry table */
         if (r % 3 == 0) {
-            size_t at = (size_t)(r >> 8) % (meta / 4) * 4;
-            put32(p, (uint32_t)at, fuzz_word(rng));
+            size_t at = (size_t) (r >> 8) % (meta / 4) * 4;
+            put32(p, (uint32_t) at, fuzz_word(rng));
         } else if (r % 3 == 1) {
-            p[(r >> 8) % meta] ^= (unsigned char)(1u << ((r >> 4) % 8));
+            p[(r >> 8) % meta] ^= (unsigned char) (1u << ((r >> 4) % 8));
         } else {
-            p[(r >> 8) % size] = (unsigned char)(r >> 32);
+            p[(r >> 8) % size] = (unsigned char) (r >> 32);
         }
     }
 }
@@ -282,7 +283,7 @@ TEST(bootfs_fuzz_mutations) {
         /* Exact-size heap copy: any read past `size` trips ASan. */
         size_t size = TOTAL + 8;
         if (test_rand(&rng) % 4 == 0)
-            size = (size_t)(test_rand(&rng) % (TOTAL + 8));
+            size = (size_t) (test_rand(&rng) % (TOTAL + 8));
         unsigned char *p = malloc(size ? size : 1);
         memcpy(p, img, size);
         if (size > ENTRY(3))

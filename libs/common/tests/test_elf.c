@@ -42,14 +42,14 @@ static _Alignas(4096) unsigned char img[ELF_BUF];
 
 static void put_le(unsigned char *p, size_t off, uint64_t v, int bytes) {
     for (int i = 0; i < bytes; i++)
-        p[off + (size_t)i] = (unsigned char)(v >> (8 * i));
+        p[off + (size_t) i] = (unsigned char) (v >> (8 * i));
 }
 
 static void set16(size_t off, uint16_t v) { put_le(img, off, v, 2); }
 static void set64(size_t off, uint64_t v) { put_le(img, off, v, 8); }
 
 static size_t ph(int i, size_t field) {
-    return PHOFF + (size_t)i * PHSIZE + field;
+    return PHOFF + (size_t) i * PHSIZE + field;
 }
 
 static void put_phdr(int i, uint32_t type, uint32_t flags, uint64_t off,
@@ -66,7 +66,10 @@ static void put_phdr(int i, uint32_t type, uint32_t flags, uint64_t off,
 
 static void build_valid(void) {
     memset(img, 0, sizeof(img));
-    memcpy(img, "\x7f" "ELF", 4);
+    memcpy(img,
+           "\x7f"
+           "ELF",
+           4);
     img[4] = ELFCLASS64;
     img[5] = ELFDATA2LSB;
     img[6] = 1; /* EV_CURRENT */
@@ -99,7 +102,7 @@ TEST(elf_phdr_reads_fields) {
     build_valid();
     const struct elf64_phdr *text = elf_phdr(img, 0);
     const struct elf64_phdr *data = elf_phdr(img, 2);
-    CHECK((const unsigned char *)text == img + PHOFF);
+    CHECK((const unsigned char *) text == img + PHOFF);
     CHECK_INT_EQ(text->p_type, PT_LOAD);
     CHECK_INT_EQ(text->p_flags, PF_R | PF_X);
     CHECK_INT_EQ(text->p_offset, 0x1000);
@@ -295,7 +298,7 @@ static volatile unsigned sink;
 
 static void touch_accepted(const unsigned char *p, size_t size, uint64_t lo,
                            uint64_t hi) {
-    const struct elf64_ehdr *eh = (const struct elf64_ehdr *)p;
+    const struct elf64_ehdr *eh = (const struct elf64_ehdr *) p;
     unsigned sum = 0;
     for (unsigned i = 0; i < eh->e_phnum; i++) {
         const struct elf64_phdr *ph = elf_phdr(p, i);
@@ -311,26 +314,51 @@ static void touch_accepted(const unsigned char *p, size_t size, uint64_t lo,
 }
 
 static uint64_t fuzz_value(uint64_t *rng) {
-    static const uint64_t special[] = {
-        0, 1, 2, 3, 8, 16, 55, 56, 57, 64, 0xfff, 0x1000, 0x1010, 0x2000,
-        0x2010, 0x400000, 0x401000, 0x402000, 0x7fffff, 0x800000,
-        0xfffffffffffff000ull, 0x7fffffffffffffffull, 0x8000000000000000ull,
-        UINT64_MAX};
+    static const uint64_t special[] = {0,
+                                       1,
+                                       2,
+                                       3,
+                                       8,
+                                       16,
+                                       55,
+                                       56,
+                                       57,
+                                       64,
+                                       0xfff,
+                                       0x1000,
+                                       0x1010,
+                                       0x2000,
+                                       0x2010,
+                                       0x400000,
+                                       0x401000,
+                                       0x402000,
+                                       0x7fffff,
+                                       0x800000,
+                                       0xfffffffffffff000ull,
+                                       0x7fffffffffffffffull,
+                                       0x8000000000000000ull,
+                                       UINT64_MAX};
     return special[test_rand(rng) % (sizeof(special) / sizeof(special[0]))];
 }
 
 static void mutate(unsigned char *p, uint64_t *rng) {
     const size_t meta = PHOFF + 3 * PHSIZE;
-    unsigned n = 1 + (unsigned)(test_rand(rng) % 3);
+    unsigned n = 1 + (unsigned) (test_rand(rng) % 3);
     for (unsigned k = 0; k < n; k++) {
         uint64_t r = test_rand(rng);
         switch (r % 4) {
-        case 0: put_le(p, (r >> 8) % (meta / 8) * 8, fuzz_value(rng), 8); break;
-        case 1: put_le(p, (r >> 8) % (meta / 2) * 2, fuzz_value(rng), 2); break;
-        case 2:
-            p[(r >> 8) % meta] ^= (unsigned char)(1u << ((r >> 4) % 8));
+        case 0:
+            put_le(p, (r >> 8) % (meta / 8) * 8, fuzz_value(rng), 8);
             break;
-        default: p[(r >> 8) % meta] = (unsigned char)(r >> 32); break;
+        case 1:
+            put_le(p, (r >> 8) % (meta / 2) * 2, fuzz_value(rng), 2);
+            break;
+        case 2:
+            p[(r >> 8) % meta] ^= (unsigned char) (1u << ((r >> 4) % 8));
+            break;
+        default:
+            p[(r >> 8) % meta] = (unsigned char) (r >> 32);
+            break;
         }
     }
 }
@@ -342,7 +370,7 @@ TEST(elf_fuzz_mutations) {
     for (int iter = 0; iter < 20000; iter++) {
         size_t size = ELF_SIZE;
         if (test_rand(&rng) % 8 == 0)
-            size = (size_t)(test_rand(&rng) % ELF_SIZE);
+            size = (size_t) (test_rand(&rng) % ELF_SIZE);
         uint64_t lo = LO, hi = HI;
         if (test_rand(&rng) % 4 == 0) {
             lo = 0;

@@ -32,7 +32,7 @@ static int lowest_minus_one(void) {
 }
 
 TEST(error_unknown_code) {
-    const int unknown[] = {1, lowest_minus_one(), -100000, (int)0x80000000u,
+    const int unknown[] = {1, lowest_minus_one(), -100000, (int) 0x80000000u,
                            0x7fffffff};
     for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
         CHECK_STR_EQ(err_str(unknown[i]), "unknown error");

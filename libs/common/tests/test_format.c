@@ -25,16 +25,16 @@ static void check_all_sizes(const char *file, int line, const char *expected,
         memset(buf, CANARY, size + CANARY_LEN);
         va_list copy;
         va_copy(copy, ap);
-        int r = vformat(size == 0 ? NULL : (char *)buf, size, fmt, copy);
+        int r = vformat(size == 0 ? NULL : (char *) buf, size, fmt, copy);
         va_end(copy);
         size_t kept = size == 0 ? 0 : (len < size - 1 ? len : size - 1);
-        int ok = r >= 0 && (size_t)r == len &&
+        int ok = r >= 0 && (size_t) r == len &&
                  memcmp(buf, expected, kept) == 0 &&
                  (size == 0 || buf[kept] == '\0');
         for (size_t i = size; i < size + CANARY_LEN; i++)
             ok = ok && buf[i] == CANARY;
         char got[256];
-        snprintf(got, sizeof(got), "%.*s", (int)kept, (const char *)buf);
+        snprintf(got, sizeof(got), "%.*s", (int) kept, (const char *) buf);
         free(buf);
         if (!ok)
             test_fail(file, line,
@@ -76,8 +76,7 @@ static int format_raw(char *buf, size_t size, const char *fmt, ...) {
 /* Uses the host C library as the oracle for standard conversions. */
 static void expect_like_libc(const char *file, int line, const char *fmt, ...)
     FORMAT_PRINTF(3, 4);
-static void expect_like_libc(const char *file, int line, const char *fmt,
-                             ...) {
+static void expect_like_libc(const char *file, int line, const char *fmt, ...) {
     char expected[256];
     va_list ap;
     va_start(ap, fmt);
@@ -113,19 +112,19 @@ TEST(format_decimal) {
 }
 
 TEST(format_int64_extremes) {
-    EXPECT_FMT("-9223372036854775808", "%lld", (long long)INT64_MIN);
-    EXPECT_FMT("9223372036854775807", "%lld", (long long)INT64_MAX);
+    EXPECT_FMT("-9223372036854775808", "%lld", (long long) INT64_MIN);
+    EXPECT_FMT("9223372036854775807", "%lld", (long long) INT64_MAX);
     EXPECT_FMT("-9223372036854775808", "%ld", LONG_MIN);
     EXPECT_FMT("-9223372036854775808", "%jd", INTMAX_MIN);
-    EXPECT_FMT("18446744073709551615", "%llu", (unsigned long long)UINT64_MAX);
+    EXPECT_FMT("18446744073709551615", "%llu", (unsigned long long) UINT64_MAX);
     EXPECT_FMT("18446744073709551615", "%zu", SIZE_MAX);
-    EXPECT_FMT("ffffffffffffffff", "%llx", (unsigned long long)UINT64_MAX);
+    EXPECT_FMT("ffffffffffffffff", "%llx", (unsigned long long) UINT64_MAX);
     EXPECT_FMT("1777777777777777777777", "%llo",
-               (unsigned long long)UINT64_MAX);
+               (unsigned long long) UINT64_MAX);
     EXPECT_FMT("01777777777777777777777", "%#llo",
-               (unsigned long long)UINT64_MAX);
-    EXPECT_FMT("-7", "%td", (ptrdiff_t)-7);
-    EXPECT_FMT("-5", "%zd", (long)-5);
+               (unsigned long long) UINT64_MAX);
+    EXPECT_FMT("-7", "%td", (ptrdiff_t) -7);
+    EXPECT_FMT("-5", "%zd", (long) -5);
     EXPECT_FMT("    -9223372036854775808", "%24.0jd", INTMAX_MIN);
 }
 
@@ -236,22 +235,22 @@ TEST(format_char) {
 }
 
 TEST(format_pointer) {
-    EXPECT_FMT("0x1234", "%p", (void *)0x1234);
-    EXPECT_FMT("0x0", "%p", (void *)0);
-    EXPECT_FMT("0xabcdef", "%p", (void *)0xABCDEF);
-    EXPECT_FMT("0xffffffffffffffff", "%p", (void *)UINTPTR_MAX);
-    EXPECT_FMT("    0x1234", "%10p", (void *)0x1234);
-    EXPECT_FMT("0x1234    |", "%-10p|", (void *)0x1234);
+    EXPECT_FMT("0x1234", "%p", (void *) 0x1234);
+    EXPECT_FMT("0x0", "%p", (void *) 0);
+    EXPECT_FMT("0xabcdef", "%p", (void *) 0xABCDEF);
+    EXPECT_FMT("0xffffffffffffffff", "%p", (void *) UINTPTR_MAX);
+    EXPECT_FMT("    0x1234", "%10p", (void *) 0x1234);
+    EXPECT_FMT("0x1234    |", "%-10p|", (void *) 0x1234);
     /* No zero padding, sign or precision for pointers. */
-    EXPECT_FMT_RAW("    0x1234", "%010p", (void *)0x1234);
-    EXPECT_FMT_RAW("0x1234", "%+.8p", (void *)0x1234);
+    EXPECT_FMT_RAW("    0x1234", "%010p", (void *) 0x1234);
+    EXPECT_FMT_RAW("0x1234", "%+.8p", (void *) 0x1234);
 }
 
 TEST(format_unknown_conversion_verbatim) {
     EXPECT_FMT_RAW("%y", "%y");
     EXPECT_FMT_RAW("a%5yb", "a%5yb");
     EXPECT_FMT_RAW("%-08.3q", "%-08.3q");
-    EXPECT_FMT_RAW("%n", "%n", (int *)NULL);
+    EXPECT_FMT_RAW("%n", "%n", (int *) NULL);
     EXPECT_FMT_RAW("%y 42", "%y %d", 42); /* consumes no argument */
     EXPECT_FMT_RAW("100%", "100%");
     EXPECT_FMT_RAW("%-", "%-");

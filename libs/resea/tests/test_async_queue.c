@@ -143,7 +143,8 @@ TEST(async_queue_batch_limits) {
     uint32_t bytes;
     CHECK_INT_EQ(aq_peek(&q, sizeof(buf), 4, &data, &bytes), 4);
     CHECK_INT_EQ(bytes, 4 * aq_record_size(4));
-    CHECK_INT_EQ(aq_peek(&q, 2 * aq_record_size(4) + 7, LIMIT, &data, &bytes), 2);
+    CHECK_INT_EQ(aq_peek(&q, 2 * aq_record_size(4) + 7, LIMIT, &data, &bytes),
+                 2);
     CHECK_INT_EQ(aq_peek(&q, 7, LIMIT, &data, &bytes), 0);
 }
 

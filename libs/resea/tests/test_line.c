@@ -30,7 +30,10 @@ TEST(line_plain_input_is_echoed) {
 TEST(line_backspace_and_delete_erase) {
     struct line l = {0};
     char echo[512];
-    const char *done = feed(&l, "ab\bc\x7f" "d\r", echo);
+    const char *done = feed(&l,
+                            "ab\bc\x7f"
+                            "d\r",
+                            echo);
     CHECK_STR_EQ(done, "ad");
     CHECK_STR_EQ(echo, "ab\b \bc\b \bd\n");
 }
@@ -57,7 +60,10 @@ TEST(line_crlf_is_one_line_end) {
 TEST(line_control_characters_are_dropped) {
     struct line l = {0};
     char echo[512];
-    const char *done = feed(&l, "a\x01\x1b" "b\t\r", echo);
+    const char *done = feed(&l,
+                            "a\x01\x1b"
+                            "b\t\r",
+                            echo);
     CHECK_STR_EQ(done, "ab");
 }
 

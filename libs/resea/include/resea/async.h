@@ -16,12 +16,12 @@
  * Receiver: on NOTIFY_ASYNC, async_senders says who has mail; async_recv
  * or async_recv_batch take it.
  */
-#define ASYNC_CONN_MAX 4      /* connections a task can send on */
+#define ASYNC_CONN_MAX 4       /* connections a task can send on */
 #define ASYNC_QUEUE_BYTES 8192 /* queue memory per connection */
-#define ASYNC_LIMIT_MAX 256   /* messages per connection, at most */
-#define ASYNC_BATCH_MAX 64    /* messages per pull, at most */
-#define ASYNC_PULL_BYTES 8192 /* a pull's out-of-line reply, at most */
-#define ASYNC_PENDING 1       /* a status not yet known */
+#define ASYNC_LIMIT_MAX 256    /* messages per connection, at most */
+#define ASYNC_BATCH_MAX 64     /* messages per pull, at most */
+#define ASYNC_PULL_BYTES 8192  /* a pull's out-of-line reply, at most */
+#define ASYNC_PENDING 1        /* a status not yet known */
 
 struct async_attr {
     uint32_t max_msgs;      /* queue bound; 0: CONFIG_ASYNC_QUEUE_DEFAULT */

@@ -35,10 +35,10 @@ struct async_done {
 struct async_queue {
     uint8_t *buf;
     uint32_t buf_size;
-    uint32_t head, tail; /* byte offsets of the live records */
-    uint32_t count;      /* messages queued */
-    uint32_t limit;      /* at most this many queued */
-    uint32_t released;   /* the first `released` messages may be taken */
+    uint32_t head, tail;     /* byte offsets of the live records */
+    uint32_t count;          /* messages queued */
+    uint32_t limit;          /* at most this many queued */
+    uint32_t released;       /* the first `released` messages may be taken */
     struct async_done *done; /* `limit` slots, a ring in queue order */
     uint32_t done_head;
 };
@@ -55,8 +55,9 @@ error_t aq_init(struct async_queue *q, void *buf, size_t buf_size,
 /* Append one message assembled from the pieces. ERR_FULL when the count
  * or the bytes would exceed the bounds; ERR_TOO_LARGE past ASYNC_MSG_MAX.
  * Nothing is changed on error. */
-error_t aq_push(struct async_queue *q, int32_t type, const struct async_iov *iov,
-                int iovcnt, async_done_fn fn, void *arg);
+error_t aq_push(struct async_queue *q, int32_t type,
+                const struct async_iov *iov, int iovcnt, async_done_fn fn,
+                void *arg);
 static inline uint32_t aq_unreleased(const struct async_queue *q) {
     return q->count - q->released;
 }

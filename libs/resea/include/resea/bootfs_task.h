@@ -13,5 +13,6 @@ struct held_caps {
 
 /* The boot image as every task sees it (mapped at BOOTFS_ADDR). */
 const void *bootfs_image(void);
-handle_t bootfs_start(const struct bootfs_entry *e, const struct held_caps *held,
-                      const char *task_name, uint64_t arg, const char *cmdline);
+handle_t bootfs_start(const struct bootfs_entry *e,
+                      const struct held_caps *held, const char *task_name,
+                      uint64_t arg, const char *cmdline);

@@ -12,8 +12,7 @@
 /* Become the reader of port: NOTIFY_CONSOLE_INPUT when a line is ready. */
 error_t console_attach(handle_t console, int port);
 error_t console_detach(handle_t console, int port);
-error_t console_write(handle_t console, int port, const char *text,
-                      size_t len);
+error_t console_write(handle_t console, int port, const char *text, size_t len);
 int console_printf(handle_t console, int port, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* The next line (NUL-terminated, at most len - 1 bytes kept); returns its
