@@ -76,7 +76,9 @@ TEST(async_two_senders_interleaved) {
 
 TEST(async_who_has_mail) {
     drain();
-    async_senders(&(struct notify_source){0}, 1); /* forget old news */
+    struct notify_source old[8];
+    while (async_senders(old, 8) > 0)
+        ; /* forget old news */
     handle_t p[3];
     for (int i = 0; i < 3; i++)
         p[i] = producer(1, 10 + i, 1, TEST_PRIORITY + 1);
@@ -327,4 +329,35 @@ TEST(async_10000_messages_then_receiver_dies_no_leak) {
     CHECK_EQ(exit_code_of(c), 10000);
     async_handle_death();
     CHECK_EQ(free_pages(), before);
+}
+
+TEST(async_open_errors_change_nothing) {
+    handle_t c = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
+    handle_t no_notify = handle_dup(c, RIGHT_SEND, 0);
+    handle_t other = handle_dup(c, RIGHTS_ALL, 0);
+    CHECK_ERR(async_open(0, NULL), ERR_BAD_HANDLE);
+    CHECK_ERR(async_open(H_SPAWN, NULL), ERR_BAD_HANDLE); /* not a task */
+    CHECK_ERR(async_open(no_notify, NULL), ERR_NOT_PERMITTED);
+    struct async_attr too_many = {.max_msgs = ASYNC_LIMIT_MAX + 1};
+    CHECK_ERR(async_open(c, &too_many), ERR_INVALID_ARG);
+    CHECK_ERR(async_flush(c), ERR_NOT_FOUND); /* none of these opened one */
+    CHECK_ERR(async_open(c, NULL), OK);
+    CHECK_ERR(async_open(c, NULL), ERR_ALREADY_EXISTS);
+    /* One connection per receiver: pulls are matched by task id. */
+    CHECK_ERR(async_open(other, NULL), ERR_ALREADY_EXISTS);
+    int v = 1;
+    CHECK_ERR(async_put(other, MSG_USER, &v, sizeof(v), NULL, NULL),
+              ERR_ALREADY_EXISTS);
+    static uint8_t big[ASYNC_MSG_MAX + 1];
+    handle_t fresh = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
+    CHECK_ERR(async_put(fresh, MSG_USER, big, sizeof(big), NULL, NULL),
+              ERR_TOO_LARGE);
+    CHECK_ERR(async_flush(fresh), ERR_NOT_FOUND); /* the bad put left none */
+    CHECK_ERR(async_disconnect(c), OK);
+    handle_close(no_notify);
+    handle_close(other);
+    task_kill(c);
+    task_kill(fresh);
+    handle_close(c);
+    handle_close(fresh);
 }

@@ -70,7 +70,9 @@ static error_t open_conn(handle_t dst, const struct async_attr *attr,
     error_t err = handle_info(dst, &info);
     if (err)
         return err;
-    if (info.kind != KOBJ_TASK || !(info.rights & RIGHT_NOTIFY))
+    if (info.kind != KOBJ_TASK)
+        return ERR_BAD_HANDLE;
+    if (!(info.rights & RIGHT_NOTIFY))
         return ERR_NOT_PERMITTED;
     if (!info.task_alive)
         return ERR_ABORTED;

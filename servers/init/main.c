@@ -36,21 +36,32 @@ static void reap(handle_t *handles, uint32_t n) {
     }
 }
 
+#define STARTED_MAX 48 /* tasks init keeps an eye on (its table has 63) */
+
+static handle_t started[STARTED_MAX];
+static uint32_t num_started;
+
+static void remember(handle_t h) {
+    if (num_started < STARTED_MAX)
+        started[num_started++] = h;
+    else
+        handle_close(h); /* it runs; we just will not report its end */
+}
+
 int main(void) {
     /* The kernel checked the image before starting us. */
     const void *bootfs = bootfs_image();
-    uint32_t n = bootfs_count(bootfs);
-    handle_t handles[BOOTFS_MAX_ENTRIES] = {0};
     const struct bootfs_entry *name = bootfs_find(bootfs, "name");
     if (name) {
         handle_t h = start_task(name, 0);
-        if (h < 0)
+        if (h < 0) {
             printf("[init] cannot start the name server: %s\n", err_str(h));
-        else
+        } else {
             held.name = handle_dup(h, RIGHT_SEND | RIGHT_CALL | RIGHT_GRANT, 0);
-        handles[name - bootfs_entry_at(bootfs, 0)] = h;
+            remember(h);
+        }
     }
-    for (uint32_t i = 0; i < n; i++) {
+    for (uint32_t i = 0; i < bootfs_count(bootfs); i++) {
         const struct bootfs_entry *e = bootfs_entry_at(bootfs, i);
         if (!(e->flags & BOOTFS_AUTOSTART) || !strcmp(e->name, "init") ||
             e == name)
@@ -62,16 +73,13 @@ int main(void) {
                 continue;
             }
             printf("[init] started %s\n", e->name);
-            if (!handles[i])
-                handles[i] = h; /* further copies: let go, do not track */
-            else
-                handle_close(h);
+            remember(h);
         }
     }
     for (;;) {
         struct message m;
         if (ipc_recv(IPC_ANY, &m) == OK && m.type == MSG_NOTIFICATIONS &&
             (m.notifications.bits & NOTIFY_DEATH))
-            reap(handles, n);
+            reap(started, num_started);
     }
 }
