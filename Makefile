@@ -195,7 +195,7 @@ $(BUILD)/user/%.S.o: %.S $(FLAGS_STAMP)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(USER_CFLAGS) -c -o $@ $<
 
-$(BUILD)/host/common_tests: $(HOST_SRCS) $(wildcard libs/common/*.h libs/common/tests/*.h libs/resea/include/resea/*.h)
+$(BUILD)/host/common_tests: $(HOST_SRCS) libs/common/string.c $(wildcard libs/common/*.h libs/common/tests/*.h libs/resea/include/resea/*.h)
 	@echo "  HOSTCC  $@"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SRCS) -o $@
