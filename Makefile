@@ -13,6 +13,7 @@ LD        = $(or $(shell command -v ld.lld),$(shell command -v ld.lld-14))
 OBJCOPY  ?= objcopy
 NM       ?= nm
 HOST_CC  ?= cc
+ARCH     := x64
 
 ifeq ($(V),)
 Q := @
@@ -33,22 +34,26 @@ TARGET_FLAGS := --target=x86_64-pc-none-elf -ffreestanding -fno-builtin \
 	-mgeneral-regs-only -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
 WARNINGS := -Wall -Wextra -Werror -Wno-unused-parameter
+# libs/common: abi/ is the kernel-user interface, util/ code both sides
+# use, proto/ the servers' protocols (included as <proto/...>).
+COMMON_INCLUDES := -Ilibs/common/abi -Ilibs/common/util -Ilibs/common
 CFLAGS := -std=c11 -O2 -g $(TARGET_FLAGS) $(WARNINGS) -MMD -MP \
-	-Ilibs/common -I$(BUILD)/include
+	$(COMMON_INCLUDES) -I$(BUILD)/include
 # Link-time optimisation lets the IPC path inline across files.
-KERNEL_CFLAGS := $(CFLAGS) -mcmodel=kernel -Ikernel -flto
+KERNEL_CFLAGS := $(CFLAGS) -mcmodel=kernel -Ikernel -Ikernel/arch/$(ARCH) -flto
 USER_CFLAGS := $(CFLAGS) -Ilibs/resea/include -flto
 HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 \
-	-fsanitize=address,undefined -fno-sanitize-recover=all -Ilibs/common \
+	-fsanitize=address,undefined -fno-sanitize-recover=all $(COMMON_INCLUDES) \
 	-Ilibs/common/tests -Ilibs/resea/include
 
-COMMON_SRCS := libs/common/error.c libs/common/format.c libs/common/string.c \
-	libs/common/bootfs.c libs/common/elf.c
-HOST_SRCS := $(filter-out libs/common/string.c,$(COMMON_SRCS)) \
+COMMON_SRCS := libs/common/abi/error.c $(addprefix libs/common/util/,format.c \
+	string.c bootfs.c elf.c)
+# The host tests build string.c under other names (test_string.c).
+HOST_SRCS := $(filter-out %/string.c,$(COMMON_SRCS)) \
 	$(wildcard libs/common/tests/*.c) \
 	libs/resea/async_queue.c libs/resea/line.c $(wildcard libs/resea/tests/*.c)
 
-KERNEL_SRCS := $(wildcard kernel/*.c kernel/arch/x64/*.c kernel/arch/x64/*.S) \
+KERNEL_SRCS := $(wildcard kernel/*.c kernel/arch/$(ARCH)/*.c kernel/arch/$(ARCH)/*.S) \
 	$(COMMON_SRCS)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(KERNEL_SRCS))
 LIBRESEA_SRCS := $(wildcard libs/resea/*.c libs/resea/*.S) $(COMMON_SRCS)
@@ -153,9 +158,9 @@ $(BUILD)/include/config.h: .config tools/config_h.py
 	$(Q)mkdir -p $(@D)
 	$(Q)$(PYTHON) tools/config_h.py .config $@
 
-$(BUILD)/kernel.elf: $(KERNEL_OBJS) kernel/arch/x64/kernel.ld tools/embed_symbols.py
+$(BUILD)/kernel.elf: $(KERNEL_OBJS) kernel/arch/$(ARCH)/kernel.ld tools/embed_symbols.py
 	@echo "  LD      $@"
-	$(Q)$(LD) -T kernel/arch/x64/kernel.ld -z max-page-size=4096 -o $@ $(KERNEL_OBJS)
+	$(Q)$(LD) -T kernel/arch/$(ARCH)/kernel.ld -z max-page-size=4096 -o $@ $(KERNEL_OBJS)
 	$(Q)NM=$(NM) $(PYTHON) tools/embed_symbols.py $@
 
 # QEMU's multiboot loader takes a flat image (the header gives the
@@ -195,7 +200,8 @@ $(BUILD)/user/%.S.o: %.S $(FLAGS_STAMP)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(USER_CFLAGS) -c -o $@ $<
 
-$(BUILD)/host/common_tests: $(HOST_SRCS) libs/common/string.c $(wildcard libs/common/*.h libs/common/tests/*.h libs/resea/include/resea/*.h)
+$(BUILD)/host/common_tests: $(HOST_SRCS) libs/common/util/string.c \
+	$(wildcard libs/common/*/*.h libs/resea/include/resea/*.h)
 	@echo "  HOSTCC  $@"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SRCS) -o $@

@@ -1,9 +1,12 @@
 #pragma once
+#include <arch_defs.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 /*
- * What the generic kernel needs from the architecture (kernel/arch/x64).
+ * What the generic kernel needs from the architecture (kernel/arch/x64),
+ * and all it sees of it: arch_defs.h gives the constants (page size, the
+ * direct map, IRQ lines, I/O ports) and struct arch_task.
  */
 struct task;
 
@@ -15,20 +18,18 @@ __attribute__((noreturn)) void arch_halt_on_panic(void);
 /* Ends the machine under QEMU's isa-debug-exit (tests); halts otherwise. */
 __attribute__((noreturn)) void arch_poweroff(int code);
 
-/* Port I/O of width 1, 2 or 4 bytes. */
+/* Interrupt lines [0, ARCH_IRQ_LINES) for user-space drivers. */
+bool arch_irq_reserved(unsigned irq); /* the kernel's own (timer, cascade) */
+void arch_irq_line_enable(unsigned irq);
+void arch_irq_line_disable(unsigned irq);
+
+/* Port I/O of width 1, 2 or 4 bytes, ports [0, ARCH_IO_PORTS). */
 uint32_t arch_io_in(uint16_t port, int width);
 void arch_io_out(uint16_t port, int width, uint32_t value);
 
 /* Timer ticks since boot; the timer runs at TIMER_HZ. */
 #define TIMER_HZ 1000
 uint64_t arch_ticks(void);
-
-/* Per-task CPU state. */
-struct arch_task {
-    uint64_t rsp;        /* saved kernel stack pointer while switched out */
-    uint64_t kstack_top; /* top of this task's kernel stack */
-    uint64_t pml4;       /* physical address of the page table root */
-};
 
 /* Prepare a new task to enter user mode at rip with rsp, rdi = arg and
  * rsi = arg2. */

@@ -13,9 +13,10 @@
  * either arrives whole (data, out-of-line bytes, handle) or not at all.
  */
 #include "ipc.h"
-#include "arch/x64/layout.h"
+#include "arch.h"
 #include "handle.h"
 #include "printk.h"
+#include "sched.h"
 #include "timeout.h"
 #include "usercopy.h"
 

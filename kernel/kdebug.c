@@ -1,7 +1,8 @@
 #include "kdebug.h"
-#include "arch/x64/layout.h"
+#include "arch.h"
 #include "ksym.h"
 #include "printk.h"
+#include "sched.h"
 #include "task.h"
 #include <format.h>
 #include <string.h>

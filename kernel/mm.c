@@ -1,5 +1,5 @@
 #include "mm.h"
-#include "arch/x64/layout.h"
+#include "arch.h"
 #include "printk.h"
 #include <string.h>
 

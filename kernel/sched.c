@@ -6,6 +6,7 @@
  */
 #include "ipc.h"
 #include "printk.h"
+#include "sched.h"
 #include "task.h"
 #include "timeout.h"
 #include <string.h>

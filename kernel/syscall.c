@@ -10,6 +10,7 @@
 #include "kdebug.h"
 #include "mm.h"
 #include "printk.h"
+#include "sched.h"
 #include "task.h"
 #include "usercopy.h"
 #include <syscalls.h>
@@ -276,7 +277,7 @@ static struct handle *ioport_get(handle_t h, uint64_t port, uint64_t width,
     struct handle *e = handle_get(current, h, KOBJ_IOPORT, 0, err);
     if (!e)
         return NULL;
-    if ((width != 1 && width != 2 && width != 4) || port > 0xffff ||
+    if ((width != 1 && width != 2 && width != 4) || port >= ARCH_IO_PORTS ||
         port < e->range.base ||
         port + width > (uint64_t) e->range.base + e->range.count) {
         *err = ERR_INVALID_ARG;

@@ -5,13 +5,14 @@
  * reference goes, so a dead task can still be asked why it ended.
  */
 #include "task.h"
-#include "arch/x64/layout.h"
+#include "arch.h"
 #include "boot.h"
 #include "handle.h"
 #include "ipc.h"
 #include "irq.h"
 #include "mm.h"
 #include "printk.h"
+#include "sched.h"
 #include "timeout.h"
 #include "usercopy.h"
 #include <elf.h>

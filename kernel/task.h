@@ -100,8 +100,6 @@ struct task {
     struct handle handles[HANDLE_MAX];
 };
 
-extern struct task *current;
-
 void task_init(void);
 /* The task a live id names, or NULL (unused slot or stale generation). */
 struct task *task_lookup(uint32_t id);
@@ -121,20 +119,3 @@ void task_notify(struct task *t, uint64_t bits);
 void task_reap(void);
 int task_count(void);
 struct task *task_at_slot(int slot);
-
-/* Scheduler. */
-void sched_init(void);
-void sched_ready(struct task *t);
-void sched_block(struct task *t, enum block_reason why, uint64_t timeout_ms);
-/* Block t (the current task) and wake `next` (may be NULL), giving it the
- * CPU at once when nothing more urgent is ready. */
-void sched_block_switch(struct task *t, enum block_reason why,
-                        uint64_t timeout_ms, struct task *next);
-void sched_wake(struct task *t);
-void sched_remove(struct task *t);
-void sched_set_priority(struct task *t, int priority);
-void sched_yield_if_needed(void);
-void sched_tick(void);
-void schedule(void);
-__attribute__((noreturn)) void sched_start(void);
-struct task *sched_idle_task(void);

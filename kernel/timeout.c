@@ -3,7 +3,7 @@
  * tick, so each tick looks only at their heads.
  */
 #include "timeout.h"
-#include "task.h"
+#include "sched.h"
 
 #define NO_TIMEOUT ((uint64_t) -1)
 

@@ -1,5 +1,6 @@
 #include "usercopy.h"
-#include "arch/x64/layout.h"
+#include "arch.h"
+#include "sched.h"
 #include "task.h"
 #include <layout.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Pack user programs into a boot image (the format of libs/common/bootfs.h).
+"""Pack user programs into a boot image (the format of libs/common/util/bootfs.h).
 
 Usage: mkbootfs.py -o OUT ENTRY...
   ENTRY is name=path[:autostart][:instances=N][:prio=N][:caps=A+B], e.g. init=build/init.elf:prio=20
@@ -20,7 +20,7 @@ NAME_MAX = 32  # including the terminating NUL
 MAX_ENTRIES = 64
 AUTOSTART = 1 << 0
 INSTANCES_SHIFT = 8  # BOOTFS_INSTANCES_SHIFT
-# Capabilities init hands the task (BOOTFS_CAP_* in libs/common/bootfs.h).
+# Capabilities init hands the task (BOOTFS_CAP_* in libs/common/util/bootfs.h).
 CAPS = {"spawn": 1 << 1, "ioport": 1 << 2, "irq": 1 << 3}
 ALIGN = 4096
 DEFAULT_PRIO = 10

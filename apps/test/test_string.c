@@ -48,8 +48,9 @@ static void prepare(void) {
     M(b + 0) M(b + 1) M(b + 2) M(b + 3) M(b + 4) M(b + 5) M(b + 6) M(b + 7)
 #define LENGTHS_0_72(M)                                                        \
     REPEAT8(M, 0)                                                              \
-    REPEAT8(M, 8) REPEAT8(M, 16) REPEAT8(M, 24) REPEAT8(M, 32) REPEAT8(M, 40)  \
-        REPEAT8(M, 48) REPEAT8(M, 56) REPEAT8(M, 64) M(72)
+    REPEAT8(M, 8)                                                              \
+    REPEAT8(M, 16) REPEAT8(M, 24) REPEAT8(M, 32) REPEAT8(M, 40) REPEAT8(M, 48) \
+        REPEAT8(M, 56) REPEAT8(M, 64) M(72)
 
 #define COPY_N(n)                                                              \
     prepare();                                                                 \
@@ -67,7 +68,7 @@ static void prepare(void) {
 /* Aligned and unaligned destinations: the word loop and its tail. */
 static void copy_constant_lengths(int da) { LENGTHS_0_72(COPY_N) }
 static void set_constant_lengths(int da) { LENGTHS_0_72(SET_N) }
-static void move_constant_lengths(int da) { LENGTHS_0_72(MOVE_N) }
+static void move_constant_lengths(int da){LENGTHS_0_72(MOVE_N)}
 
 TEST(string_memcpy_constant_lengths) {
     copy_constant_lengths(0);
@@ -107,9 +108,9 @@ TEST(string_memmove_overlap) {
 /* The case seen in the wild: a name of 9 characters lost its last one. */
 TEST(string_strlcpy_constant_names) {
     char out[MSG_DATA_SIZE];
-    static const char *const names[] = {
-        "probe.srv", "eighteen.chars.ab", "twenty-seven.characters.xy",
-        "thirty-six.characters.in.this.name"};
+    static const char *const names[] = {"probe.srv", "eighteen.chars.ab",
+                                        "twenty-seven.characters.xy",
+                                        "thirty-six.characters.in.this.name"};
     CHECK_EQ(strlcpy(out, "probe.srv", sizeof(out)), 9);
     CHECK(!strcmp(launder(out), "probe.srv"));
     CHECK_EQ(strlcpy(out, "eighteen.chars.abc", sizeof(out)), 18);

@@ -1,17 +1,14 @@
 /* Architecture glue: start-up, task contexts, idle, power-off. */
-#include "../../arch.h"
-#include "../../task.h"
+#include "arch.h"
 #include "asm.h"
-#include "layout.h"
+#include "cpu.h"
+#include "entry.h"
+#include "paging.h"
+#include "pic.h"
+#include "pit.h"
+#include "task.h"
 #include "trap.h"
 #include <string.h>
-
-void cpu_init(void);
-void cpu_set_kernel_stack(uint64_t top);
-void pic_init(void);
-void pit_init(void);
-void arch_switch_stack(uint64_t *prev_rsp, uint64_t next_rsp);
-extern char task_first_entry[];
 
 #define DEBUG_EXIT_PORT 0xf4
 #define PANIC_EXIT_CODE 2
@@ -19,10 +16,18 @@ extern char task_first_entry[];
 #define RFLAGS_RESERVED 0x2
 
 void arch_init(void) {
+    paging_init();
     cpu_init();
     pic_init();
     pit_init();
 }
+
+bool arch_irq_reserved(unsigned irq) {
+    return irq == PIC_IRQ_TIMER || irq == PIC_IRQ_CASCADE;
+}
+
+void arch_irq_line_enable(unsigned irq) { pic_unmask(irq); }
+void arch_irq_line_disable(unsigned irq) { pic_mask(irq); }
 
 uint32_t arch_io_in(uint16_t port, int width) {
     return width == 1 ? inb(port) : width == 2 ? inw(port) : inl(port);

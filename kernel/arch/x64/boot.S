@@ -3,7 +3,7 @@
  * here in 32-bit protected mode, paging off, with EAX = multiboot magic and
  * EBX = physical address of the multiboot information. We build page tables
  * that map the first 1 GiB both at 0 (to survive turning paging on) and at
- * KERNEL_VBASE, enter long mode and call kernel_main(magic, info).
+ * KERNEL_VBASE, enter long mode and call multiboot_main(magic, info).
  */
 #define KERNEL_VBASE 0xffffffff80000000
 #define PHYS(sym) ((sym) - KERNEL_VBASE)
@@ -97,7 +97,7 @@ long_mode_high:
     mov %ebp, %edi                  /* multiboot magic */
     mov %ebx, %esi                  /* multiboot info (physical) */
     xor %ebp, %ebp                  /* ends the backtrace here */
-    call kernel_main
+    call multiboot_main
 1:  hlt
     jmp 1b
 

@@ -1,6 +1,7 @@
 /* GDT, TSS, IDT and the syscall MSRs. */
+#include "cpu.h"
 #include "asm.h"
-#include "layout.h"
+#include "entry.h"
 #include <stdint.h>
 
 struct __attribute__((packed)) tss {
@@ -37,9 +38,6 @@ static struct tss tss;
 static uint64_t gdt[7];
 static struct idt_entry idt[256];
 static uint8_t ist_stacks[2][IST_STACK_SIZE] __attribute__((aligned(16)));
-extern const uint64_t trap_stubs[NUM_TRAP_STUBS];
-extern char syscall_entry[];
-extern uint64_t syscall_kernel_rsp;
 
 static void gdt_init(void) {
     gdt[0] = 0;
@@ -104,7 +102,6 @@ void cpu_init(void) {
     syscall_init();
 }
 
-/* Where the CPU switches stacks on entry from ring 3. */
 void cpu_set_kernel_stack(uint64_t top) {
     tss.rsp[0] = top;
     syscall_kernel_rsp = top;

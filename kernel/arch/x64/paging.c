@@ -1,12 +1,12 @@
 /* 4-level page tables for user address spaces. */
-#include "../../arch.h"
-#include "../../mm.h"
-#include "../../printk.h"
+#include "paging.h"
+#include "arch.h"
 #include "asm.h"
-#include "layout.h"
+#include "mm.h"
+#include "printk.h"
 #include <error.h>
-#include <stddef.h>
 #include <layout.h>
+#include <stddef.h>
 
 #define PTE_P (1ull << 0)
 #define PTE_W (1ull << 1)
@@ -21,6 +21,13 @@ extern uint64_t boot_pml4[512];
 static uint64_t *table(uint64_t paddr) { return PADDR2PTR(paddr); }
 
 uint64_t vm_kernel_pml4(void) { return PTR2PADDR(boot_pml4); }
+
+void paging_init(void) {
+    /* boot.S mapped the first GiB at 0 as well, to turn paging on: from
+     * here on only the higher half is mapped, and user space starts empty. */
+    boot_pml4[0] = 0;
+    arch_use_kernel_space();
+}
 
 uint64_t vm_create(void) {
     uint64_t pml4 = page_alloc();

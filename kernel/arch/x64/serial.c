@@ -1,5 +1,5 @@
 /* COM1, polled, for the kernel log. User-space drivers own the other UARTs. */
-#include "../../arch.h"
+#include "arch.h"
 #include "asm.h"
 
 #define COM1 0x3f8

@@ -1,18 +1,13 @@
 /* Exceptions and interrupts. */
 #include "trap.h"
-#include "../../irq.h"
-#include "../../kdebug.h"
-#include "../../printk.h"
-#include "../../task.h"
 #include "asm.h"
-#include <kobject.h>
-
-void pic_eoi(int irq);
-int pic_is_spurious(int irq);
-void timer_tick(void);
-
-#define IRQ_BASE 32
-#define IRQ_TIMER 0
+#include "irq.h"
+#include "kdebug.h"
+#include "pic.h"
+#include "pit.h"
+#include "printk.h"
+#include "sched.h"
+#include "task.h"
 #define VEC_DIVIDE 0
 #define VEC_BREAKPOINT 3
 #define VEC_INVALID_OPCODE 6
@@ -95,8 +90,8 @@ static void irq(int n) {
     if (pic_is_spurious(n))
         return;
     pic_eoi(n);
-    if (n == IRQ_TIMER) {
-        timer_tick();
+    if (n == PIC_IRQ_TIMER) {
+        pit_tick();
         sched_tick();
     } else {
         irq_raise(n);
@@ -104,8 +99,8 @@ static void irq(int n) {
 }
 
 void trap_handler(struct iframe *f) {
-    if (f->vector >= IRQ_BASE)
-        irq(f->vector - IRQ_BASE);
+    if (f->vector >= PIC_IRQ_BASE)
+        irq(f->vector - PIC_IRQ_BASE);
     else if ((f->cs & 3) == 3)
         user_fault(f);
     else

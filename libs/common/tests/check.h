@@ -8,7 +8,7 @@
  * "FAIL host/<name>: <file>:<line>: <reason>", then "N passed, M failed".
  */
 #include <stdint.h>
-#include "error.h"
+#include <error.h>
 
 struct test_case {
     const char *name;

@@ -22,7 +22,7 @@
 #define strchr ut_strchr
 #define strstr ut_strstr
 #define strlcpy ut_strlcpy
-#include "../string.c"
+#include "../util/string.c"
 #undef memcpy
 #undef memmove
 #undef memset
@@ -82,8 +82,8 @@ TEST(string_memcpy_every_length_and_alignment) {
             for (size_t da = 0; da < MAX_ALIGN; da++) {
                 reset();
                 expect_copy(n, sa, da);
-                void *r = ut_memcpy(dst_buf + GUARD + da, src_buf + GUARD + sa,
-                                    n);
+                void *r =
+                    ut_memcpy(dst_buf + GUARD + da, src_buf + GUARD + sa, n);
                 CHECK(r == dst_buf + GUARD + da);
                 check_buffers("memcpy", n, sa, da);
             }
@@ -141,8 +141,10 @@ TEST(string_memmove_overlapping) {
     M(b + 0) M(b + 1) M(b + 2) M(b + 3) M(b + 4) M(b + 5) M(b + 6) M(b + 7)
 #define LENGTHS_0_72(M)                                                        \
     REPEAT8(M, 0)                                                              \
-    REPEAT8(M, 8) REPEAT8(M, 16) REPEAT8(M, 24) REPEAT8(M, 32) REPEAT8(M, 40)  \
-        REPEAT8(M, 48) REPEAT8(M, 56) REPEAT8(M, 64) M(72)
+    REPEAT8(M, 8)                                                              \
+    REPEAT8(M, 16)                                                             \
+    REPEAT8(M, 24) REPEAT8(M, 32) REPEAT8(M, 40) REPEAT8(M, 48) REPEAT8(M, 56) \
+        REPEAT8(M, 64) M(72)
 
 #define CONST_COPY(n)                                                          \
     reset();                                                                   \
@@ -160,11 +162,8 @@ TEST(string_memmove_overlapping) {
     ut_memmove(dst_buf + GUARD + da, src_buf + GUARD + sa, n);                 \
     check_buffers("memmove(constant)", n, sa, da);
 
-__attribute__((flatten)) static void constant_lengths(size_t sa, size_t da) {
-    LENGTHS_0_72(CONST_COPY)
-    LENGTHS_0_72(CONST_SET)
-    LENGTHS_0_72(CONST_MOVE)
-}
+__attribute__((flatten)) static void constant_lengths(size_t sa, size_t da){
+    LENGTHS_0_72(CONST_COPY) LENGTHS_0_72(CONST_SET) LENGTHS_0_72(CONST_MOVE)}
 
 TEST(string_constant_lengths) {
     fill_pattern(src_buf, sizeof(src_buf), 2);

@@ -9,7 +9,7 @@
 
 /*
  * The kernel's calls, one C function each. They return an error_t (0 or
- * negative) unless said otherwise. Numbers come from libs/common/syscalls.h.
+ * negative) unless said otherwise. Numbers come from libs/common/abi/syscalls.h.
  */
 static inline int64_t syscall5(uint64_t nr, uint64_t a1, uint64_t a2,
                                uint64_t a3, uint64_t a4, uint64_t a5) {

@@ -1,7 +1,7 @@
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
-#include "error.h"
+#include <error.h>
 
 /* The subset of ELF64 that the task loader needs. */
 #define ELF_MAGIC 0x464c457fu /* "\x7fELF" */

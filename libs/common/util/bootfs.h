@@ -1,7 +1,7 @@
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
-#include "error.h"
+#include <error.h>
 
 /*
  * The boot image: the user programs that travel to the kernel as one

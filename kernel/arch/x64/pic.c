@@ -1,5 +1,5 @@
-/* The legacy 8259 PICs and the 8254 PIT, which drives the scheduler. */
-#include "../../arch.h"
+/* The legacy 8259 PICs. */
+#include "pic.h"
 #include "asm.h"
 
 #define PIC1_CMD 0x20
@@ -7,20 +7,13 @@
 #define PIC2_CMD 0xa0
 #define PIC2_DATA 0xa1
 #define PIC_EOI 0x20
-#define IRQ_BASE 32
-
-#define PIT_CH0 0x40
-#define PIT_CMD 0x43
-#define PIT_FREQ 1193182
-
-static volatile uint64_t ticks;
 
 void pic_init(void) {
     /* Remap IRQ 0-15 to vectors 32-47, all masked but the timer. */
     outb(PIC1_CMD, 0x11);
     outb(PIC2_CMD, 0x11);
-    outb(PIC1_DATA, IRQ_BASE);
-    outb(PIC2_DATA, IRQ_BASE + 8);
+    outb(PIC1_DATA, PIC_IRQ_BASE);
+    outb(PIC2_DATA, PIC_IRQ_BASE + 8);
     outb(PIC1_DATA, 4); /* slave on IRQ2 */
     outb(PIC2_DATA, 2);
     outb(PIC1_DATA, 0x01); /* 8086 mode */
@@ -59,13 +52,3 @@ int pic_is_spurious(int irq) {
         outb(PIC1_CMD, PIC_EOI); /* the master did see the cascade */
     return 1;
 }
-
-void pit_init(void) {
-    uint16_t divisor = PIT_FREQ / TIMER_HZ;
-    outb(PIT_CMD, 0x34); /* channel 0, lo/hi byte, rate generator */
-    outb(PIT_CH0, divisor & 0xff);
-    outb(PIT_CH0, divisor >> 8);
-}
-
-void timer_tick(void) { ticks++; }
-uint64_t arch_ticks(void) { return ticks; }

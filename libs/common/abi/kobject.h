@@ -25,13 +25,13 @@ enum kobject_kind {
 #define RIGHT_CONTROL (1u << 4) /* kill, status */
 #define RIGHTS_ALL 0x1fu
 
-/* Handles the kernel gives the root task. */
+/* Handles the kernel gives the root task. The I/O-port and IRQ handles
+ * cover every port and line the machine has (handle_info tells how many:
+ * on a PC 65536 ports and the 16 lines of the 8259 PICs, of which the
+ * kernel keeps the timer's and the cascade's). */
 #define INIT_HANDLE_SPAWN 1
 #define INIT_HANDLE_IOPORT 2
 #define INIT_HANDLE_IRQ 3
-
-/* Interrupt lines (legacy PIC): the kernel keeps the timer and cascade. */
-#define IRQ_LINES 16
 
 #define TASK_NAME_MAX 32     /* including the NUL */
 #define TASK_PRIORITY_MAX 31 /* 0 (lowest) .. 31 (highest) */
