@@ -8,7 +8,7 @@ struct handle *handle_get(struct task *t, handle_t h, int kind, uint32_t rights,
         return NULL;
     }
     struct handle *e = &t->handles[h];
-    if (e->kind != kind) {
+    if (kind != KOBJ_ANY && e->kind != kind) {
         *err = ERR_BAD_HANDLE;
         return NULL;
     }

@@ -6,7 +6,11 @@
  * Handle tables. Every lookup checks the index, the kind and the rights
  * together, so a forged, closed or under-privileged handle is one error.
  */
-/* The entry for h in t's table if it is of `kind` with all `rights`. */
+/* The kind argument of handle_get that accepts any handle in use. */
+#define KOBJ_ANY (-1)
+
+/* The entry for h in t's table if it is of `kind` with all `rights`. The
+ * one place a handle index is checked. */
 struct handle *handle_get(struct task *t, handle_t h, int kind, uint32_t rights,
                           error_t *err);
 /* Install a copy of *src (taking a reference on a task) in a free slot. */

@@ -50,7 +50,7 @@ static void finish_wait(struct task *t, error_t result) {
  * waits, peers read and write its message with no page-table walk. Pages
  * are never unmapped from a live task, so the pointer stays good.
  */
-static error_t bind_buffer(struct message *um, bool write) {
+static error_t bind_buffer(struct message __user *um, bool write) {
     uint64_t addr = (uint64_t) um;
     /* A server loop or a client passes the same buffer every time. */
     if (um == current->ipc_buf && current->ipc_kbuf &&
@@ -148,8 +148,8 @@ static error_t check_outgoing(struct task *sender, const struct message *m,
     if (fl & MSG_OOL) {
         if (m->ool_len > IPC_OOL_MAX)
             return ERR_TOO_LARGE;
-        if (!space_range_ok(sender->arch.pml4, (void *) m->ool_ptr, m->ool_len,
-                            false))
+        if (!space_range_ok(sender->arch.pml4, (void __user *) m->ool_ptr,
+                            m->ool_len, false))
             return ERR_BAD_POINTER;
     }
     return OK;
@@ -197,8 +197,8 @@ static error_t transfer(struct task *sender, struct task *receiver,
     out->ool_len = 0;
     out->handle = 0;
     if (m->flags & MSG_OOL) {
-        err = copy_between_spaces(receiver->arch.pml4, (void *) dst_buf,
-                                  sender->arch.pml4, (void *) m->ool_ptr,
+        err = copy_between_spaces(receiver->arch.pml4, (void __user *) dst_buf,
+                                  sender->arch.pml4, (void __user *) m->ool_ptr,
                                   m->ool_len);
         ASSERT(err == OK); /* both ranges were checked */
         out->ool_ptr = dst_buf;
@@ -224,7 +224,7 @@ static error_t bind_reply_buffer(void) {
         return OK;
     if (m->ool_len > IPC_OOL_MAX)
         return ERR_TOO_LARGE;
-    if (!user_range_ok((void *) m->ool_ptr, m->ool_len, true))
+    if (!user_range_ok((void __user *) m->ool_ptr, m->ool_len, true))
         return ERR_BAD_POINTER;
     current->reply_ool_buf = m->ool_ptr;
     current->reply_ool_cap = m->ool_len;
@@ -394,7 +394,7 @@ static error_t reply(task_t dst, struct task **caller) {
     return OK;
 }
 
-error_t ipc(handle_t dst, task_t src, struct message *um, uint32_t flags,
+error_t ipc(handle_t dst, task_t src, struct message __user *um, uint32_t flags,
             int64_t timeout) {
     if ((flags & ~(IPC_SEND | IPC_RECV | IPC_REPLY)) || !flags ||
         ((flags & IPC_SEND) && (flags & IPC_REPLY)) || timeout < IPC_FOREVER ||

@@ -3,7 +3,7 @@
 #include <error.h>
 
 /* Synchronous message passing; the system call is in syscall.c. */
-error_t ipc(handle_t dst, task_t src, struct message *m, uint32_t flags,
+error_t ipc(handle_t dst, task_t src, struct message __user *m, uint32_t flags,
             int64_t timeout);
 /* A task is ending: everyone waiting on it gets ERR_ABORTED, and it
  * leaves the queue it waits in. */

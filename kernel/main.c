@@ -30,8 +30,8 @@ static void start_init(void) {
     if (!e)
         panic("the boot image has no 'init'");
     int err;
-    struct task *init = task_spawn("init", bootfs_data(image, e), e->size,
-                                   e->priority, 0, NULL, &err);
+    struct task_image exe = {.kernel = bootfs_data(image, e), .size = e->size};
+    struct task *init = task_spawn("init", &exe, e->priority, 0, NULL, &err);
     if (!init)
         panic("cannot start init: %s", err_str(err));
     struct handle spawn = {.kind = KOBJ_SPAWN, .rights = RIGHTS_ALL};

@@ -15,7 +15,8 @@ struct task *current;
 static struct task idle_task_storage;
 static struct list runqueues[TASK_PRIORITY_MAX + 1];
 static uint32_t runqueue_bitmap;
-static bool need_resched;
+/* Read by the syscall exit path (entry.S). */
+bool need_resched;
 
 void sched_init(void) {
     for (int i = 0; i <= TASK_PRIORITY_MAX; i++)

@@ -11,6 +11,7 @@
 #include "mm.h"
 #include "printk.h"
 #include "sched.h"
+#include "syscall.h"
 #include "task.h"
 #include "usercopy.h"
 #include <syscalls.h>
@@ -20,11 +21,19 @@
 #define TASK_IMAGE_MAX (16 * 1024 * 1024)
 #define KDEBUG_CMD_MAX 64
 
-typedef int64_t (*syscall_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+/* Every handler, with the argument types SYSCALL_LIST gives it; each
+ * returns the whole result register (the list's result type is what the
+ * user stub makes of it). Kept out of line, so that the dispatch stays
+ * small and ends in a jump to the handler. */
+#define SYSCALL_PROTOTYPE(num, name, stub, ret, n, ...)                        \
+    __attribute__((noinline)) static int64_t sys_##name(                       \
+        SYSCALL_PARAMS(n, __VA_ARGS__));
+SYSCALL_LIST(SYSCALL_PROTOTYPE)
+#undef SYSCALL_PROTOTYPE
 
 static int64_t sys_nop(void) { return OK; }
 
-static int64_t sys_console_write(const char __user *buf, uint64_t len) {
+static int64_t sys_console_write(const char __user *buf, size_t len) {
     if (len > CONSOLE_WRITE_MAX)
         return ERR_TOO_LARGE;
     if (!user_range_ok(buf, len, false))
@@ -44,11 +53,9 @@ static error_t check_spec_handles(const struct task_spec *spec) {
     if (spec->num_handles > TASK_SPEC_HANDLES)
         return ERR_INVALID_ARG;
     for (uint32_t i = 0; i < spec->num_handles; i++) {
-        handle_t h = spec->handles[i];
-        if (h <= 0 || h >= HANDLE_MAX || current->handles[h].kind == KOBJ_NONE)
-            return ERR_BAD_HANDLE;
-        if (!(current->handles[h].rights & RIGHT_GRANT))
-            return ERR_NOT_PERMITTED;
+        error_t err;
+        if (!handle_get(current, spec->handles[i], KOBJ_ANY, RIGHT_GRANT, &err))
+            return err;
     }
     return OK;
 }
@@ -70,16 +77,16 @@ static int64_t sys_task_create(handle_t spawner,
         return err;
     if (spec.image_size > TASK_IMAGE_MAX)
         return ERR_TOO_LARGE;
-    if (!user_range_ok(spec.image, spec.image_size, false))
+    /* The loader copies what it reads; checked here to fail early. */
+    struct task_image image = {.user = (const uint8_t __user *) spec.image,
+                               .size = spec.image_size};
+    if (!user_range_ok(image.user, image.size, false))
         return ERR_BAD_POINTER;
     if (handle_free_slots(current) == 0)
         return ERR_FULL;
 
-    /* The image is read in place: every page was just checked, and the
-     * caller cannot run (or unmap anything) until this call returns. */
-    struct task *t =
-        task_spawn(name, spec.image, spec.image_size, spec.priority, spec.arg,
-                   spec.cmdline ? cmdline : NULL, &err);
+    struct task *t = task_spawn(name, &image, spec.priority, spec.arg,
+                                spec.cmdline ? cmdline : NULL, &err);
     if (!t)
         return err;
     for (uint32_t i = 0; i < spec.num_handles; i++)
@@ -168,12 +175,12 @@ static int64_t sys_task_status(handle_t h, struct task_status __user *out) {
 
 /* Every task's status, like QNX's sin: up to max entries; returns how
  * many. Names and states are not secret; controlling a task is. */
-static int64_t sys_task_list(struct task_status __user *out, uint64_t max) {
+static int64_t sys_task_list(struct task_status __user *out, uint32_t max) {
     if (max > TASK_MAX)
         max = TASK_MAX;
     if (!user_range_ok(out, max * sizeof(*out), true))
         return ERR_BAD_POINTER;
-    uint64_t n = 0;
+    uint32_t n = 0;
     for (int slot = 0; slot < TASK_MAX && n < max; slot++) {
         struct task *t = task_at_slot(slot);
         if (!t || t->state == TASK_STATE_DEAD)
@@ -198,24 +205,26 @@ static int64_t sys_task_kill_id(handle_t spawner, task_t id) {
 }
 
 static int64_t sys_handle_close(handle_t h) {
-    if (h <= 0 || h >= HANDLE_MAX || current->handles[h].kind == KOBJ_NONE)
-        return ERR_BAD_HANDLE;
+    error_t err;
+    if (!handle_get(current, h, KOBJ_ANY, 0, &err))
+        return err;
     handle_close(current, h);
     return OK;
 }
 
 static int64_t sys_ipc(handle_t dst, task_t src, struct message __user *m,
-                       uint64_t flags, int64_t timeout) {
+                       uint32_t flags, int64_t timeout) {
     return ipc(dst, src, m, flags, timeout);
 }
 
 /* A copy of a handle with fewer (never more) rights, optionally badged:
  * only an unbadged handle can be given a badge. */
-static int64_t sys_handle_dup(handle_t h, uint64_t rights, uint64_t badge) {
+static int64_t sys_handle_dup(handle_t h, uint32_t rights, uint64_t badge) {
     error_t err;
-    if (h <= 0 || h >= HANDLE_MAX || current->handles[h].kind == KOBJ_NONE)
-        return ERR_BAD_HANDLE;
-    struct handle copy = current->handles[h];
+    struct handle *e = handle_get(current, h, KOBJ_ANY, 0, &err);
+    if (!e)
+        return err;
+    struct handle copy = *e;
     if (rights & ~copy.rights)
         return ERR_NOT_PERMITTED;
     if (badge && copy.badge)
@@ -245,7 +254,7 @@ static int64_t sys_timer_set(uint64_t first_ms, uint64_t period_ms) {
 }
 
 /* Where out-of-line data sent to us lands (len 0: nowhere). */
-static int64_t sys_ipc_ool_buffer(void __user *buf, uint64_t len) {
+static int64_t sys_ipc_ool_buffer(void __user *buf, size_t len) {
     if (len > IPC_OOL_MAX)
         return ERR_TOO_LARGE;
     if (!user_range_ok(buf, len, true))
@@ -272,7 +281,7 @@ static int64_t sys_notify(handle_t h, uint64_t bits) {
     return OK;
 }
 
-static struct handle *ioport_get(handle_t h, uint64_t port, uint64_t width,
+static struct handle *ioport_get(handle_t h, uint32_t port, uint32_t width,
                                  error_t *err) {
     struct handle *e = handle_get(current, h, KOBJ_IOPORT, 0, err);
     if (!e)
@@ -286,15 +295,15 @@ static struct handle *ioport_get(handle_t h, uint64_t port, uint64_t width,
     return e;
 }
 
-static int64_t sys_io_in(handle_t h, uint64_t port, uint64_t width) {
+static int64_t sys_io_in(handle_t h, uint32_t port, uint32_t width) {
     error_t err;
     if (!ioport_get(h, port, width, &err))
         return err;
     return arch_io_in(port, width);
 }
 
-static int64_t sys_io_out(handle_t h, uint64_t port, uint64_t width,
-                          uint64_t value) {
+static int64_t sys_io_out(handle_t h, uint32_t port, uint32_t width,
+                          uint32_t value) {
     error_t err;
     if (!ioport_get(h, port, width, &err))
         return err;
@@ -302,23 +311,32 @@ static int64_t sys_io_out(handle_t h, uint64_t port, uint64_t width,
     return OK;
 }
 
-/* A handle to part of an I/O-port or IRQ range. */
-static int64_t sys_handle_narrow(handle_t h, uint64_t base, uint64_t count) {
-    if (h <= 0 || h >= HANDLE_MAX)
+/* Whether [base, base + count) lies inside r, by subtraction so that no
+ * sum can wrap. */
+static bool range_within(uint32_t base, uint32_t count,
+                         const struct handle *r) {
+    return count > 0 && base >= r->range.base && count <= r->range.count &&
+           base - r->range.base <= r->range.count - count;
+}
+
+/* A handle to part of an I/O-port or IRQ range: a subset, never more. */
+static int64_t sys_handle_narrow(handle_t h, uint32_t base, uint32_t count) {
+    error_t err;
+    struct handle *e = handle_get(current, h, KOBJ_ANY, 0, &err);
+    if (!e)
+        return err;
+    if (e->kind != KOBJ_IOPORT && e->kind != KOBJ_IRQ)
         return ERR_BAD_HANDLE;
-    struct handle copy = current->handles[h];
-    if (copy.kind != KOBJ_IOPORT && copy.kind != KOBJ_IRQ)
-        return ERR_BAD_HANDLE;
-    if (count == 0 || base < copy.range.base ||
-        base + count > (uint64_t) copy.range.base + copy.range.count)
+    if (!range_within(base, count, e))
         return ERR_NOT_PERMITTED;
+    struct handle copy = *e;
     copy.range.base = base;
     copy.range.count = count;
     return handle_install(current, &copy);
 }
 
 /* The IRQ handle h, if it covers line irq. */
-static error_t irq_handle_covers(handle_t h, uint64_t irq) {
+static error_t irq_handle_covers(handle_t h, uint32_t irq) {
     error_t err;
     struct handle *e = handle_get(current, h, KOBJ_IRQ, 0, &err);
     if (!e)
@@ -328,12 +346,12 @@ static error_t irq_handle_covers(handle_t h, uint64_t irq) {
     return OK;
 }
 
-static int64_t sys_irq_listen(handle_t h, uint64_t irq) {
+static int64_t sys_irq_listen(handle_t h, uint32_t irq) {
     error_t err = irq_handle_covers(h, irq);
     return err ? err : irq_listen(current, irq);
 }
 
-static int64_t sys_irq_unlisten(handle_t h, uint64_t irq) {
+static int64_t sys_irq_unlisten(handle_t h, uint32_t irq) {
     error_t err = irq_handle_covers(h, irq);
     return err ? err : irq_unlisten(current, irq);
 }
@@ -348,9 +366,10 @@ static int64_t sys_task_watch(handle_t h) {
 }
 
 static int64_t sys_handle_info(handle_t h, struct handle_info __user *out) {
-    if (h <= 0 || h >= HANDLE_MAX || current->handles[h].kind == KOBJ_NONE)
-        return ERR_BAD_HANDLE;
-    const struct handle *e = &current->handles[h];
+    error_t err;
+    const struct handle *e = handle_get(current, h, KOBJ_ANY, 0, &err);
+    if (!e)
+        return err;
     struct handle_info info = {
         .kind = e->kind, .rights = e->rights, .badge = e->badge};
     if (e->kind == KOBJ_TASK) {
@@ -377,12 +396,12 @@ static handle_t find_call_handle(const struct task *t) {
  * handle to pull from each: up to max entries; returns how many. Those
  * reported are cleared. */
 static int64_t sys_notify_sources(struct notify_source __user *out,
-                                  uint64_t max) {
+                                  uint32_t max) {
     if (max > TASK_MAX)
         max = TASK_MAX;
     if (!user_range_ok(out, max * sizeof(*out), true))
         return ERR_BAD_POINTER;
-    uint64_t n = 0;
+    uint32_t n = 0;
     for (int slot = 0; slot < TASK_MAX && n < max; slot++) {
         uint64_t bit = 1ull << (slot % 64);
         if (!(current->notify_sources[slot / 64] & bit))
@@ -415,16 +434,27 @@ static int64_t sys_kdebug(const char __user *cmd) {
     return kdebug_run(buf) ? ERR_INVALID_ARG : OK;
 }
 
-#define SYSCALL_TABLE_ENTRY(num, name, nargs) [num] = (syscall_fn) sys_##name,
-static const syscall_fn syscall_table[SYS_COUNT] = {
-    SYSCALL_LIST(SYSCALL_TABLE_ENTRY)};
-#undef SYSCALL_TABLE_ENTRY
+/*
+ * Dispatch: each argument register must hold a value of its declared type
+ * (a handle_t or uint32_t with bits above 32, say, is refused rather than
+ * silently cut), then the handler gets it as that type.
+ */
+#define SYSCALL_FITS(i, type, name) &&(uint64_t) (type) a##i == a##i
+#define SYSCALL_ARG(i, type, name) (type) a##i
+#define SYSCALL_CASE(num, name, stub, ret, n, ...)                             \
+    case num:                                                                  \
+        if (!(true SYSCALL_MAP(n, SYSCALL_FITS, SYSCALL_NOTHING, ,             \
+                               __VA_ARGS__)))                                  \
+            return ERR_INVALID_ARG;                                            \
+        return sys_##name(                                                     \
+            SYSCALL_MAP(n, SYSCALL_ARG, SYSCALL_COMMA, , __VA_ARGS__));
 
+/* Called by syscall_entry (entry.S), which then reschedules if needed. */
 int64_t syscall_handler(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
                         uint64_t a5, uint64_t nr) {
-    int64_t ret = ERR_BAD_SYSCALL;
-    if (nr < SYS_COUNT && syscall_table[nr])
-        ret = syscall_table[nr](a1, a2, a3, a4, a5);
-    sched_yield_if_needed();
-    return ret;
+    switch (nr) {
+        SYSCALL_LIST(SYSCALL_CASE)
+    default:
+        return ERR_BAD_SYSCALL;
+    }
 }

@@ -58,8 +58,22 @@ void task_reap(void) {
     }
 }
 
-/* Copy one PT_LOAD segment into fresh pages. */
-static error_t load_segment(uint64_t pml4, const uint8_t *image,
+/* Bytes of the executable, from the boot image or the creator's memory
+ * (the creator is the current task while it is being loaded). */
+static error_t image_read(const void *image, void *dst, uint64_t off,
+                          uint64_t len) {
+    const struct task_image *img = image;
+    if (off > img->size || len > img->size - off)
+        return ERR_BAD_IMAGE;
+    if (img->kernel) {
+        memcpy(dst, img->kernel + off, len);
+        return OK;
+    }
+    return copy_from_user(dst, img->user + off, len);
+}
+
+/* Copy one loadable segment into fresh pages. */
+static error_t load_segment(uint64_t pml4, const struct task_image *image,
                             const struct elf64_phdr *ph) {
     uint64_t start = ph->p_vaddr & ~(PAGE_SIZE - 1);
     uint64_t file_end = ph->p_vaddr + ph->p_filesz;
@@ -72,16 +86,18 @@ static error_t load_segment(uint64_t pml4, const uint8_t *image,
         uint64_t paddr = page_alloc();
         if (!paddr)
             return ERR_NO_MEMORY;
-        uint64_t lo = page > ph->p_vaddr ? page : ph->p_vaddr;
-        uint64_t hi = page + PAGE_SIZE < file_end ? page + PAGE_SIZE : file_end;
-        if (lo < hi) {
-            memcpy((uint8_t *) PADDR2PTR(paddr) + (lo - page),
-                   image + ph->p_offset + (lo - ph->p_vaddr), hi - lo);
-        }
         if (vm_map(pml4, page, paddr, flags) != OK) {
             page_free(paddr);
             return ERR_NO_MEMORY;
         }
+        uint64_t lo = page > ph->p_vaddr ? page : ph->p_vaddr;
+        uint64_t hi = page + PAGE_SIZE < file_end ? page + PAGE_SIZE : file_end;
+        error_t err = OK;
+        if (lo < hi)
+            err = image_read(image, (uint8_t *) PADDR2PTR(paddr) + (lo - page),
+                             ph->p_offset + (lo - ph->p_vaddr), hi - lo);
+        if (err)
+            return err; /* the page is mapped: freed with the space */
     }
     return OK;
 }
@@ -101,13 +117,13 @@ static error_t map_fresh(uint64_t pml4, uint64_t start, uint64_t end,
 }
 
 /* Build the user address space: program, stack, boot image (shared). */
-static error_t build_address_space(uint64_t pml4, const void *image) {
-    const struct elf64_ehdr *eh = image;
-    for (unsigned i = 0; i < eh->e_phnum; i++) {
-        const struct elf64_phdr *ph = elf_phdr(image, i);
-        if (ph->p_type != PT_LOAD)
+static error_t build_address_space(uint64_t pml4,
+                                   const struct task_image *image,
+                                   const struct elf_headers *elf) {
+    for (unsigned i = 0; i < elf->eh.e_phnum; i++) {
+        if (!elf_loadable(&elf->ph[i]))
             continue;
-        error_t err = load_segment(pml4, image, ph);
+        error_t err = load_segment(pml4, image, &elf->ph[i]);
         if (err)
             return err;
     }
@@ -144,14 +160,16 @@ static struct task *task_alloc(const char *name, int priority) {
     return t;
 }
 
-struct task *task_spawn(const char *name, const void *image, uint64_t size,
+struct task *task_spawn(const char *name, const struct task_image *image,
                         int priority, uint64_t arg, const char *cmdline,
                         int *err) {
     if (priority < 0 || priority > TASK_PRIORITY_MAX) {
         *err = ERR_INVALID_ARG;
         return NULL;
     }
-    if ((*err = elf_check(image, size, USER_IMAGE_BASE, USER_IMAGE_END)))
+    struct elf_headers elf; /* checked once, then used as checked */
+    if ((*err = elf_read_headers(image_read, image, image->size,
+                                 USER_IMAGE_BASE, USER_IMAGE_END, &elf)))
         return NULL;
     int slot = alloc_slot();
     if (slot < 0) {
@@ -160,12 +178,13 @@ struct task *task_spawn(const char *name, const void *image, uint64_t size,
     }
     struct task *t = task_alloc(name, priority);
     uint64_t pml4 = t ? vm_create() : 0;
-    if (!pml4 || (*err = build_address_space(pml4, image))) {
+    if (!pml4 || (*err = build_address_space(pml4, image, &elf))) {
         if (pml4)
             vm_destroy(pml4);
         if (t)
             free_task_memory(t);
-        *err = ERR_NO_MEMORY;
+        if (!pml4 || *err == OK)
+            *err = ERR_NO_MEMORY;
         return NULL;
     }
 
@@ -179,11 +198,10 @@ struct task *task_spawn(const char *name, const void *image, uint64_t size,
     if (cmdline) {
         rsp -= TASK_CMDLINE_MAX;
         cmdline_addr = rsp;
-        ASSERT(copy_to_space(pml4, (void *) rsp, cmdline,
+        ASSERT(copy_to_space(pml4, (void __user *) rsp, cmdline,
                              strlen(cmdline) + 1) == OK);
     }
-    const struct elf64_ehdr *eh = image;
-    arch_task_init_user(t, eh->e_entry, rsp, arg, cmdline_addr);
+    arch_task_init_user(t, elf.eh.e_entry, rsp, arg, cmdline_addr);
     sched_ready(t);
     return t;
 }

@@ -6,6 +6,7 @@
 #include <message.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <user.h>
 
 /*
  * A task: one address space, one thread. Tasks live in a fixed table; a
@@ -70,18 +71,18 @@ struct task {
     uint64_t notifications; /* pending, OR-ed by notify */
 
     /* IPC: see ipc.c. */
-    struct list senders;       /* blocked sending to us, by priority */
-    struct list reply_waiters; /* callers we took and have not answered */
-    struct list ipc_node;      /* our place in a peer's list above */
-    struct task *ipc_peer;     /* whom we wait on in BLOCK_SEND/REPLY */
-    task_t recv_from;          /* IPC_ANY or the one sender we accept */
-    struct message *ipc_buf;   /* user buffer of our pending send/recv */
-    struct message *ipc_kbuf;  /* the same through the kernel's mapping */
-    bool ipc_kbuf_writable;    /* checked for writing too */
-    bool ipc_call;             /* our pending send is a call */
-    uint64_t send_badge;       /* badge of the handle it uses */
-    error_t ipc_result;        /* set by whoever ends our wait */
-    uint64_t ool_buf;          /* registered out-of-line receive buffer */
+    struct list senders;            /* blocked sending to us, by priority */
+    struct list reply_waiters;      /* callers we took and have not answered */
+    struct list ipc_node;           /* our place in a peer's list above */
+    struct task *ipc_peer;          /* whom we wait on in BLOCK_SEND/REPLY */
+    task_t recv_from;               /* IPC_ANY or the one sender we accept */
+    struct message __user *ipc_buf; /* buffer of our pending send/recv */
+    struct message *ipc_kbuf;       /* the same through the kernel's mapping */
+    bool ipc_kbuf_writable;         /* checked for writing too */
+    bool ipc_call;                  /* our pending send is a call */
+    uint64_t send_badge;            /* badge of the handle it uses */
+    error_t ipc_result;             /* set by whoever ends our wait */
+    uint64_t ool_buf;               /* registered out-of-line receive buffer */
     uint32_t ool_cap;
     uint64_t reply_ool_buf; /* this call's buffer for reply OOL data */
     uint32_t reply_ool_cap; /* 0: use ool_buf */
@@ -103,7 +104,14 @@ struct task {
 void task_init(void);
 /* The task a live id names, or NULL (unused slot or stale generation). */
 struct task *task_lookup(uint32_t id);
-struct task *task_spawn(const char *name, const void *image, uint64_t size,
+/* An executable to start: in the boot image (kernel memory) or in the
+ * memory of the task creating it. */
+struct task_image {
+    const uint8_t *kernel; /* NULL: read from `user` */
+    const uint8_t __user *user;
+    uint64_t size;
+};
+struct task *task_spawn(const char *name, const struct task_image *image,
                         int priority, uint64_t arg, const char *cmdline,
                         int *err);
 /* End a task for `reason`; does not return if t is the current task. */

@@ -28,7 +28,7 @@ static size_t chunk_at(uint64_t uaddr, size_t len) {
  * direction. The whole range is checked before any byte moves. */
 static error_t copy_user(uint64_t pml4, void *kbuf, uint64_t uaddr, size_t len,
                          bool to_user) {
-    if (!space_range_ok(pml4, (const void *) uaddr, len, to_user))
+    if (!space_range_ok(pml4, (const void __user *) uaddr, len, to_user))
         return ERR_BAD_POINTER;
     uint8_t *k = kbuf;
     while (len > 0) {

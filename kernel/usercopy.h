@@ -3,15 +3,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <user.h>
 
 /*
- * The only way the kernel touches user memory. A __user pointer is an
- * address in some task's user half: it is never dereferenced directly,
- * only checked page by page against that task's page tables and copied
- * through the kernel's mapping of physical memory. This also lets IPC
- * copy between two address spaces without switching to either.
+ * The only way the kernel touches user memory. A __user pointer (user.h)
+ * is an address in some task's user half: the compiler refuses to let it
+ * be dereferenced; it is only checked page by page against that task's
+ * page tables and copied through the kernel's mapping of physical
+ * memory. This also lets IPC copy between two address spaces without
+ * switching to either.
  */
-#define __user
 
 /* In the current task. */
 bool user_range_ok(const void __user *uaddr, size_t len, bool write);

@@ -4,6 +4,7 @@
  * from the boot image; while a foreground program runs it holds the port,
  * and the shell waits for it to end.
  */
+#include <resea/ipc.h>
 #include "shell.h"
 #include <resea/name.h>
 #include <resea/printf.h>

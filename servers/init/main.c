@@ -8,6 +8,7 @@
 #include <layout.h>
 #include <resea/bootfs_task.h>
 #include <resea/printf.h>
+#include <resea/ipc.h>
 #include <resea/syscall.h>
 #include <string.h>
 

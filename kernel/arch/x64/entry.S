@@ -131,6 +131,8 @@ task_first_entry:
 /*
  * syscall: rip in rcx, rflags in r11, interrupts masked by SFMASK. Switch
  * to the task's kernel stack and call syscall_handler(a1..a5, number).
+ * rbp keeps the task's value: the C code preserves it, and a backtrace
+ * stops at it, as at any address that is not a kernel stack's.
  */
 .global syscall_entry
 syscall_entry:
@@ -139,23 +141,47 @@ syscall_entry:
     push syscall_user_rsp(%rip)
     push %rcx
     push %r11
-    push %rbp
-    xor %ebp, %ebp
     mov %r10, %rcx
     mov %rax, %r9
     call syscall_handler
-    pop %rbp
+    cmpb $0, need_resched(%rip)
+    jne syscall_resched
+syscall_exit:
     pop %r11
     pop %rcx
+    /*
+     * sysret to a non-canonical rip faults in ring 0 on the task's stack.
+     * The task's rip is below 2^47 unless it made the call from the last
+     * bytes of the user half: then end it instead. The shift leaves r9
+     * zero on the way out.
+     */
+    mov %rcx, %r9
+    shr $47, %r9
+    jnz syscall_bad_return
     /* Scratch registers must not leak kernel values to the task. */
     xor %edi, %edi
     xor %esi, %esi
     xor %edx, %edx
     xor %r8d, %r8d
-    xor %r9d, %r9d
     xor %r10d, %r10d
     pop %rsp
     sysretq
+
+/* A task of higher priority became ready during the call. The stack stays
+ * 16-byte aligned for the call, the result is kept in rax. */
+syscall_resched:
+    push %rax
+    push %rax
+    call schedule
+    pop %rax
+    pop %rax
+    jmp syscall_exit
+
+syscall_bad_return:
+    push %rcx                 /* aligns the stack; the rip for the report */
+    mov %rcx, %rdi
+    call syscall_bad_return_rip /* does not return */
+    ud2
 
 /*
  * arch_switch_stack(uint64_t *prev_rsp, uint64_t next_rsp): save the

@@ -72,6 +72,16 @@ static void user_fault(struct iframe *f) {
     task_end(current, exit_reason_for(f->vector), f->vector);
 }
 
+/* From syscall_entry: the return address is not canonical (see there). */
+__attribute__((noreturn)) void syscall_bad_return_rip(uint64_t rip) {
+    printk("[kernel] task %s (#%u) killed: system call from the end of the "
+           "user half returns to %p\n",
+           current->name, current->id, (void *) rip);
+    task_set_fault(current, rip, rip);
+    task_end(current, EXIT_GP_FAULT, VEC_GP);
+    __builtin_unreachable();
+}
+
 static void kernel_fault(struct iframe *f) {
     uint64_t cr2 = f->vector == VEC_PAGE_FAULT ? read_cr2() : 0;
     printk("\nkernel %s (vector %lu, error %#lx) at ", vector_name(f->vector),

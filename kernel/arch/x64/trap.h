@@ -8,3 +8,8 @@ struct iframe {
     uint64_t vector, error;
     uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
 };
+
+/* Called by entry.S: an exception or interrupt; a system call whose
+ * return address is not canonical. */
+void trap_handler(struct iframe *f);
+__attribute__((noreturn)) void syscall_bad_return_rip(uint64_t rip);

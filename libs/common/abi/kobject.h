@@ -1,5 +1,6 @@
 #pragma once
 #include <stdint.h>
+#include <user.h>
 
 /*
  * What a handle can name, and what it allows. A handle is an index into the
@@ -40,12 +41,12 @@ enum kobject_kind {
 
 /* Argument of task_create: what to run and what to give it. */
 struct task_spec {
-    const char *name;
-    const void *image; /* an ELF executable in the caller's memory */
+    const char __user *name;
+    const void __user *image; /* an ELF executable in the caller's memory */
     uint64_t image_size;
     uint64_t arg; /* passed to the new task's entry point */
-    const char
-        *cmdline; /* NULL, or a string the task can read (task_cmdline) */
+    /* NULL, or a string the task can read (task_cmdline) */
+    const char __user *cmdline;
     uint32_t priority;
     uint32_t num_handles;
     /* copied into the new task's table as handles 1..num_handles */

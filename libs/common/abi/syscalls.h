@@ -1,43 +1,134 @@
 #pragma once
+#include <error.h>
+#include <kobject.h>
+#include <message.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <user.h>
 
 /*
- * System calls: the one list. The kernel's dispatch table, the user stubs'
- * numbers and the names printed in traces all come from it.
+ * System calls: the one list. Everything else is derived from it: the
+ * numbers (enum syscall_number), the kernel's prototypes of its handlers
+ * and its dispatch (kernel/syscall.c), which converts each argument
+ * register to the declared type and refuses one that does not fit
+ * (ERR_INVALID_ARG: a handle_t argument with bits above 32 set, say), the
+ * user stubs (<resea/syscall.h>) and the names printed in traces.
  *
  * ABI: number in rax; arguments in rdi, rsi, rdx, r10, r8; result in rax
  * (an error_t or a non-negative value). The kernel clobbers rcx, r11, r9
  * and the argument registers (zeroed, so no kernel value leaks); every
  * other register is preserved.
  *
- *   X(number, name, argument count)
+ *   X(number, name, user stub, result type, argument count,
+ *     (type, name)...)
+ *
+ * The kernel's handler of `name` is sys_<name>, taking the arguments as
+ * typed here and returning the whole result register; the user stub is a
+ * C function of the given name, argument and result types. `__user`
+ * marks a pointer into the caller's memory (user.h).
  */
-#define SYSCALL_LIST(X)                                                        \
-    X(0, nop, 0)                                                               \
-    X(1, console_write, 2)                                                     \
-    X(2, task_create, 2)                                                       \
-    X(3, task_exit, 1)                                                         \
-    X(4, task_kill, 1)                                                         \
-    X(5, task_status, 2)                                                       \
-    X(6, handle_close, 1)                                                      \
-    X(7, ipc, 5)                                                               \
-    X(8, notify, 2)                                                            \
-    X(9, io_in, 3)                                                             \
-    X(10, io_out, 4)                                                           \
-    X(11, sysinfo, 1)                                                          \
-    X(12, kdebug, 1)                                                           \
-    X(13, handle_dup, 3)                                                       \
-    X(14, task_self, 0)                                                        \
-    X(15, timer_set, 2)                                                        \
-    X(16, ipc_ool_buffer, 2)                                                   \
-    X(17, handle_narrow, 3)                                                    \
-    X(18, irq_listen, 2)                                                       \
-    X(19, irq_unlisten, 2)                                                     \
-    X(20, task_watch, 1)                                                       \
-    X(21, handle_info, 2)                                                      \
-    X(22, notify_sources, 2)                                                   \
-    X(23, task_list, 2)                                                        \
-    X(24, task_kill_id, 2)
 
-#define SYSCALL_ENUM_ENTRY(num, name, nargs) SYS_##name = num,
+/* clang-format off */
+#define SYSCALL_LIST(X)                                                        \
+    /* Does nothing: the cost of entering and leaving the kernel. */           \
+    X(0, nop, sys_nop, error_t, 0)                                             \
+    /* Bytes to the kernel log (COM1), at most 4096 per call. */               \
+    X(1, console_write, sys_console_write, error_t, 2,                         \
+      (const char __user *, buf), (size_t, len))                               \
+    /* A new task from spec; returns a handle to it (all rights). `spawner`    \
+     * is a KOBJ_SPAWN handle. The caller is told of its end (NOTIFY_DEATH). */ \
+    X(2, task_create, task_create, handle_t, 2,                                \
+      (handle_t, spawner), (const struct task_spec __user *, spec))            \
+    /* End the calling task (task_exit() in <resea/syscall.h>). */             \
+    X(3, task_exit, sys_task_exit, error_t, 1, (int64_t, code))                \
+    /* End the task behind a handle with RIGHT_CONTROL. */                     \
+    X(4, task_kill, task_kill, error_t, 1, (handle_t, task))                   \
+    X(5, task_status, task_status, error_t, 2,                                 \
+      (handle_t, task), (struct task_status __user *, status))                 \
+    X(6, handle_close, handle_close, error_t, 1, (handle_t, h))                \
+    /* Send, receive, call, reply (docs/ipc.md, <resea/ipc.h>). */             \
+    X(7, ipc, ipc, error_t, 5,                                                 \
+      (handle_t, dst), (task_t, src), (struct message __user *, m),            \
+      (uint32_t, flags), (int64_t, timeout))                                   \
+    /* OR bits into dst's notifications (RIGHT_NOTIFY); never blocks. */       \
+    X(8, notify, ipc_notify, error_t, 2, (handle_t, dst), (uint64_t, bits))    \
+    /* Port I/O through a KOBJ_IOPORT handle; io_in returns the value. */      \
+    X(9, io_in, io_in, int64_t, 3,                                             \
+      (handle_t, ports), (uint32_t, port), (uint32_t, width))                  \
+    X(10, io_out, io_out, error_t, 4,                                          \
+      (handle_t, ports), (uint32_t, port), (uint32_t, width),                  \
+      (uint32_t, value))                                                       \
+    X(11, sysinfo, sys_sysinfo, error_t, 1, (struct sysinfo __user *, info))   \
+    /* Kernel debugger command: "ps" prints the task list. */                  \
+    X(12, kdebug, sys_kdebug, error_t, 1, (const char __user *, cmd))          \
+    /* A copy of h with `rights` (a subset of h's) and, if h has none yet, a   \
+     * badge (0: keep h's). Returns the new handle. */                         \
+    X(13, handle_dup, handle_dup, handle_t, 3,                                 \
+      (handle_t, h), (uint32_t, rights), (uint64_t, badge))                    \
+    /* A new handle to the caller's own endpoint (send, call, notify,          \
+     * grant). */                                                              \
+    X(14, task_self, task_self, handle_t, 0)                                   \
+    /* NOTIFY_TIMER after first_ms, then every period_ms (0: once);            \
+     * first_ms == 0 cancels the timer. */                                     \
+    X(15, timer_set, timer_set, error_t, 2,                                    \
+      (uint64_t, first_ms), (uint64_t, period_ms))                             \
+    /* Where out-of-line data sent to this task lands (len 0: nowhere). */     \
+    X(16, ipc_ool_buffer, ipc_ool_buffer, error_t, 2,                          \
+      (void __user *, buf), (size_t, len))                                     \
+    /* A handle to ports (or IRQ lines) [base, base + count) of h's range. */  \
+    X(17, handle_narrow, handle_narrow, handle_t, 3,                           \
+      (handle_t, h), (uint32_t, base), (uint32_t, count))                      \
+    /* Own interrupt line irq (a KOBJ_IRQ handle covering it): each            \
+     * interrupt raises NOTIFY_IRQ. At most one owner per line. */             \
+    X(18, irq_listen, irq_listen, error_t, 2, (handle_t, irqs), (uint32_t, irq)) \
+    X(19, irq_unlisten, irq_unlisten, error_t, 2,                              \
+      (handle_t, irqs), (uint32_t, irq))                                       \
+    /* NOTIFY_DEATH when the task behind h ends (any task handle will do). */  \
+    X(20, task_watch, task_watch, error_t, 1, (handle_t, task))                \
+    /* What a handle names: kind, rights, badge, the task behind it. */        \
+    X(21, handle_info, handle_info, error_t, 2,                                \
+      (handle_t, h), (struct handle_info __user *, info))                      \
+    /* The tasks that raised NOTIFY_ASYNC in us since we last asked, each      \
+     * with our handle to call it (0 if we hold none); at most max entries.    \
+     * Returns how many. */                                                    \
+    X(22, notify_sources, notify_sources, int, 2,                              \
+      (struct notify_source __user *, out), (uint32_t, max))                   \
+    /* The status of every live task (up to max); returns how many. */         \
+    X(23, task_list, task_list, int, 2,                                        \
+      (struct task_status __user *, out), (uint32_t, max))                     \
+    /* End a task by id; needs a spawn handle. */                              \
+    X(24, task_kill_id, task_kill_id, error_t, 2,                              \
+      (handle_t, spawner), (task_t, id))
+/* clang-format on */
+
+#define SYSCALL_ENUM_ENTRY(num, name, ...) SYS_##name = num,
 enum syscall_number { SYSCALL_LIST(SYSCALL_ENUM_ENTRY) SYS_COUNT };
 #undef SYSCALL_ENUM_ENTRY
+
+/*
+ * Expanding the list. A parameter is a parenthesised (type, name) pair.
+ * SYSCALL_MAP(n, f, sep, empty, p1..pn) is f(1, type1, name1) sep()
+ * f(2, type2, name2) ... , or `empty` when n is 0.
+ */
+#define SYSCALL_DECL(i, type, name) type name
+#define SYSCALL_COMMA() ,
+#define SYSCALL_NOTHING()
+
+#define SYSCALL_UNPACK(type, name) type, name
+#define SYSCALL_APPLY_(f, args) f args
+#define SYSCALL_APPLY(f, i, p) SYSCALL_APPLY_(f, (i, SYSCALL_UNPACK p))
+#define SYSCALL_MAP_0(f, sep, empty, ...) empty
+#define SYSCALL_MAP_1(f, sep, empty, p1) SYSCALL_APPLY(f, 1, p1)
+#define SYSCALL_MAP_2(f, sep, empty, p1, p2)                                   \
+    SYSCALL_MAP_1(f, sep, empty, p1) sep() SYSCALL_APPLY(f, 2, p2)
+#define SYSCALL_MAP_3(f, sep, empty, p1, p2, p3)                               \
+    SYSCALL_MAP_2(f, sep, empty, p1, p2) sep() SYSCALL_APPLY(f, 3, p3)
+#define SYSCALL_MAP_4(f, sep, empty, p1, p2, p3, p4)                           \
+    SYSCALL_MAP_3(f, sep, empty, p1, p2, p3) sep() SYSCALL_APPLY(f, 4, p4)
+#define SYSCALL_MAP_5(f, sep, empty, p1, p2, p3, p4, p5)                       \
+    SYSCALL_MAP_4(f, sep, empty, p1, p2, p3, p4) sep() SYSCALL_APPLY(f, 5, p5)
+#define SYSCALL_MAP(n, f, sep, empty, ...)                                     \
+    SYSCALL_MAP_##n(f, sep, empty, __VA_ARGS__)
+/* A parameter list: (void) or (type1 name1, ...). */
+#define SYSCALL_PARAMS(n, ...)                                                 \
+    SYSCALL_MAP(n, SYSCALL_DECL, SYSCALL_COMMA, void, __VA_ARGS__)

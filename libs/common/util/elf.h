@@ -43,15 +43,36 @@ struct elf64_phdr {
     uint64_t p_align;
 };
 
+/* A PT_LOAD segment that occupies memory; the loader maps only these. */
+static inline int elf_loadable(const struct elf64_phdr *ph) {
+    return ph->p_type == PT_LOAD && ph->p_memsz > 0;
+}
+
 /*
- * Validate an executable of `size` bytes for loading into the user range
- * [lo, hi): ELF64, little-endian, ET_EXEC, x86-64; program headers inside
- * the file and at most ELF_MAX_PHDRS; each PT_LOAD with filesz <= memsz,
- * file bytes inside the file, [vaddr, vaddr + memsz) inside [lo, hi)
- * without overflow, vaddr and offset congruent modulo 4 KiB, no two
- * PT_LOAD segments sharing a page; the entry point inside an executable
- * PT_LOAD segment. Returns OK or ERR_BAD_IMAGE.
+ * The headers of an executable, copied out of it once: what is checked is
+ * what the loader then reads, whatever happens to the image meanwhile.
  */
-error_t elf_check(const void *image, size_t size, uint64_t lo, uint64_t hi);
-/* Program header i of a checked image. */
-const struct elf64_phdr *elf_phdr(const void *image, unsigned i);
+struct elf_headers {
+    struct elf64_ehdr eh;
+    struct elf64_phdr ph[ELF_MAX_PHDRS];
+};
+
+/* Reads len bytes at offset off of an image (into dst), or fails. */
+typedef error_t (*elf_read_fn)(const void *image, void *dst, uint64_t off,
+                               uint64_t len);
+
+/*
+ * Read and validate the headers of an executable of `size` bytes for
+ * loading into the user range [lo, hi): ELF64, little-endian, ET_EXEC,
+ * x86-64; program headers inside the file and at most ELF_MAX_PHDRS; each
+ * PT_LOAD with filesz <= memsz, file bytes inside the file, [vaddr, vaddr
+ * + memsz) inside [lo, hi) without overflow, vaddr and offset congruent
+ * modulo 4 KiB; no two loadable ones (elf_loadable: not empty) sharing a
+ * page; the entry point inside an executable one. Returns OK, ERR_BAD_IMAGE, or
+ * the error of `read`.
+ */
+error_t elf_read_headers(elf_read_fn read, const void *image, uint64_t size,
+                         uint64_t lo, uint64_t hi, struct elf_headers *out);
+/* The same for an image in the caller's memory. */
+error_t elf_check(const void *image, size_t size, uint64_t lo, uint64_t hi,
+                  struct elf_headers *out);

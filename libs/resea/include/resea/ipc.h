@@ -1,18 +1,13 @@
 #pragma once
-#include <error.h>
-#include <kobject.h>
-#include <message.h>
-#include <stddef.h>
-#include <stdint.h>
+#include <resea/syscall.h>
 
 /*
  * Message passing (docs/ipc.md). Sends and calls go through a handle with
  * RIGHT_SEND / RIGHT_CALL; receives name a task id (or IPC_ANY); replies
  * name the caller's task id, m->src of the call. Timeouts are in
- * milliseconds, or IPC_POLL / IPC_FOREVER.
+ * milliseconds, or IPC_POLL / IPC_FOREVER. ipc(), ipc_notify() and
+ * ipc_ool_buffer() are system calls (<resea/syscall.h>).
  */
-error_t ipc(handle_t dst, task_t src, struct message *m, uint32_t flags,
-            int64_t timeout);
 
 /* Block until the receiver takes m. */
 static inline error_t ipc_send(handle_t dst, struct message *m) {
@@ -53,7 +48,3 @@ static inline error_t ipc_reply(task_t dst, struct message *m) {
 static inline error_t ipc_replyrecv(task_t dst, struct message *m) {
     return ipc((handle_t) dst, IPC_ANY, m, IPC_REPLY | IPC_RECV, IPC_FOREVER);
 }
-/* OR bits into dst's notifications (RIGHT_NOTIFY); never blocks. */
-error_t ipc_notify(handle_t dst, uint64_t bits);
-/* Where out-of-line data sent to this task lands (len 0: nowhere). */
-error_t ipc_ool_buffer(void *buf, size_t len);
