@@ -63,11 +63,13 @@ static void describe_state(const struct task *t, char *buf, size_t len) {
         what = "send-blocked on";
     else if (t->block_reason == BLOCK_REPLY)
         what = "reply-blocked on";
+    else if (t->block_reason == BLOCK_SLEEP)
+        what = "sleeping";
 
     const struct task *peer = NULL;
     if (t->state == TASK_STATE_BLOCKED && t->block_reason == BLOCK_RECV)
         peer = t->recv_from == IPC_ANY ? NULL : task_lookup(t->recv_from);
-    else if (t->state == TASK_STATE_BLOCKED)
+    else if (t->state == TASK_STATE_BLOCKED && t->block_reason != BLOCK_SLEEP)
         peer = t->ipc_peer;
     if (peer)
         format(buf, len, "%s %u (%s)", what, peer->id, peer->name);

@@ -140,6 +140,9 @@ static void wait_of(const struct task *t, struct task_status *st) {
         st->wait = WAIT_REPLY;
         st->wait_peer = t->ipc_peer->id;
         break;
+    case BLOCK_SLEEP:
+        st->wait = WAIT_SLEEP;
+        break;
     default:
         break;
     }
@@ -245,6 +248,14 @@ static int64_t sys_task_self(void) {
 }
 
 #define TIMER_MS_MAX ((uint64_t) IPC_TIMEOUT_MAX)
+
+static int64_t sys_sleep(uint64_t ms) {
+    if (ms > TIMER_MS_MAX)
+        return ERR_INVALID_ARG;
+    if (ms > 0)
+        sched_block(current, BLOCK_SLEEP, ms);
+    return OK;
+}
 
 static int64_t sys_timer_set(uint64_t first_ms, uint64_t period_ms) {
     if (first_ms > TIMER_MS_MAX || period_ms > TIMER_MS_MAX)

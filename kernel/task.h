@@ -13,7 +13,6 @@
  * task id is the slot number plus a generation counter in the upper bits,
  * so an id kept after the task is gone never names its successor.
  */
-#define TASK_MAX 256
 #define TASK_ID_SLOT(id) ((id) &0xff)
 #define TASK_ID_GEN(id) ((id) >> 8)
 #define TASK_QUANTUM_TICKS 10
@@ -31,6 +30,7 @@ enum block_reason {
     BLOCK_RECV,  /* waiting for a message or a notification */
     BLOCK_SEND,  /* queued in ipc_peer's senders */
     BLOCK_REPLY, /* ipc_peer took our call and owes us a reply */
+    BLOCK_SLEEP, /* until the timeout: sleep_ms */
 };
 
 /* ipc_result while a wait is still open. */

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #define ARGS_MAX 4
-#define TASKS_MAX 64
 
 static int split(char *line, char **argv) {
     int argc = 0;
@@ -30,6 +29,8 @@ static const char *wait_name(uint32_t wait) {
         return "send-blocked";
     case WAIT_REPLY:
         return "reply-blocked";
+    case WAIT_SLEEP:
+        return "sleeping";
     }
     return "blocked";
 }
@@ -44,8 +45,8 @@ static const char *name_of(const struct task_status *all, int n, task_t id) {
 
 /* Like QNX's sin: who runs, who waits on whom. */
 static void cmd_ps(struct shell *sh) {
-    static struct task_status all[TASKS_MAX];
-    int n = task_list(all, TASKS_MAX);
+    static struct task_status all[TASK_MAX];
+    int n = task_list(all, TASK_MAX);
     say(sh, "%-6s %-16s %-4s %-7s %s\n", "ID", "NAME", "PRIO", "HANDLES",
         "STATE");
     for (int i = 0; i < n; i++) {
@@ -106,8 +107,8 @@ static void cmd_start(struct shell *sh, char *prog) {
 
 /* kill <id|name>: a number is an id, else the first task of that name. */
 static void cmd_kill(struct shell *sh, const char *what) {
-    static struct task_status all[TASKS_MAX];
-    int n = task_list(all, TASKS_MAX);
+    static struct task_status all[TASK_MAX];
+    int n = task_list(all, TASK_MAX);
     task_t id = 0;
     for (int i = 0; i < n && !id; i++) {
         char num[16];

@@ -81,7 +81,7 @@ int64_t exit_code_of(handle_t h) {
     return st.exit_code;
 }
 
-void sleep_ms(int64_t ms) {
+void drain_ms(int64_t ms) {
     struct sysinfo si;
     sys_sysinfo(&si);
     uint64_t until = si.uptime_ms + ms;

@@ -111,7 +111,7 @@ int ipc_peer_main(int mode, uint64_t param) {
     case CHILD_TRY_IRQ:
         return irq_listen(PEER, param);
     case CHILD_SLEEP_EXIT:
-        ipc_recv_timeout(IPC_ANY, &m, param);
+        sleep_ms(param);
         return 0;
     }
     return -1;

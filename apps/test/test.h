@@ -95,9 +95,9 @@ enum child_mode {
     CHILD_CALLER,
     CHILD_SENDER,
     CHILD_RECV_THEN_EXIT,
-    CHILD_SLEEP_EXIT,
-    CHILD_TRY_IRQ, /* irq_listen(handle 1, param), exit with the result */
-    CHILD_WATCH,   /* task_watch(handle 1), exit 42 on NOTIFY_DEATH */
+    CHILD_SLEEP_EXIT, /* sleep_ms(param), then exit 0 */
+    CHILD_TRY_IRQ,    /* irq_listen(handle 1, param), exit with the result */
+    CHILD_WATCH,      /* task_watch(handle 1), exit 42 on NOTIFY_DEATH */
     /* Async peers (async_peers.c), talking to handle 1. */
     CHILD_ASYNC_PRODUCER, /* param: count | tag << 16 | trigger << 24 */
     CHILD_ASYNC_CONSUMER, /* param: messages to take before exiting */
@@ -163,8 +163,9 @@ error_t wait_dead(handle_t h, struct task_status *st);
 /* Wait for the task to end, close the handle: its exit code (-9999 if it
  * did not end within 5 s). */
 int64_t exit_code_of(handle_t h);
-/* Block for about `ms` milliseconds (notifications are consumed). */
-void sleep_ms(int64_t ms);
+/* Receive and drop whatever arrives for ms milliseconds: children run,
+ * and a call they make to us is taken (and left unanswered). */
+void drain_ms(int64_t ms);
 uint64_t free_pages(void);
 /* The boot image entry of this program. */
 const void *self_image(uint64_t *size);

@@ -195,7 +195,7 @@ static bool wait_receiving(handle_t h) {
             return false;
         if (st.state == TASK_BLOCKED && st.wait == WAIT_RECEIVE)
             return true;
-        sleep_ms(5);
+        drain_ms(5);
     }
     return false;
 }

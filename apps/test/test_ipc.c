@@ -195,7 +195,7 @@ TEST(ipc_server_dies_before_replying) {
 TEST(ipc_queued_sender_aborted_when_receiver_dies) {
     /* The receiver is busy waiting on us, so the sender queues on it. */
     handle_t server = peer_of_us(CHILD_CALLER, 5, TEST_PRIORITY - 2);
-    sleep_ms(20);
+    drain_ms(20);
     handle_t snd =
         spawn_peer(CHILD_SENDER, (7 << 8) | 1, TEST_PRIORITY + 1, 1, &server);
     CHECK(snd > 0);
@@ -528,7 +528,7 @@ TEST(ipc_queued_urgent_sender_raises_server_priority) {
     /* A low-priority server, itself waiting (on us); an urgent client
      * queues on it: the server now runs at the client's priority. */
     handle_t server = peer_of_us(CHILD_CALLER, 5, 2);
-    sleep_ms(20); /* it runs, calls us, and waits for our reply */
+    drain_ms(20); /* it runs, calls us, and waits for our reply */
     handle_t snd =
         spawn_peer(CHILD_SENDER, (1 << 8) | 1, TEST_PRIORITY + 3, 1, &server);
     struct task_status st;

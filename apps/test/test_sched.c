@@ -31,7 +31,7 @@ TEST(sched_same_priority_both_progress) {
     handle_t a = spawn_child(CHILD_SPIN, TEST_PRIORITY - 1);
     handle_t b = spawn_child(CHILD_SPIN, TEST_PRIORITY - 1);
     CHECK(a > 0 && b > 0);
-    sleep_ms(200); /* 20 quanta: round robin gives each about half */
+    drain_ms(200); /* 20 quanta: round robin gives each about half */
     struct task_status sa, sb;
     CHECK_ERR(task_status(a, &sa), OK);
     CHECK_ERR(task_status(b, &sb), OK);
@@ -94,5 +94,38 @@ TEST(notify_bits_coalesce) {
     struct task_status st;
     CHECK_ERR(wait_dead(h, &st), OK);
     CHECK_EQ(st.exit_code, 5);
+    CHECK_ERR(handle_close(h), OK);
+}
+
+/* sleep_ms blocks for its time, and nothing cuts it short: a
+ * notification waits for the next receive. */
+TEST(sleep_ms_sleeps_and_keeps_notifications) {
+    CHECK_ERR(sleep_ms(IPC_TIMEOUT_MAX + 1), ERR_INVALID_ARG);
+    CHECK_ERR(sleep_ms(0), OK);
+    struct sysinfo si;
+    sys_sysinfo(&si);
+    uint64_t start = si.uptime_ms;
+    CHECK_ERR(ipc_notify(self_handle(), 1ull << 20), OK);
+    CHECK_ERR(sleep_ms(30), OK);
+    sys_sysinfo(&si);
+    CHECK(si.uptime_ms >= start + 30);
+    struct message m;
+    CHECK_ERR(ipc_recv_timeout(IPC_ANY, &m, IPC_POLL), OK);
+    CHECK_EQ(m.type, MSG_NOTIFICATIONS);
+    CHECK(m.notifications.bits & (1ull << 20));
+}
+
+/* A sleeping task shows as such, and can be killed while it sleeps. */
+TEST(sleep_ms_shows_in_status_and_ends_on_kill) {
+    handle_t h =
+        spawn_peer(CHILD_SLEEP_EXIT, 60000, TEST_PRIORITY + 1, 0, NULL);
+    CHECK(h > 0);
+    struct task_status st;
+    CHECK_ERR(task_status(h, &st), OK);
+    CHECK_EQ(st.state, TASK_BLOCKED);
+    CHECK_EQ(st.wait, WAIT_SLEEP);
+    CHECK_ERR(task_kill(h), OK);
+    CHECK_ERR(wait_dead(h, &st), OK);
+    CHECK_EQ(st.exit_reason, EXIT_KILLED);
     CHECK_ERR(handle_close(h), OK);
 }

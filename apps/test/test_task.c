@@ -42,7 +42,7 @@ TEST(task_create_destroy_1000_no_leak) {
 TEST(task_kill_running_task) {
     handle_t h = spawn_child(CHILD_SPIN, TEST_PRIORITY - 1);
     CHECK(h > 0);
-    sleep_ms(20);
+    drain_ms(20);
     CHECK_ERR(task_kill(h), OK);
     struct task_status st;
     CHECK_ERR(task_status(h, &st), OK);
@@ -194,7 +194,7 @@ TEST(task_list_shows_who_waits_on_whom) {
     /* A child calling a child that is busy waiting on us. */
     handle_t self = self_handle();
     handle_t server = spawn_peer(CHILD_CALLER, 1, TEST_PRIORITY - 2, 1, &self);
-    sleep_ms(20); /* it runs and calls us */
+    drain_ms(20); /* it runs and calls us */
     handle_t caller =
         spawn_peer(CHILD_CALLER, 1, TEST_PRIORITY + 1, 1, &server);
     static struct task_status all[64];

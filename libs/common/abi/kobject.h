@@ -34,6 +34,7 @@ enum kobject_kind {
 #define INIT_HANDLE_IOPORT 2
 #define INIT_HANDLE_IRQ 3
 
+#define TASK_MAX 256         /* tasks alive at once (the slot of an id) */
 #define TASK_NAME_MAX 32     /* including the NUL */
 #define TASK_PRIORITY_MAX 31 /* 0 (lowest) .. 31 (highest) */
 #define TASK_SPEC_HANDLES 4
@@ -66,6 +67,7 @@ enum task_wait_code {
     WAIT_RECEIVE = 1, /* a message or notification (from wait_peer, or any) */
     WAIT_SEND = 2,    /* wait_peer to take its message */
     WAIT_REPLY = 3,   /* wait_peer to answer its call */
+    WAIT_SLEEP = 4,   /* sleep_ms */
 };
 
 /* Why a task ended. */

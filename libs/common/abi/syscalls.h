@@ -98,7 +98,10 @@
       (struct task_status __user *, out), (uint32_t, max))                     \
     /* End a task by id; needs a spawn handle. */                              \
     X(24, task_kill_id, task_kill_id, error_t, 2,                              \
-      (handle_t, spawner), (task_t, id))
+      (handle_t, spawner), (task_t, id))                                       \
+    /* Wait ms milliseconds (at most IPC_TIMEOUT_MAX). Nothing cuts it       \
+     * short: messages and notifications wait for the next receive. */       \
+    X(25, sleep, sleep_ms, error_t, 1, (uint64_t, ms))
 /* clang-format on */
 
 #define SYSCALL_ENUM_ENTRY(num, name, ...) SYS_##name = num,
