@@ -135,13 +135,10 @@ static error_t check_outgoing(struct task *sender, const struct message *m,
         ((fl & MSG_HANDLE_MOVE) && (fl & MSG_HANDLE_COPY)))
         return ERR_INVALID_ARG;
     if (fl & (MSG_HANDLE_MOVE | MSG_HANDLE_COPY)) {
-        handle_t idx = m->handle;
-        if (idx <= 0 || idx >= HANDLE_MAX ||
-            sender->handles[idx].kind == KOBJ_NONE)
-            return ERR_BAD_HANDLE;
-        *h = &sender->handles[idx];
-        if ((fl & MSG_HANDLE_COPY) && !((*h)->rights & RIGHT_GRANT))
-            return ERR_NOT_PERMITTED;
+        error_t err;
+        uint32_t rights = (fl & MSG_HANDLE_COPY) ? RIGHT_GRANT : 0;
+        if (!(*h = handle_get(sender, m->handle, KOBJ_ANY, rights, &err)))
+            return err;
     }
     if ((fl & MSG_OOL) && (fl & MSG_REPLY_BUF))
         return ERR_INVALID_ARG;
