@@ -1,25 +1,6 @@
 #include "handle.h"
 #include <string.h>
 
-struct handle *handle_get(struct task *t, handle_t h, int kind, uint32_t rights,
-                          error_t *err) {
-    if (h <= 0 || h >= HANDLE_MAX || t->handles[h].kind == KOBJ_NONE) {
-        *err = ERR_BAD_HANDLE;
-        return NULL;
-    }
-    struct handle *e = &t->handles[h];
-    if (kind != KOBJ_ANY && e->kind != kind) {
-        *err = ERR_BAD_HANDLE;
-        return NULL;
-    }
-    if ((e->rights & rights) != rights) {
-        *err = ERR_NOT_PERMITTED;
-        return NULL;
-    }
-    *err = OK;
-    return e;
-}
-
 handle_t handle_install(struct task *t, const struct handle *src) {
     for (handle_t h = 1; h < HANDLE_MAX; h++) {
         if (t->handles[h].kind == KOBJ_NONE) {

@@ -10,9 +10,25 @@
 #define KOBJ_ANY (-1)
 
 /* The entry for h in t's table if it is of `kind` with all `rights`. The
- * one place a handle index is checked. */
-struct handle *handle_get(struct task *t, handle_t h, int kind, uint32_t rights,
-                          error_t *err);
+ * one place a handle index is checked; inline, as it is on the IPC path. */
+static inline struct handle *handle_get(struct task *t, handle_t h, int kind,
+                                        uint32_t rights, error_t *err) {
+    if (h <= 0 || h >= HANDLE_MAX || t->handles[h].kind == KOBJ_NONE) {
+        *err = ERR_BAD_HANDLE;
+        return NULL;
+    }
+    struct handle *e = &t->handles[h];
+    if (kind != KOBJ_ANY && e->kind != kind) {
+        *err = ERR_BAD_HANDLE;
+        return NULL;
+    }
+    if ((e->rights & rights) != rights) {
+        *err = ERR_NOT_PERMITTED;
+        return NULL;
+    }
+    *err = OK;
+    return e;
+}
 /* Install a copy of *src (taking a reference on a task) in a free slot. */
 handle_t handle_install(struct task *t, const struct handle *src);
 int handle_free_slots(const struct task *t);
