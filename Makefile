@@ -6,13 +6,15 @@
 SHELL    := /bin/bash
 BUILD    ?= build
 V        ?=
-PYTHON   ?= python3
+# Debian's python3-kconfiglib is for the system python, which need not be
+# the first python3 on PATH (pyenv, venv).
+PYTHON   ?= $(firstword $(wildcard /usr/bin/python3) python3)
 QEMU     ?= qemu-system-x86_64
 CC        = $(or $(shell command -v clang),$(shell command -v clang-14))
 LD        = $(or $(shell command -v ld.lld),$(shell command -v ld.lld-14))
 OBJCOPY  ?= objcopy
 NM       ?= nm
-HOST_CC  ?= cc
+HOST_CC  ?= $(or $(shell command -v cc),$(CC))
 ARCH     := x64
 
 ifeq ($(V),)
@@ -21,13 +23,16 @@ endif
 empty :=
 space := $(empty) $(empty)
 
-# .config: `make defconfig` writes the default; `make menuconfig` edits it.
-ifeq ($(wildcard .config),)
-$(shell $(PYTHON) tools/defconfig.py Kconfig .config >/dev/null)
+# The configuration: Kconfig declares the options and their defaults,
+# .config holds the choices (`make menuconfig` edits it). tools/config.py
+# checks it before anything is built and writes it out whole for make and
+# for C. The goals that repair or replace it work whatever it holds.
+KCONFIG_CONFIG ?= .config
+NO_CONFIG_GOALS := clean defconfig menuconfig setup
+ifneq ($(filter-out $(NO_CONFIG_GOALS),$(or $(MAKECMDGOALS),all)),)
+include $(BUILD)/config.mk
 endif
-include .config
 BOOT_TASKS := $(subst ",,$(CONFIG_BOOT_TASKS))
-QEMU_MEMORY := $(or $(CONFIG_QEMU_MEMORY),128)
 
 TARGET_FLAGS := --target=x86_64-pc-none-elf -ffreestanding -fno-builtin \
 	-nostdlib -fno-stack-protector -fno-pic -mno-red-zone -mno-mmx -mno-sse \
@@ -83,15 +88,11 @@ endef
 $(foreach t,$(tasks),$(eval $(call task-rules,$(t))))
 
 TASK_ELFS := $(foreach t,$(tasks),$(BUILD)/$(t).elf)
-unknown-boot-tasks := $(filter-out $(tasks),$(foreach t,$(BOOT_TASKS),$(firstword $(subst *, ,$(t)))))
-ifneq ($(unknown-boot-tasks),)
-$(error CONFIG_BOOT_TASKS names tasks that do not exist: $(unknown-boot-tasks) (known: $(tasks)))
-endif
 # A boot task written `name*N` is started N times (e.g. a shell per port).
 instances-of = $(patsubst $(1)*%,%,$(filter $(1)*%,$(2)))
 bootfs-entries = $(foreach t,$(tasks),$(t)=$(BUILD)/$(t).elf:prio=$($(t)-priority)$(if $($(t)-caps),:caps=$($(t)-caps))$(if $(filter $(t) $(t)*%,$(1)),:autostart)$(if $(call instances-of,$(t),$(1)),:instances=$(call instances-of,$(t),$(1))))
 
-QEMU_FLAGS := -m $(QEMU_MEMORY) -kernel $(BUILD)/kernel.bin -no-reboot
+QEMU_FLAGS := -m $(CONFIG_QEMU_MEMORY) -kernel $(BUILD)/kernel.bin -no-reboot
 # COM1 on this terminal (Ctrl-A X quits); COM2 and COM3 on local sockets
 # for more users: socat -,rawer UNIX-CONNECT:build/com2.sock
 QEMU_RUN_SERIAL := -display none -serial mon:stdio \
@@ -107,7 +108,8 @@ QEMU_TEST_FLAGS := $(QEMU_FLAGS) -initrd $(BUILD)/bootfs-test.img \
 all: $(BUILD)/kernel.bin $(BUILD)/bootfs.img
 
 setup:
-	$(Q)bash tools/setup.sh
+	$(Q)tools/setup.sh 'CC=$(CC)' 'LD=$(LD)' 'HOST_CC=$(HOST_CC)' 'PYTHON=$(PYTHON)' \
+		'QEMU=$(firstword $(QEMU))' 'OBJCOPY=$(OBJCOPY)' 'NM=$(NM)'
 
 # setup first, then the build: under -j they must not race.
 run: setup
@@ -141,22 +143,34 @@ debug: setup
 	$(Q)$(QEMU) $(QEMU_FLAGS) -initrd $(BUILD)/bootfs.img $(QEMU_RUN_SERIAL) -s -S
 
 defconfig:
-	$(Q)$(PYTHON) tools/defconfig.py Kconfig .config
+	$(Q)$(PYTHON) tools/config.py defconfig Kconfig $(KCONFIG_CONFIG)
 
-menuconfig:
-	$(Q)bash tools/setup.sh menuconfig
-	$(Q)/usr/bin/python3 -m menuconfig Kconfig
+menuconfig: setup
+	$(Q)KCONFIG_CONFIG=$(KCONFIG_CONFIG) $(PYTHON) -m menuconfig Kconfig
 
 clean:
 	rm -rf $(BUILD)
 
+# stamp FILE,TEXT: FILE holds TEXT and is rewritten only when TEXT changes,
+# so that what depends on FILE is redone exactly then.
+stamp = $(shell mkdir -p $(BUILD); echo '$(2)' | cmp -s - $(1) || echo '$(2)' > $(1))
 # Rebuild everything when the compiler flags change.
 FLAGS_STAMP := $(BUILD)/flags.txt
-$(shell mkdir -p $(BUILD); echo '$(KERNEL_CFLAGS) $(USER_CFLAGS)' | cmp -s - $(FLAGS_STAMP) || echo '$(KERNEL_CFLAGS) $(USER_CFLAGS)' > $(FLAGS_STAMP))
+$(call stamp,$(FLAGS_STAMP),$(KERNEL_CFLAGS) $(USER_CFLAGS))
+# Check CONFIG_BOOT_TASKS again when tasks come or go.
+TASKS_STAMP := $(BUILD)/tasks.txt
+$(call stamp,$(TASKS_STAMP),$(tasks))
 
-$(BUILD)/include/config.h: .config tools/config_h.py
-	$(Q)mkdir -p $(@D)
-	$(Q)$(PYTHON) tools/config_h.py .config $@
+$(KCONFIG_CONFIG):
+	@echo "  GEN     $@ (the defaults from Kconfig)"
+	$(Q)$(PYTHON) tools/config.py defconfig Kconfig $@
+
+# config.mk is newer than .config after every check; config.h changes only
+# when a value does.
+$(BUILD)/config.mk: $(KCONFIG_CONFIG) Kconfig $(wildcard servers/*/Kconfig apps/*/Kconfig) \
+		tools/config.py tools/mkbootfs.py $(TASKS_STAMP)
+	$(Q)$(PYTHON) tools/config.py build Kconfig $(KCONFIG_CONFIG) $@ $(BUILD)/include/config.h $(tasks)
+$(BUILD)/include/config.h: $(BUILD)/config.mk ;
 
 $(BUILD)/kernel.elf: $(KERNEL_OBJS) kernel/arch/$(ARCH)/kernel.ld tools/embed_symbols.py
 	@echo "  LD      $@"
@@ -168,7 +182,7 @@ $(BUILD)/kernel.elf: $(KERNEL_OBJS) kernel/arch/$(ARCH)/kernel.ld tools/embed_sy
 $(BUILD)/kernel.bin: $(BUILD)/kernel.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 
-$(BUILD)/bootfs.img: $(TASK_ELFS) tools/mkbootfs.py .config
+$(BUILD)/bootfs.img: $(TASK_ELFS) tools/mkbootfs.py $(BUILD)/config.mk
 	@echo "  BOOTFS  $@ (starts: $(BOOT_TASKS))"
 	$(Q)$(PYTHON) tools/mkbootfs.py -o $@ $(call bootfs-entries,$(BOOT_TASKS))
 

@@ -20,6 +20,7 @@ NAME_MAX = 32  # including the terminating NUL
 MAX_ENTRIES = 64
 AUTOSTART = 1 << 0
 INSTANCES_SHIFT = 8  # BOOTFS_INSTANCES_SHIFT
+INSTANCES_MAX = 0xff  # bootfs_instances() reads 8 bits of the flags
 # Capabilities init hands the task (BOOTFS_CAP_* in libs/common/util/bootfs.h).
 CAPS = {"spawn": 1 << 1, "ioport": 1 << 2, "irq": 1 << 3}
 ALIGN = 4096
@@ -46,8 +47,8 @@ def parse_entry(spec):
             flags |= AUTOSTART
         elif opt.startswith("instances="):
             n = int(opt[10:]) if opt[10:].isdigit() else 0
-            if not 1 <= n <= 255:
-                die(f"{spec!r}: instances must be 1..255")
+            if not 1 <= n <= INSTANCES_MAX:
+                die(f"{spec!r}: instances must be 1..{INSTANCES_MAX}")
             flags |= n << INSTANCES_SHIFT
         elif opt.startswith("caps="):
             for cap in filter(None, opt[5:].split("+")):
