@@ -48,24 +48,18 @@ def load_kconfig(path):
     return kconf
 
 
-def active_range(sym):
-    """(low, high) of an int or hex option, or None."""
-    base = 16 if sym.orig_type is kconfiglib.HEX else 10
-    for low, high, cond in sym.ranges:
-        if kconfiglib.expr_value(cond):
-            return int(low.str_value, base), int(high.str_value, base)
-    return None
-
-
 def number_error(sym, value):
     """What is wrong with VALUE for the int or hex option SYM, or None."""
-    limits = active_range(sym)
-    show = str if sym.orig_type is kconfiglib.INT else hex
-    allowed = f" (allowed: {show(limits[0])} to {show(limits[1])})" if limits else ""
+    base, show = (16, hex) if sym.orig_type is kconfiglib.HEX else (10, str)
+    allowed = ""
+    for low, high, cond in sym.ranges:
+        if kconfiglib.expr_value(cond):  # the first active range is the one
+            low, high = int(low.str_value, base), int(high.str_value, base)
+            allowed = f" (allowed: {show(low)} to {show(high)})"
+            break
     if not NUMBER[sym.orig_type].fullmatch(value):
-        kind = "number" if sym.orig_type is kconfiglib.INT else "hexadecimal number"
-        return f"not a {kind}{allowed}"
-    if limits and not limits[0] <= int(value, 16 if show is hex else 10) <= limits[1]:
+        return f"not a {'number' if base == 10 else 'hexadecimal number'}{allowed}"
+    if allowed and not low <= int(value, base) <= high:
         return f"out of range{allowed}"
     return None
 

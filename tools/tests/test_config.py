@@ -113,9 +113,12 @@ class ConfigTest(unittest.TestCase):
             self.write(".config", config)
         return self.tool("build", "Kconfig", ".config", "out/config.mk", "out/config.h", *tasks)
 
-    def assert_error(self, config, message):
-        self.assertEqual(self.build(config), (1, f"config: {message}\n"))
-        self.assertFalse(os.path.exists(self.path("out/config.h")))
+    def assert_errors(self, cases):
+        """cases: {.config text: the one error line it must give}"""
+        for config, message in cases.items():
+            with self.subTest(config):
+                self.assertEqual(self.build(config), (1, f"config: {message}\n"))
+                self.assertFalse(os.path.exists(self.path("out/config.h")))
 
     def test_defconfig_takes_every_default_from_kconfig(self):
         self.write(".config", "CONFIG_QUEUE=5\nCONFIG_OFF=y\n")
@@ -163,21 +166,20 @@ class ConfigTest(unittest.TestCase):
         self.assertIn("#define CONFIG_QUEUE 6\n", self.read("out/config.h"))
 
     def test_values_out_of_range_or_malformed_are_errors(self):
-        cases = {
-            "CONFIG_QUEUE=0": "CONFIG_QUEUE=0: out of range (allowed: 1 to 256)",
-            "CONFIG_QUEUE=257": "CONFIG_QUEUE=257: out of range (allowed: 1 to 256)",
-            "CONFIG_QUEUE=abc": "CONFIG_QUEUE=abc: not a number (allowed: 1 to 256)",
-            "CONFIG_QUEUE=1_0": "CONFIG_QUEUE=1_0: not a number (allowed: 1 to 256)",
-            "CONFIG_DEPTH=": "CONFIG_DEPTH=: not a number",
-            "CONFIG_BASE=0xzz": "CONFIG_BASE=0xzz: not a hexadecimal number",
-        }
-        for line, message in cases.items():
-            with self.subTest(line):
-                self.assert_error(line + "\n", ".config: " + message)
+        self.assert_errors({f"{line}\n": f".config: {line}: {problem}" for line, problem in {
+            "CONFIG_QUEUE=0": "out of range (allowed: 1 to 256)",
+            "CONFIG_QUEUE=257": "out of range (allowed: 1 to 256)",
+            "CONFIG_QUEUE=abc": "not a number (allowed: 1 to 256)",
+            "CONFIG_QUEUE=1_0": "not a number (allowed: 1 to 256)",
+            "CONFIG_DEPTH=": "not a number",
+            "CONFIG_BASE=0xzz": "not a hexadecimal number",
+        }.items()})
 
     def test_other_problems_are_errors(self):
-        self.assert_error("CONFIG_NOPE=y\n", ".config: CONFIG_NOPE=y: no such option in Kconfig")
-        self.assert_error("CONFIG_DEBUG=y\nnot a setting\n", ".config:2: malformed line 'not a setting'")
+        self.assert_errors({
+            "CONFIG_NOPE=y\n": ".config: CONFIG_NOPE=y: no such option in Kconfig",
+            "CONFIG_DEBUG=y\nnot a setting\n": ".config:2: malformed line 'not a setting'",
+        })
         status, err = self.build("CONFIG_GREETING=hi\n")
         self.assertEqual(status, 1)
         self.assertRegex(err, r"^config: \.config:1: malformed string literal in "
@@ -187,19 +189,19 @@ class ConfigTest(unittest.TestCase):
         self.assertRegex(err, r"^config: \.config:2: QUEUE [^\n]* set more than once[^\n]*\n$")
 
     def test_boot_tasks_errors(self):
-        cases = {
-            "shell*x": "'shell*x': the count after * must be a number from 1 to 255",
-            "shell*0": "'shell*0': the count after * must be a number from 1 to 255",
-            "shell*256": "'shell*256': the count after * must be a number from 1 to 255",
-            "shell*": "'shell*': the count after * must be a number from 1 to 255",
+        count = "the count after * must be a number from 1 to 255"
+        always = "init and the name server always start; leave it out"
+        self.assert_errors({f'CONFIG_BOOT_TASKS="{value}"\n': f"CONFIG_BOOT_TASKS: {problem}"
+                            for value, problem in {
+            "shell*x": f"'shell*x': {count}",
+            "shell*0": f"'shell*0': {count}",
+            "shell*256": f"'shell*256': {count}",
+            "shell*": f"'shell*': {count}",
             "nosuch": "'nosuch': there is no task 'nosuch' (tasks: console shell)",
             "shell console shell*2": "'shell*2': shell is listed twice (shell*N starts N copies)",
-            "init": "'init': init and the name server always start; leave it out",
-            "name*2": "'name*2': init and the name server always start; leave it out",
-        }
-        for value, message in cases.items():
-            with self.subTest(value):
-                self.assert_error(f'CONFIG_BOOT_TASKS="{value}"\n', "CONFIG_BOOT_TASKS: " + message)
+            "init": f"'init': {always}",
+            "name*2": f"'name*2': {always}",
+        }.items()})
 
     def test_boot_tasks_accepted(self):
         self.assertEqual(self.build('CONFIG_BOOT_TASKS="console shell*255"\n'), (0, ""))
