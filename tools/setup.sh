@@ -63,6 +63,11 @@ problem() {
     packages+=("${pkgs[@]}")
 }
 
+# broken TOOL TEXT: TEXT, or that TOOL is missing when it is no command at all.
+broken() {
+    if command -v "$1" >/dev/null; then echo "$2"; else echo "$1 is missing"; fi
+}
+
 # The kernel's way: freestanding, LTO, linked by ld.lld, then objcopy and nm.
 kernel_object() {
     "$CC" --target=x86_64-pc-none-elf -ffreestanding -nostdlib -O2 -flto \
@@ -100,23 +105,24 @@ run_checks() {
     local host_job=$!
     quiet command -v make || problem make "make is missing"
     quiet "$PYTHON" -c 'import kconfiglib' ||
-        problem python3-kconfiglib "$PYTHON cannot import kconfiglib"
+        problem python3-kconfiglib "$(broken "$PYTHON" "$PYTHON cannot import kconfiglib")"
     if ! quiet kernel_object; then
-        problem clang "$CC cannot compile freestanding x86-64 C"
-        quiet "$LD" --version || problem lld "$LD does not run"
-        quiet binutils_run || problem binutils "$OBJCOPY or $NM does not run"
+        problem clang "$(broken "$CC" "$CC cannot compile freestanding x86-64 C")"
+        quiet "$LD" --version || problem lld "$(broken "$LD" "$LD does not run")"
+        quiet binutils_run || problem binutils "$(broken "$OBJCOPY" "$OBJCOPY or $NM does not run")"
     elif ! quiet kernel_link; then
         problem lld "$LD cannot link clang's x86-64 LTO objects"
-        quiet binutils_run || problem binutils "$OBJCOPY or $NM does not run"
+        quiet binutils_run || problem binutils "$(broken "$OBJCOPY" "$OBJCOPY or $NM does not run")"
     else
         quiet binutils || problem binutils "$OBJCOPY or $NM cannot handle an x86-64 ELF file"
     fi
     if ! wait "$host_job"; then
-        problem "$(host_packages)" "$HOST_CC cannot link a -fsanitize=address,undefined program"
+        problem "$(host_packages)" \
+            "$(broken "$HOST_CC" "$HOST_CC cannot link a -fsanitize=address,undefined program")"
     elif ! quiet "$tmp/host"; then
         problem "" "a -fsanitize=address,undefined program built by $HOST_CC does not run"
     fi
-    quiet "$QEMU" --version || problem qemu-system-x86 "$QEMU does not run"
+    quiet "$QEMU" --version || problem qemu-system-x86 "$(broken "$QEMU" "$QEMU does not run")"
     quiet command -v socat || problem socat "socat is missing (more terminals for make run)"
 }
 
