@@ -280,11 +280,6 @@ static error_t send(handle_t dst, bool call, int64_t timeout) {
     enqueue_sender(target, current);
     update_server_priority(target);
     sched_block(current, BLOCK_SEND, (uint64_t) timeout);
-    if (current->timed_out) {
-        list_remove(&current->ipc_node);
-        update_server_priority(target);
-        return ERR_TIMEOUT;
-    }
     return current->ipc_result; /* for a call: the reply's result */
 }
 
@@ -360,9 +355,7 @@ static error_t recv(task_t src, int64_t timeout, struct task *replied) {
         sched_block_switch(current, BLOCK_RECV, (uint64_t) timeout, replied);
         replied = NULL;
         if (current->ipc_result != IPC_PENDING)
-            return current->ipc_result; /* delivered, or the sender died */
-        if (current->timed_out)
-            return ERR_TIMEOUT;
+            return current->ipc_result; /* delivered, timed out, or died */
         if (timeout != IPC_FOREVER) { /* woken early: wait out the rest */
             int64_t elapsed = (arch_ticks() - start) * 1000 / TIMER_HZ;
             timeout = elapsed < timeout ? timeout - elapsed : IPC_POLL;
@@ -413,6 +406,16 @@ error_t ipc(handle_t dst, task_t src, struct message __user *um, uint32_t flags,
         }
     }
     return recv(src, timeout, replied);
+}
+
+/* Sends, receives and sleeps have deadlines (a call's reply wait has
+ * none). The wait ends here and now, not when t next runs: until then a
+ * receive, a death or a reply could find it still queued. */
+void ipc_timeout(struct task *t) {
+    struct task *peer = t->block_reason == BLOCK_SEND ? t->ipc_peer : NULL;
+    finish_wait(t, ERR_TIMEOUT);
+    if (peer)
+        update_server_priority(peer); /* we no longer lend it ours */
 }
 
 /* Receivers waiting for t in particular. */

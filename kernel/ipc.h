@@ -9,3 +9,6 @@ error_t ipc(handle_t dst, task_t src, struct message __user *m, uint32_t flags,
  * leaves the queue it waits in. */
 void ipc_abort(struct task *t);
 void ipc_task_init(struct task *t);
+/* t's send, receive or sleep reached its deadline: end the wait
+ * (ERR_TIMEOUT for a send or receive). */
+void ipc_timeout(struct task *t);

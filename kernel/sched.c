@@ -98,7 +98,6 @@ void sched_block(struct task *t, enum block_reason why, uint64_t timeout_ms) {
     ASSERT(t == current);
     t->state = TASK_STATE_BLOCKED;
     t->block_reason = why;
-    t->timed_out = false;
     timeout_arm(t, timeout_ms);
     schedule();
 }
@@ -124,7 +123,6 @@ void sched_block_switch(struct task *t, enum block_reason why,
         next->quantum = TASK_QUANTUM_TICKS;
     t->state = TASK_STATE_BLOCKED;
     t->block_reason = why;
-    t->timed_out = false;
     timeout_arm(t, timeout_ms);
     need_resched = false;
     current = next;

@@ -61,7 +61,6 @@ struct task {
     struct list runq_node;
     struct list timeout_node;
     uint64_t wake_at; /* tick at which a blocked wait times out */
-    bool timed_out;
 
     uint32_t refs; /* handles naming this task, +1 while alive */
     /* Told through NOTIFY_DEATH when we end: the creator, then any task

@@ -3,6 +3,7 @@
  * tick, so each tick looks only at their heads.
  */
 #include "timeout.h"
+#include "ipc.h"
 #include "sched.h"
 
 #define NO_TIMEOUT ((uint64_t) -1)
@@ -72,8 +73,7 @@ void timeout_tick(void) {
         if (t->wake_at > now)
             break;
         list_remove(&t->timeout_node);
-        t->timed_out = true;
-        sched_wake(t);
+        ipc_timeout(t);
     }
     while (!list_empty(&timers)) {
         struct task *t = container_of(timers.next, struct task, timer_node);

@@ -94,6 +94,12 @@ int child_main(uint64_t arg) {
     case CHILD_SPIN:
         spin();
         break;
+    case CHILD_SPIN_WHEN_TOLD: {
+        struct message m;
+        ipc_recv(IPC_ANY, &m);
+        spin();
+        break;
+    }
     case CHILD_BLOCK: {
         struct message m;
         for (;;)

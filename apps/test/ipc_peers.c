@@ -90,6 +90,25 @@ static int sender(uint64_t param) {
     return 0;
 }
 
+/* One send or call to PEER with a timeout of (uint32_t) param ms. */
+static int timed_send(uint64_t param) {
+    struct message m = {.type = ECHO_ADD};
+    int64_t ms = (uint32_t) param;
+    return (param & TIMED_CALL) ? ipc_call_timeout(PEER, &m, ms)
+                                : ipc_send_timeout(PEER, &m, ms);
+}
+
+static int timed_recv(uint64_t param) {
+    struct message m;
+    error_t err = ipc_recv_timeout(IPC_ANY, &m, (uint32_t) param);
+    if (err != ERR_TIMEOUT)
+        return err ? err : -1;
+    if ((err = ipc_recv_timeout(IPC_ANY, &m, IPC_POLL)))
+        return err;
+    return m.type == MSG_NOTIFICATIONS ? (int) (m.notifications.bits >> 16)
+                                       : -1;
+}
+
 int ipc_peer_main(int mode, uint64_t param) {
     struct message m;
     switch (mode) {
@@ -110,6 +129,12 @@ int ipc_peer_main(int mode, uint64_t param) {
                    : -2;
     case CHILD_TRY_IRQ:
         return irq_listen(PEER, param);
+    case CHILD_TIMED_SEND:
+        return timed_send(param);
+    case CHILD_TIMED_RECV:
+        return timed_recv(param);
+    case CHILD_RECV_FROM:
+        return ipc_recv((task_t) param, &m);
     case CHILD_SLEEP_EXIT:
         sleep_ms(param);
         return 0;

@@ -90,6 +90,7 @@ enum child_mode {
     CHILD_TRY_IOPORT,
     CHILD_BAD_SYSCALL_LOOP,
     CHILD_CMDLINE_LENGTH, /* exit with strlen(task_cmdline()) */
+    CHILD_SPIN_WHEN_TOLD, /* receive one message, then spin */
     /* IPC peers (ipc_peers.c); their handle 1 is whom they talk to. */
     CHILD_ECHO_SERVER,
     CHILD_CALLER,
@@ -98,6 +99,10 @@ enum child_mode {
     CHILD_SLEEP_EXIT, /* sleep_ms(param), then exit 0 */
     CHILD_TRY_IRQ,    /* irq_listen(handle 1, param), exit with the result */
     CHILD_WATCH,      /* task_watch(handle 1), exit 42 on NOTIFY_DEATH */
+    CHILD_TIMED_SEND, /* param: ms | TIMED_CALL; exit with the result */
+    CHILD_RECV_FROM,  /* ipc_recv(param), exit with the result */
+    CHILD_TIMED_RECV, /* a receive of param ms that must time out; exit
+                         with the bits >> 16 then pending */
     /* Async peers (async_peers.c), talking to handle 1. */
     CHILD_ASYNC_PRODUCER, /* param: count | tag << 16 | trigger << 24 */
     CHILD_ASYNC_CONSUMER, /* param: messages to take before exiting */
@@ -139,6 +144,8 @@ enum echo_request {
                       priority (or an error) */
     ECHO_EXIT,     /* exit without replying */
 };
+/* CHILD_TIMED_SEND: call instead of send. */
+#define TIMED_CALL (1ull << 32)
 #define ECHO_COUNT_WORD 5 /* every reply: messages received so far */
 #define ECHO_BADGE_WORD 4 /* every reply: the badge the request came with */
 
