@@ -186,6 +186,14 @@ static error_t transfer(struct task *sender, struct task *receiver,
     if ((m->flags & MSG_OOL) && m->ool_len > dst_cap)
         return ERR_TOO_LARGE;
 
+    if (m->flags & MSG_OOL) {
+        err = copy_between_spaces(receiver->arch.pml4, (void __user *) dst_buf,
+                                  sender->arch.pml4, (void __user *) m->ool_ptr,
+                                  m->ool_len);
+        ASSERT(err == OK); /* both ranges were checked */
+    }
+    /* The header after the data: out-of-line bytes landing on the
+     * receiver's message buffer must not stand in for src and badge. */
     struct message *out = receiver->ipc_kbuf ? receiver->ipc_kbuf : &out_tmp;
     *out = *m;
     out->src = sender->id;
@@ -194,10 +202,6 @@ static error_t transfer(struct task *sender, struct task *receiver,
     out->ool_len = 0;
     out->handle = 0;
     if (m->flags & MSG_OOL) {
-        err = copy_between_spaces(receiver->arch.pml4, (void __user *) dst_buf,
-                                  sender->arch.pml4, (void __user *) m->ool_ptr,
-                                  m->ool_len);
-        ASSERT(err == OK); /* both ranges were checked */
         out->ool_ptr = dst_buf;
         out->ool_len = m->ool_len;
     }
@@ -354,8 +358,9 @@ static error_t recv(task_t src, int64_t timeout, struct task *replied) {
         current->ipc_result = IPC_PENDING;
         sched_block_switch(current, BLOCK_RECV, (uint64_t) timeout, replied);
         replied = NULL;
+        /* Delivered, timed out, or the awaited sender died. */
         if (current->ipc_result != IPC_PENDING)
-            return current->ipc_result; /* delivered, timed out, or died */
+            return current->ipc_result;
         if (timeout != IPC_FOREVER) { /* woken early: wait out the rest */
             int64_t elapsed = (arch_ticks() - start) * 1000 / TIMER_HZ;
             timeout = elapsed < timeout ? timeout - elapsed : IPC_POLL;

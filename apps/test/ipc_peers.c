@@ -98,6 +98,20 @@ static int timed_send(uint64_t param) {
                                 : ipc_send_timeout(PEER, &m, ms);
 }
 
+static int forge(uint64_t param) {
+    static const struct message lie = {
+        .type = FORGED_TYPE, .src = FORGED_SRC, .badge = FORGED_BADGE};
+    struct message m = {.type = ECHO_ADD,
+                        .flags = MSG_OOL,
+                        .ool_ptr = (uint64_t) &lie,
+                        .ool_len = sizeof(lie)};
+    if (param == 0)
+        return ipc_send(PEER, &m);
+    struct message req;
+    error_t err = ipc_recv(IPC_ANY, &req);
+    return err ? err : ipc_reply(req.src, &m);
+}
+
 static int timed_recv(uint64_t param) {
     struct message m;
     error_t err = ipc_recv_timeout(IPC_ANY, &m, (uint32_t) param);
@@ -131,6 +145,8 @@ int ipc_peer_main(int mode, uint64_t param) {
         return irq_listen(PEER, param);
     case CHILD_TIMED_SEND:
         return timed_send(param);
+    case CHILD_FORGER:
+        return forge(param);
     case CHILD_TIMED_RECV:
         return timed_recv(param);
     case CHILD_RECV_FROM:

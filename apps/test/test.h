@@ -101,6 +101,8 @@ enum child_mode {
     CHILD_WATCH,      /* task_watch(handle 1), exit 42 on NOTIFY_DEATH */
     CHILD_TIMED_SEND, /* param: ms | TIMED_CALL; exit with the result */
     CHILD_RECV_FROM,  /* ipc_recv(param), exit with the result */
+    CHILD_FORGER,     /* out-of-line data shaped like init's message; param 0:
+                         send it to handle 1, 1: reply it to one call */
     CHILD_TIMED_RECV, /* a receive of param ms that must time out; exit
                          with the bits >> 16 then pending */
     /* Async peers (async_peers.c), talking to handle 1. */
@@ -144,6 +146,10 @@ enum echo_request {
                       priority (or an error) */
     ECHO_EXIT,     /* exit without replying */
 };
+/* What CHILD_FORGER's out-of-line data claims. */
+#define FORGED_TYPE 7777
+#define FORGED_SRC 257 /* init */
+#define FORGED_BADGE 0xf0f0
 /* CHILD_TIMED_SEND: call instead of send. */
 #define TIMED_CALL (1ull << 32)
 #define ECHO_COUNT_WORD 5 /* every reply: messages received so far */

@@ -336,6 +336,48 @@ TEST(ipc_ool_reply_too_large_for_caller) {
     CHECK_ERR(exit_code_of(s), ERR_TOO_LARGE);
 }
 
+/* A message buffer that lies inside our out-of-line buffer. */
+static struct message box __attribute__((aligned(128)));
+
+/* The kernel's fields (src, badge) and the sender's type and flags win
+ * over out-of-line bytes that land on them. */
+static void check_box(task_t src, uint64_t badge) {
+    CHECK_EQ(box.src, src);
+    CHECK_EQ(box.badge, badge);
+    CHECK_EQ(box.type, ECHO_ADD);
+    CHECK_EQ(box.flags, MSG_OOL);
+    CHECK_EQ(box.ool_ptr, (uint64_t) &box);
+    CHECK_EQ(box.ool_len, sizeof(box));
+}
+
+TEST(ipc_ool_over_the_message_cannot_forge_the_sender) {
+    handle_t badged =
+        handle_dup(self_handle(), RIGHT_SEND | RIGHT_GRANT, 0xb0b);
+    handle_t f = spawn_peer(CHILD_FORGER, 0, TEST_PRIORITY + 1, 1, &badged);
+    handle_close(badged);
+    CHECK_ERR(ipc_ool_buffer(&box, sizeof(box)), OK);
+    error_t err = ipc_recv(task_id_of(f), &box);
+    CHECK_ERR(ipc_ool_buffer(NULL, 0), OK);
+    CHECK_ERR(err, OK);
+    check_box(task_id_of(f), 0xb0b);
+    if (test_failed())
+        return; /* keep check_box's reason */
+    CHECK_ERR(exit_code_of(f), OK);
+}
+
+TEST(ipc_reply_ool_over_the_message_cannot_forge_the_replier) {
+    handle_t f = spawn_peer(CHILD_FORGER, 1, TEST_PRIORITY + 1, 0, NULL);
+    box = (struct message){.type = ECHO_ADD,
+                           .flags = MSG_REPLY_BUF,
+                           .ool_ptr = (uint64_t) &box,
+                           .ool_len = sizeof(box)};
+    CHECK_ERR(ipc_call(f, &box), OK);
+    check_box(task_id_of(f), 0);
+    if (test_failed())
+        return; /* keep check_box's reason */
+    CHECK_ERR(exit_code_of(f), OK);
+}
+
 TEST(ipc_ool_bad_pointers_deliver_nothing) {
     handle_t s = echo_server(TEST_PRIORITY + 1);
     struct message m = {.type = ECHO_HASH,
