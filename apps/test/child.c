@@ -40,6 +40,22 @@ static int try_spawn(void) {
     return task_create(H_SPAWN, &spec);
 }
 
+/* What another task may have left in the FPU: the x87 control word,
+ * %mm0, or %xmm0 (read by an SSE or an AVX instruction). */
+static int read_fpu_state(int mode) {
+    uint16_t cw = 0;
+    uint64_t v = 0;
+    if (mode == CHILD_X87)
+        __asm__ volatile("fnstcw %0" : "=m"(cw));
+    else if (mode == CHILD_MMX)
+        __asm__ volatile("movq %%mm0, %0" : "=r"(v));
+    else if (mode == CHILD_SSE)
+        __asm__ volatile("movq %%xmm0, %0" : "=r"(v));
+    else
+        __asm__ volatile("vmovq %%xmm0, %0" : "=r"(v));
+    return (int) (v | cw);
+}
+
 int child_main(uint64_t arg) {
     int mode = arg & 0xff;
     if (mode >= CHILD_CHAT_QUITTER)
@@ -111,6 +127,11 @@ int child_main(uint64_t arg) {
         return try_spawn();
     case CHILD_TRY_IOPORT:
         return io_out(H_IOPORT, 0x80, 1, 0);
+    case CHILD_X87:
+    case CHILD_MMX:
+    case CHILD_SSE:
+    case CHILD_AVX:
+        return read_fpu_state(mode);
     case CHILD_CMDLINE_LENGTH:
         return strlen(task_cmdline());
     case CHILD_BAD_SYSCALL_LOOP:

@@ -36,6 +36,22 @@ static inline void wrmsr(uint32_t msr, uint64_t v) {
     __asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t) v),
                      "d"((uint32_t) (v >> 32)));
 }
+static inline uint64_t read_cr0(void) {
+    uint64_t v;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(v));
+    return v;
+}
+static inline void write_cr0(uint64_t v) {
+    __asm__ volatile("mov %0, %%cr0" ::"r"(v));
+}
+static inline uint64_t read_cr4(void) {
+    uint64_t v;
+    __asm__ volatile("mov %%cr4, %0" : "=r"(v));
+    return v;
+}
+static inline void write_cr4(uint64_t v) {
+    __asm__ volatile("mov %0, %%cr4" ::"r"(v));
+}
 static inline uint64_t read_cr2(void) {
     uint64_t v;
     __asm__ volatile("mov %%cr2, %0" : "=r"(v));

@@ -96,10 +96,33 @@ static void syscall_init(void) {
     wrmsr(MSR_FMASK, RFLAGS_MASKED);
 }
 
+#define CR0_MP (1u << 1)
+#define CR0_EM (1u << 2)
+#define CR0_TS (1u << 3)
+#define CR4_OSFXSR (1u << 9)
+#define CR4_OSXMMEXCPT (1u << 10)
+#define CR4_OSXSAVE (1u << 18)
+
+/*
+ * Tasks have no FPU state of their own yet, so no task may use the FPU:
+ * its registers would carry over from one task to the next. With TS set
+ * every x87, MMX and SSE instruction raises #NM (MP: WAIT too), and the
+ * task is killed. OSFXSR makes SSE instructions valid, so that they raise
+ * #NM like the rest rather than #UD; EM stays clear, as it would turn MMX
+ * and SSE into #UD. With OSXSAVE clear, AVX instructions raise #UD. No
+ * SIMD instruction runs, so OSXMMEXCPT (SIMD exceptions as #XM) stays
+ * clear. Saving the state per task will turn #NM into a lazy switch.
+ */
+static void fpu_init(void) {
+    write_cr0((read_cr0() & ~CR0_EM) | CR0_MP | CR0_TS);
+    write_cr4((read_cr4() | CR4_OSFXSR) & ~(CR4_OSXMMEXCPT | CR4_OSXSAVE));
+}
+
 void cpu_init(void) {
     gdt_init();
     idt_init();
     syscall_init();
+    fpu_init();
 }
 
 void cpu_set_kernel_stack(uint64_t top) {

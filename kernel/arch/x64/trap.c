@@ -8,9 +8,11 @@
 #include "printk.h"
 #include "sched.h"
 #include "task.h"
+#include "usercopy.h"
 #define VEC_DIVIDE 0
 #define VEC_BREAKPOINT 3
 #define VEC_INVALID_OPCODE 6
+#define VEC_NO_FPU 7
 #define VEC_GP 13
 #define VEC_PAGE_FAULT 14
 
@@ -61,15 +63,30 @@ static const char *vector_name(uint64_t vector) {
     return name ? name : "exception";
 }
 
+/* An FPU instruction (see fpu_init): x87, MMX and SSE ones raise #NM,
+ * AVX ones #UD, and those start with a VEX (0xc4, 0xc5) or EVEX (0x62)
+ * byte, which means nothing else in 64-bit mode. */
+static bool is_fpu_fault(const struct iframe *f) {
+    if (f->vector == VEC_NO_FPU)
+        return true;
+    uint8_t op;
+    return f->vector == VEC_INVALID_OPCODE &&
+           copy_from_user(&op, (const void __user *) f->rip, 1) == OK &&
+           (op == 0xc4 || op == 0xc5 || op == 0x62);
+}
+
 /* A fault in user mode ends the task, never the kernel. */
 static void user_fault(struct iframe *f) {
     uint64_t addr = f->vector == VEC_PAGE_FAULT ? read_cr2() : 0;
+    bool fpu = is_fpu_fault(f);
     printk("[kernel] task %s (#%u) killed: %s (error %#lx) at rip %p, "
            "address %p\n",
-           current->name, current->id, vector_name(f->vector), f->error,
-           (void *) f->rip, (void *) addr);
+           current->name, current->id,
+           fpu ? "x87/MMX/SSE/AVX instruction, which tasks may not use yet"
+               : vector_name(f->vector),
+           f->error, (void *) f->rip, (void *) addr);
     task_set_fault(current, addr, f->rip);
-    task_end(current, exit_reason_for(f->vector), f->vector);
+    task_end(current, fpu ? EXIT_FPU : exit_reason_for(f->vector), f->vector);
 }
 
 /* From syscall_entry: the return address is not canonical (see there). */
