@@ -112,6 +112,19 @@ static int forge(uint64_t param) {
     return err ? err : ipc_reply(req.src, &m);
 }
 
+static int reply_with_handle(uint64_t param) {
+    struct message m;
+    error_t err = ipc_recv(IPC_ANY, &m);
+    if (err)
+        return err;
+    struct message r = {
+        .type = ECHO_ADD, .flags = MSG_HANDLE_MOVE, .handle = task_self()};
+    err = ipc_reply(m.src, &r);
+    ipc_recv_timeout(IPC_ANY, &m, param); /* a caller still waiting would
+                                             see us end: ERR_ABORTED */
+    return err;
+}
+
 static int timed_recv(uint64_t param) {
     struct message m;
     error_t err = ipc_recv_timeout(IPC_ANY, &m, (uint32_t) param);
@@ -147,6 +160,8 @@ int ipc_peer_main(int mode, uint64_t param) {
         return timed_send(param);
     case CHILD_FORGER:
         return forge(param);
+    case CHILD_HANDLE_REPLIER:
+        return reply_with_handle(param);
     case CHILD_TIMED_RECV:
         return timed_recv(param);
     case CHILD_RECV_FROM:

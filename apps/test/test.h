@@ -108,8 +108,10 @@ enum child_mode {
     CHILD_RECV_FROM,  /* ipc_recv(param), exit with the result */
     CHILD_FORGER,     /* out-of-line data shaped like init's message; param 0:
                          send it to handle 1, 1: reply it to one call */
-    CHILD_TIMED_RECV, /* a receive of param ms that must time out; exit
-                         with the bits >> 16 then pending */
+    CHILD_HANDLE_REPLIER, /* reply to one call with a handle, stay param ms,
+                             exit with the reply's result */
+    CHILD_TIMED_RECV,     /* a receive of param ms that must time out; exit
+                             with the bits >> 16 then pending */
     /* Async peers (async_peers.c), talking to handle 1. */
     CHILD_ASYNC_PRODUCER, /* param: count | tag << 16 | trigger << 24 */
     CHILD_ASYNC_CONSUMER, /* param: messages to take before exiting */

@@ -320,8 +320,9 @@ TEST(ipc_ool_in_reply) {
 }
 
 TEST(ipc_ool_reply_too_large_for_caller) {
-    /* The reply does not fit our buffer: the server's reply fails with
-     * ERR_TOO_LARGE (our echo server then exits), nothing is written. */
+    /* The reply does not fit our buffer: it can never arrive, so our call
+     * ends with the server's ERR_TOO_LARGE (which then makes our echo
+     * server exit), and nothing is written. */
     handle_t s = echo_server(TEST_PRIORITY + 1);
     CHECK_ERR(ipc_ool_buffer(ool_back, 100), OK);
     memset(ool_back, 0, sizeof(ool_back));
@@ -330,9 +331,10 @@ TEST(ipc_ool_reply_too_large_for_caller) {
                         .flags = MSG_OOL,
                         .ool_ptr = (uint64_t) ool_out,
                         .ool_len = 101};
-    CHECK_ERR(ipc_call(s, &m), ERR_ABORTED);
+    CHECK_ERR(ipc_call(s, &m), ERR_TOO_LARGE);
     CHECK_ERR(ipc_ool_buffer(NULL, 0), OK);
     CHECK_EQ(ool_back[0], 0);
+    CHECK_EQ(m.type, ECHO_OOL_BACK); /* our request, untouched */
     CHECK_ERR(exit_code_of(s), ERR_TOO_LARGE);
 }
 

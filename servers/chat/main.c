@@ -206,11 +206,10 @@ static void fetch(const struct message *m) {
         r.ool_ptr = (uint64_t) fetch_out;
         r.ool_len = len;
     }
-    error_t err = ipc_reply(m->src, &r);
-    if (err == OK)
+    /* If its buffer is too small, its call ends with ERR_TOO_LARGE and the
+     * lines stay unfetched. */
+    if (ipc_reply(m->src, &r) == OK)
         s->next = end;
-    else if (err == ERR_TOO_LARGE) /* its buffer is too small: say so */
-        reply_error(m->src, CHAT_FETCH_MSG, ERR_TOO_LARGE);
 }
 
 /* End a session and tell the others how it ended. */

@@ -233,17 +233,14 @@ static void read_line(struct port *p, struct message *m) {
         r.flags = MSG_OOL;
         r.ool_ptr = (uint64_t) line;
         r.ool_len = strlen(line);
-        error_t err = ipc_reply(m->src, &r);
-        if (err == OK) {
+        /* A reader gone, or one whose buffer is too small (its call ends
+         * with ERR_TOO_LARGE), leaves the line queued. */
+        if (ipc_reply(m->src, &r) == OK) {
             p->q_head = (p->q_head + 1) % CONSOLE_LINES_QUEUED;
             p->q_count--;
             receive(p); /* room again: take what waited in the UART */
-            return;
         }
-        if (err != ERR_TOO_LARGE)
-            return;                                     /* the reader is gone */
-        r = (struct message){.type = CONSOLE_READ_MSG}; /* its buffer */
-        r.words[0] = ERR_TOO_LARGE;
+        return;
     }
     ipc_reply(m->src, &r);
 }

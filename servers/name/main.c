@@ -47,15 +47,9 @@ static void answer(task_t client, error_t err, handle_t moved) {
         r.flags = MSG_HANDLE_MOVE;
         r.handle = moved;
     }
-    error_t sent = ipc_reply(client, &r);
-    if (sent == OK || moved <= 0)
-        return;
-    handle_close(moved);
-    if (sent != ERR_ABORTED) { /* e.g. its handle table is full: say so */
-        r = (struct message){.type = NAME_LOOKUP_MSG};
-        r.words[0] = sent;
-        ipc_reply(client, &r);
-    }
+    /* Not delivered, so still ours (a full table ends its call: ERR_FULL). */
+    if (ipc_reply(client, &r) != OK && moved > 0)
+        handle_close(moved);
 }
 
 /* The name in a request: it must end inside the message. */
@@ -224,11 +218,7 @@ static void list(struct message *m) {
                         .ool_ptr = (uint64_t) buf,
                         .ool_len = len};
     r.words[1] = count;
-    if (ipc_reply(m->src, &r) == ERR_TOO_LARGE) {
-        r = (struct message){.type = NAME_LIST_MSG};
-        r.words[0] = ERR_TOO_LARGE;
-        ipc_reply(m->src, &r);
-    }
+    ipc_reply(m->src, &r); /* too large for it: its call gets ERR_TOO_LARGE */
 }
 
 static void stats(struct message *m) {
