@@ -39,6 +39,26 @@ TEST(task_create_destroy_1000_no_leak) {
     CHECK_EQ(free_pages(), before);
 }
 
+TEST(task_end_closes_the_handles_of_a_dead_task) {
+    /* A child's handle to its sibling is a reference: if the child's end
+     * did not close it, the sibling would outlive every handle we hold. */
+    struct sysinfo si;
+    CHECK_ERR(sys_sysinfo(&si), OK);
+    uint64_t pages = si.free_pages;
+    uint32_t tasks = si.num_tasks;
+    handle_t sibling = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
+    CHECK(sibling > 0);
+    handle_t child =
+        spawn_peer(CHILD_EXIT_0, 0, TEST_PRIORITY + 1, 1, &sibling);
+    CHECK(child > 0);
+    CHECK_EQ(exit_code_of(child), 0); /* and our handle to it closed */
+    CHECK_ERR(task_kill(sibling), OK);
+    CHECK_ERR(handle_close(sibling), OK);
+    CHECK_ERR(sys_sysinfo(&si), OK);
+    CHECK_EQ(si.num_tasks, tasks);
+    CHECK_EQ(si.free_pages, pages);
+}
+
 TEST(task_kill_running_task) {
     handle_t h = spawn_child(CHILD_SPIN, TEST_PRIORITY - 1);
     CHECK(h > 0);
