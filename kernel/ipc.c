@@ -130,12 +130,14 @@ static void wait_for_reply(struct task *caller, struct task *server) {
 static error_t check_outgoing(struct task *sender, const struct message *m,
                               struct handle **h) {
     uint32_t fl = m->flags;
+    uint32_t with_handle = fl & (MSG_HANDLE_MOVE | MSG_HANDLE_COPY);
     *h = NULL;
-    if ((fl & ~MSG_FLAGS_ALL) ||
-        ((fl & MSG_HANDLE_MOVE) && (fl & MSG_HANDLE_COPY)))
+    if (fl & ~MSG_FLAGS_ALL)
         return ERR_INVALID_ARG;
-    if (fl & (MSG_HANDLE_MOVE | MSG_HANDLE_COPY)) {
+    if (with_handle) { /* one of the two, and a handle we hold */
         error_t err;
+        if (with_handle == (MSG_HANDLE_MOVE | MSG_HANDLE_COPY))
+            return ERR_INVALID_ARG;
         uint32_t rights = (fl & MSG_HANDLE_COPY) ? RIGHT_GRANT : 0;
         if (!(*h = handle_get(sender, m->handle, KOBJ_ANY, rights, &err)))
             return err;
