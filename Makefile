@@ -102,7 +102,7 @@ QEMU_TEST_FLAGS := $(QEMU_FLAGS) -initrd $(BUILD)/bootfs-test.img \
 	-display none -serial stdio -serial null \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: all run test bench debug defconfig menuconfig clean setup host-test
+.PHONY: all run test bench profile debug defconfig menuconfig clean setup host-test
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/kernel.bin $(BUILD)/bootfs.img
@@ -132,6 +132,13 @@ bench: setup
 		-serial stdio -icount shift=0,align=off \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 | grep --line-buffered '^BENCH'; \
 		status=$${PIPESTATUS[0]}; [ $$status -eq 1 ] || { echo "bench failed (QEMU status $$status)"; exit 1; }
+
+# One round trip, instruction by instruction: where the figure above goes.
+profile: setup
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/kernel.bin $(BUILD)/bootfs-bench.img
+	$(Q)$(PYTHON) tools/profile_ipc.py $(QEMU) $(QEMU_FLAGS) \
+		-initrd $(BUILD)/bootfs-bench.img -display none -serial null \
+		-icount shift=0,align=off -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 host-test: $(BUILD)/host/common_tests
 	$(Q)$<
