@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Pack user programs into a boot image (the format of libs/common/util/bootfs.h).
 
-Usage: mkbootfs.py -o OUT ENTRY...
+Usage: mkbootfs.py -o OUT [--cmdline NAME=TEXT]... ENTRY...
   ENTRY is name=path[:autostart][:instances=N][:prio=N][:caps=A+B], e.g. init=build/init.elf:prio=20
   or test=build/test.elf:autostart. The default priority is 10.
+  --cmdline stores TEXT as the command line init starts entry NAME with: an entry
+  `NAME.cmdline` holding TEXT and a NUL (see bootfs_cmdline() in libs/resea).
 
 The image is a header, the entry table, then each file at a 4 KiB-aligned
 offset; all integers little-endian. OUT is written atomically.
@@ -25,6 +27,8 @@ INSTANCES_MAX = 0xff  # bootfs_instances() reads 8 bits of the flags
 CAPS = {"spawn": 1 << 1, "ioport": 1 << 2, "irq": 1 << 3}
 ALIGN = 4096
 DEFAULT_PRIO = 10
+CMDLINE_MAX = 128  # TASK_CMDLINE_MAX, the NUL included
+CMDLINE_SUFFIX = ".cmdline"
 HEADER = struct.Struct("<4I")  # magic, version, count, total_size
 ENTRY = struct.Struct(f"<{NAME_MAX}s4I")  # name, offset, size, flags, priority
 
@@ -75,6 +79,20 @@ def parse_entry(spec):
     return raw, path, flags, prio
 
 
+def cmdline_entry(spec, names):
+    """NAME=TEXT -> the entry (name, data, flags, prio) that holds TEXT for NAME."""
+    name, sep, text = spec.partition("=")
+    if not sep or name.encode() not in names:
+        die(f"--cmdline {spec!r}: expected NAME=TEXT with NAME one of the entries")
+    data = text.encode() + b"\0"
+    if b"\0" in data[:-1] or len(data) > CMDLINE_MAX:
+        die(f"--cmdline {spec!r}: at most {CMDLINE_MAX - 1} bytes, no NUL")
+    raw = (name + CMDLINE_SUFFIX).encode()
+    if len(raw) >= NAME_MAX:
+        die(f"--cmdline {spec!r}: {raw.decode()!r} is longer than {NAME_MAX - 1} bytes")
+    return raw, data, 0, DEFAULT_PRIO
+
+
 def align(n):
     return (n + ALIGN - 1) // ALIGN * ALIGN
 
@@ -112,11 +130,13 @@ def write_atomically(path, data):
 def main():
     ap = argparse.ArgumentParser(description="Pack user programs into a boot image.")
     ap.add_argument("-o", dest="out", required=True, help="output image")
+    ap.add_argument("--cmdline", action="append", default=[], metavar="NAME=TEXT",
+                    help="the command line init starts entry NAME with")
     ap.add_argument("entries", nargs="+", metavar="ENTRY", help="name=path[:autostart][:prio=N][:caps=A+B]")
     args = ap.parse_args()
 
-    if len(args.entries) > MAX_ENTRIES:
-        die(f"{len(args.entries)} entries, at most {MAX_ENTRIES} fit")
+    if len(args.entries) + len(args.cmdline) > MAX_ENTRIES:
+        die(f"{len(args.entries) + len(args.cmdline)} entries, at most {MAX_ENTRIES} fit")
     entries, seen = [], set()
     for spec in args.entries:
         name, path, flags, prio = parse_entry(spec)
@@ -129,6 +149,12 @@ def main():
         except OSError as e:
             die(f"{spec!r}: {e.strerror}: {path}")
         entries.append((name, data, flags, prio))
+    for spec in args.cmdline:
+        entry = cmdline_entry(spec, seen)
+        if entry[0] in seen:
+            die(f"duplicate name {entry[0].decode()!r}")
+        seen.add(entry[0])
+        entries.append(entry)
     write_atomically(args.out, build_image(entries))
 
 

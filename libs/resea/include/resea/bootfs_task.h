@@ -5,7 +5,8 @@
 /*
  * Start a program from the boot image the way init and the shell do: the
  * new task gets the name server as handle 1 (when `held.name` is set), then
- * the capabilities its build.mk asked for (BOOTFS_CAP_*), of those held.
+ * the capabilities its build.mk asked for (BOOTFS_CAP_*), of those held,
+ * and the command line given (NULL: the one the image stores for it).
  */
 struct held_caps {
     handle_t name, spawn, ioport, irq; /* 0: not held */
@@ -13,6 +14,9 @@ struct held_caps {
 
 /* The boot image as every task sees it (mapped at BOOTFS_ADDR). */
 const void *bootfs_image(void);
+/* The command line stored for e: the text of the entry "NAME.cmdline"
+ * (tools/mkbootfs.py --cmdline NAME=TEXT), or NULL. */
+const char *bootfs_cmdline(const struct bootfs_entry *e);
 handle_t bootfs_start(const struct bootfs_entry *e,
                       const struct held_caps *held, const char *task_name,
                       uint64_t arg, const char *cmdline);
