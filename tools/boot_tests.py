@@ -9,6 +9,7 @@ command line, reads the serial output and prints `PASS boot/<name>` or
 build/bootfs.img and the task ELF files from `make`.
 """
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -19,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILD = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "build"
 QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
 PANIC_STATUS = 5  # isa-debug-exit: (2 << 1) | 1
+SOME_FAILED_STATUS = 3  # the test task wrote 1
 
 
 def boot(initrd=None, append=None, until=None, timeout=20):
@@ -106,6 +108,25 @@ def case_init_that_is_not_an_executable(tmp):
     if status != PANIC_STATUS:
         return f"exit status {status}, expected {PANIC_STATUS}"
     return expect(out, "cannot start init: malformed executable")
+
+
+def case_test_cases_have_time_limits(tmp):
+    # The test task's `selftest` cases: one hangs (with a child), one faults,
+    # one exits; each is reported by name and the case after them still runs
+    # and finds the hung case's child gone.
+    img = tmp / "selftest.img"
+    mkbootfs(img, "--cmdline", "test=selftest limit=2", f"init={BUILD}/init.elf:prio=25",
+             f"name={BUILD}/name.elf:prio=20",
+             f"test={BUILD}/test.elf:prio=20:caps=spawn+ioport+irq:autostart")
+    status, out = boot(img)
+    if status != SOME_FAILED_STATUS:
+        return f"exit status {status}, expected {SOME_FAILED_STATUS}"
+    if not re.search(r"^FAIL harness_selftest_fault: killed by page fault at rip 0x[0-9a-f]+, "
+                     r"address 0x10\r?$", out, re.M):
+        return "no FAIL line for the faulting case"
+    return expect(out, "FAIL harness_selftest_hang: timed out after 2 s\r\n",
+                  "FAIL harness_selftest_exit: exited with code 3 without a result\r\n",
+                  "PASS harness_selftest_after\r\n", "1 passed, 3 failed\r\n")
 
 
 def case_no_boot_image(tmp):

@@ -3,9 +3,6 @@
 #include <layout.h>
 #include <stdarg.h>
 
-#define DEBUG_EXIT_PORT 0xf4
-
-extern const struct test_case __test_cases_start[], __test_cases_end[];
 static bool failed;
 static char reason[256];
 
@@ -21,6 +18,8 @@ void test_fail(const char *file, int line, const char *fmt, ...) {
 }
 
 bool test_failed(void) { return failed; }
+
+const char *test_reason(void) { return reason; }
 
 const void *self_image(uint64_t *size) {
     const void *bootfs = (const void *) BOOTFS_ADDR;
@@ -96,26 +95,4 @@ uint64_t free_pages(void) {
     struct sysinfo si;
     sys_sysinfo(&si);
     return si.free_pages;
-}
-
-int main(void) {
-    if (task_arg())
-        return child_main(task_arg());
-
-    int passed = 0, total = 0;
-    for (const struct test_case *t = __test_cases_start; t < __test_cases_end;
-         t++) {
-        failed = false;
-        t->fn();
-        total++;
-        if (failed) {
-            printf("FAIL %s: %s\n", t->name, reason);
-        } else {
-            printf("PASS %s\n", t->name);
-            passed++;
-        }
-    }
-    printf("%d passed, %d failed\n", passed, total - passed);
-    io_out(H_IOPORT, DEBUG_EXIT_PORT, 1, passed == total ? 0 : 1);
-    return 0;
 }

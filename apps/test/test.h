@@ -1,9 +1,10 @@
 #pragma once
 /*
  * The in-QEMU test task. Each TEST() registers a case in section
- * .test_cases; the harness runs them in link order and prints
- * `PASS name` or `FAIL name: reason`, then `N passed, M failed`.
- * A CHECK that fails records the reason and returns from the test.
+ * .test_cases; the runner (runner.c) runs each in a child copy of this
+ * task, in link order, within a time limit, and prints `PASS name` or
+ * `FAIL name: reason`, then `N passed, M failed`. A CHECK that fails
+ * records the reason and returns from the test.
  */
 #include <error.h>
 #include <kobject.h>
@@ -29,6 +30,8 @@ struct test_case {
 void test_fail(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 bool test_failed(void);
+/* What the first failed CHECK said. */
+const char *test_reason(void);
 
 #define CHECK(cond)                                                            \
     do {                                                                       \
@@ -65,7 +68,8 @@ bool test_failed(void);
 #define H_SPAWN 2
 #define H_IOPORT 3
 #define H_IRQ 4
-#define TEST_PRIORITY 10
+#define TEST_PRIORITY 10  /* of each case; the runner waits above it */
+#define TASK_LIST_MAX 256 /* every task task_list can report */
 
 /* What a copy of this program does when started with a non-zero arg. */
 enum child_mode {
@@ -96,6 +100,7 @@ enum child_mode {
     CHILD_MMX, /* %mm0 */
     CHILD_SSE, /* %xmm0 */
     CHILD_AVX, /* %xmm0 through a VEX-encoded instruction */
+    CHILD_RUN_CASE,       /* the runner's: one test case (runner.c) */
     /* IPC peers (ipc_peers.c); their handle 1 is whom they talk to. */
     CHILD_ECHO_SERVER,
     CHILD_CALLER,
