@@ -1,0 +1,4 @@
+srcs-y := main.c coordinator.c workers.c checks.c worker.c calls.c ipc_fuzz.c spawn.c cpu.c pools.c victim.c
+# Above every worker (WORKER_PRIORITY_MAX in fuzz.h): the watchdog runs.
+priority := 18
+caps := spawn ioport irq

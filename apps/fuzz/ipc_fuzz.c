@@ -1,0 +1,160 @@
+/*
+ * IPC: sends, calls, receives and replies between workers with random
+ * messages (flags, handles to move or copy, out-of-line buffers that are
+ * valid, overlap the message, are too large or bad) and timeouts, and the
+ * checks on what arrives.
+ */
+#include "worker.h"
+
+#define PAGE 4096
+#define CALLERS 8
+#define FORGED_BADGE ((uint64_t) FORGED_SRC << 32 | FORGED_SRC)
+#define MSG_IN_PAGE ((PAGE - sizeof(struct message)) / 8)
+
+/* The message buffer most calls use, in the arena's first page (where
+ * registered out-of-line buffers often land too). It moves now and then,
+ * sometimes across a page end. */
+static uint64_t home = (uint64_t) arena;
+static task_t callers[CALLERS]; /* who sent to us lately */
+
+static void move_home(void) {
+    if (one_in(8))
+        home = (uint64_t) arena + PAGE - 8 * (1 + rnd_below(11));
+    else
+        home = (uint64_t) arena + 8 * rnd_below(MSG_IN_PAGE);
+}
+
+static bool in_arena(uint64_t p, uint64_t len) {
+    return p >= (uint64_t) arena && len <= ARENA_SIZE &&
+           p - (uint64_t) arena <= ARENA_SIZE - len;
+}
+
+/* Out-of-line bytes that, landing on the receiver's message header,
+ * would read as src == FORGED_SRC. */
+static void forge(uint64_t p, uint64_t len) {
+    if (!in_arena(p, len))
+        return;
+    uint32_t *words = (uint32_t *) (p & ~3ull);
+    for (uint64_t i = 0; i < len / 4; i++)
+        words[i] = FORGED_SRC;
+}
+
+static void fill_ool(struct message *m) {
+    m->ool_len = (uint32_t) (one_in(4) ? pick_len(IPC_OOL_MAX)
+                                       : rnd_below(PAGE + 1));
+    if (one_in(4)) /* overlapping our own message */
+        m->ool_ptr = (uint64_t) m - 8 * rnd_below(16);
+    else
+        m->ool_ptr = pick_ptr(m->ool_len, m->flags & MSG_REPLY_BUF);
+    if (one_in(4))
+        forge(m->ool_ptr, m->ool_len);
+}
+
+static void fill_message(struct message *m) {
+    m->type = one_in(8) ? (int32_t) pick_value() : 16 + (int32_t) rnd_below(8);
+    m->src = (task_t) rnd();
+    m->badge = rnd();
+    m->flags = (uint32_t) rnd_below(MSG_FLAGS_ALL + 1);
+    if (one_in(16))
+        m->flags = (uint32_t) pick_value();
+    m->handle = (int32_t) pick_handle(0);
+    if ((m->flags & MSG_HANDLE_MOVE) && keep_link((uint64_t) m->handle))
+        m->flags &= ~MSG_HANDLE_MOVE;
+    fill_ool(m);
+    for (int i = 0; i < MSG_DATA_SIZE / 8; i++)
+        m->words[i] = pick_value();
+}
+
+static task_t pick_caller(void) {
+    return one_in(4) ? pick_id() : callers[rnd_below(CALLERS)];
+}
+
+/* What arrived: a forged header, a new handle, someone to answer. */
+static void received(const struct message *m) {
+    static unsigned next;
+    bool kernel_made = m->type == MSG_NOTIFICATIONS && m->src == 0;
+    if (m->src == FORGED_SRC || m->badge == FORGED_BADGE ||
+        (m->src == 0 && !kernel_made))
+        found(FINDING_FORGED_SENDER, "type %#x src %#x badge %#lx", m->type,
+              m->src, m->badge);
+    if (kernel_made)
+        return;
+    if (m->handle > 0)
+        track(m->handle);
+    callers[next++ % CALLERS] = m->src;
+    remember_id(m->src);
+}
+
+/* A reply refused with ERR_FULL must end the caller's wait: a second
+ * reply must find no caller waiting for us. */
+static void check_reply_full(task_t caller) {
+    struct message r = {.type = 16};
+    int64_t again = sc(SYS_ipc, caller, IPC_ANY, (uint64_t) &r, IPC_REPLY, 0);
+    if (again == OK)
+        found(FINDING_REPLY_FULL, "a reply to %#x failed with ERR_FULL, "
+                                  "then a second one was taken", caller);
+}
+
+/* The ipc() arguments of one random operation. */
+struct ipc_args {
+    uint64_t dst, src, flags;
+    int64_t timeout;
+};
+
+static struct ipc_args pick_operation(struct message *m) {
+    struct ipc_args a = {pick_handle(KOBJ_TASK), IPC_ANY, 0, pick_timeout()};
+    switch (rnd_below(10)) {
+    case 0:
+    case 1:
+        a.flags = IPC_SEND;
+        break;
+    case 2:
+    case 3:
+        a.flags = IPC_CALL;
+        break;
+    case 4:
+    case 5:
+        a.flags = IPC_RECV;
+        a.src = one_in(2) ? IPC_ANY : pick_id();
+        break;
+    case 6:
+        a.flags = IPC_REPLY;
+        a.dst = pick_caller();
+        break;
+    case 7:
+        a.flags = IPC_REPLY | IPC_RECV;
+        a.dst = pick_caller();
+        break;
+    case 8: /* ask the coordinator for a handle to a worker */
+        a.flags = IPC_CALL;
+        a.dst = H_COORD;
+        if (m) {
+            m->type = FUZZ_PEER;
+            m->flags = 0;
+        }
+        break;
+    default:
+        a.flags = one_in(2) ? rnd_below(16) : pick_value();
+        a.src = pick_id();
+    }
+    return a;
+}
+
+void fuzz_ipc(void) {
+    if (one_in(64))
+        move_home();
+    uint64_t buf = one_in(16) ? pick_ptr(sizeof(struct message), true) : home;
+    struct message *m =
+        in_arena(buf, sizeof(*m)) ? (struct message *) buf : NULL;
+    if (m)
+        fill_message(m);
+    struct ipc_args a = pick_operation(m);
+    int32_t moved = m && (m->flags & MSG_HANDLE_MOVE) ? m->handle : 0;
+    int64_t ret = sc(SYS_ipc, a.dst, a.src, buf, a.flags, (uint64_t) a.timeout);
+    if (moved)
+        track(moved); /* still ours, or gone */
+    if (ret == ERR_FULL && (a.flags & IPC_REPLY))
+        check_reply_full((task_t) a.dst);
+    if (ret == OK && m && (a.flags & IPC_RECV))
+        received(m);
+}
