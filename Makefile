@@ -103,7 +103,7 @@ QEMU_TEST_FLAGS := $(QEMU_FLAGS) -initrd $(BUILD)/bootfs-test.img \
 	-display none -serial stdio -serial null \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: all run test bench profile debug defconfig menuconfig clean setup host-test
+.PHONY: all run test bench profile fuzz debug defconfig menuconfig clean setup host-test
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/kernel.bin $(BUILD)/bootfs.img
@@ -124,7 +124,8 @@ test: setup
 		|| { cat $(BUILD)/tools-tests.log; echo "FAIL tools unit tests"; exit 1; }
 	$(Q)$(PYTHON) tools/run_tests.py --host $(BUILD)/host/common_tests \
 		--host tools/boot_tests.py --host tools/console_tests.py \
-		--timeout 60 -- $(QEMU) $(QEMU_TEST_FLAGS)
+		--host "tools/fuzz.py --suite --build $(BUILD)" \
+		--timeout 120 -- $(QEMU) $(QEMU_TEST_FLAGS)
 
 # Deterministic figures: the TSC counts guest instructions under -icount.
 bench: setup
@@ -140,6 +141,15 @@ profile: setup
 	$(Q)$(PYTHON) tools/profile_ipc.py $(QEMU) $(QEMU_FLAGS) \
 		-initrd $(BUILD)/bootfs-bench.img -display none -serial null \
 		-icount shift=0,align=off -device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+# The syscall fuzzer (docs/testing.md): deterministic for a SEED under -icount.
+SEED ?= 1
+CALLS ?= 100000
+CAPS ?= both
+fuzz: setup
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/kernel.bin $(TASK_ELFS)
+	$(Q)$(PYTHON) tools/fuzz.py --seed $(SEED) --calls $(CALLS) --caps $(CAPS) \
+		--build $(BUILD)
 
 host-test: $(BUILD)/host/common_tests
 	$(Q)$<

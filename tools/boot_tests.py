@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import fuzz
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "build"
 QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
@@ -127,6 +129,21 @@ def case_test_cases_have_time_limits(tmp):
     return expect(out, "FAIL harness_selftest_hang: timed out after 2 s\r\n",
                   "FAIL harness_selftest_exit: exited with code 3 without a result\r\n",
                   "PASS harness_selftest_after\r\n", "1 passed, 3 failed\r\n")
+
+
+def case_fuzzer_notices_stuck_workers_and_leaks(tmp):
+    # `selftest`: the first workers block for ever (the watchdog must end
+    # them, or the run never does) and tasks are left alive at the end (the
+    # leak checks must fail).
+    img = fuzz.image(BUILD, tmp, seed=1, calls=300, caps=False, extra="selftest")
+    status, out = boot(img, timeout=60)
+    if status != SOME_FAILED_STATUS:
+        return f"exit status {status}, expected {SOME_FAILED_STATUS}"
+    m = re.search(r"(\d+) by the watchdog", out)
+    if not m or int(m[1]) < 6:
+        return "the watchdog did not end the six stuck workers"
+    return expect(out, "FAIL fuzz/nocaps/seed1/free_pages: ",
+                  "FAIL fuzz/nocaps/seed1/task_count: ", "FAIL fuzz/nocaps/seed1/handles: ")
 
 
 def case_no_boot_image(tmp):

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """The test harness behind `make test`: host unit tests, then the tests in QEMU.
 
-Usage: run_tests.py [--host BINARY]... [--timeout SECONDS] -- QEMU_COMMAND...
+Usage: run_tests.py [--host COMMAND]... [--timeout SECONDS] -- QEMU_COMMAND...
 
-Runs each host test binary, then QEMU (serial console on its stdout), and
+Runs each host test command (a program and its arguments, split as a shell
+would), then QEMU (serial console on its stdout), and
 streams their output while counting lines that start with `PASS <name>` or
 `FAIL <name>: <reason>`. Problems that print no FAIL line of their own (a
 crash, a timeout, a kernel panic, a missing or wrong in-guest summary, an
@@ -111,7 +112,7 @@ def run_host(binary, timeout, counts):
     say(f"== host: {binary}")
     parser = Parser()
     try:
-        status, timed_out = run_streaming([binary], timeout, parser)
+        status, timed_out = run_streaming(shlex.split(binary), timeout, parser)
     except OSError as e:
         counts.fail(f"host:{binary}: cannot run: {e.strerror}")
         return
@@ -153,10 +154,10 @@ def run_qemu(cmd, timeout, counts):
 def main():
     argv = sys.argv[1:]
     if "--" not in argv or argv.index("--") == len(argv) - 1:
-        sys.exit("usage: run_tests.py [--host BINARY]... [--timeout SECONDS] -- QEMU_COMMAND...")
+        sys.exit("usage: run_tests.py [--host COMMAND]... [--timeout SECONDS] -- QEMU_COMMAND...")
     split = argv.index("--")
     ap = argparse.ArgumentParser(prog="run_tests.py")
-    ap.add_argument("--host", action="append", default=[], metavar="BINARY")
+    ap.add_argument("--host", action="append", default=[], metavar="COMMAND")
     ap.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS")
     args = ap.parse_args(argv[:split])
     qemu_cmd = argv[split + 1 :]

@@ -45,7 +45,7 @@ static void fuzz_console_write(void) {
 }
 
 static void fuzz_task_exit(void) {
-    if (!one_in(RARE)) {
+    if (!one_in(4 * RARE)) {
         fuzz_ipc();
         return;
     }
@@ -53,8 +53,13 @@ static void fuzz_task_exit(void) {
     sc(SYS_task_exit, (uint64_t) code, 0, 0, 0, 0);
 }
 
+/* Kills: one turn in KILLS aims at a live task, so that workers live
+ * long enough to get somewhere; the others at handles and ids that name
+ * nothing any more (or never did). */
+#define KILLS 4
+
 static void fuzz_task_kill(void) {
-    uint64_t h = pick_handle(KOBJ_TASK);
+    uint64_t h = one_in(KILLS) ? pick_handle(KOBJ_TASK) : free_index();
     if (handle_in_range(h) && w.held[h].task == w.self && !one_in(RARE))
         return; /* ourselves: rarely */
     expect_refused(h, sc(SYS_task_kill, h, 0, 0, 0, 0), "task_kill");
@@ -136,12 +141,15 @@ static void fuzz_timer_set(void) {
     sc(SYS_timer_set, first, period, 0, 0, 0);
 }
 
-/* Usually a buffer in the arena, often one over our message buffers
- * (the kernel must not let data land on the header it wrote). */
+/* Often over the message buffer we receive in (the kernel must not let
+ * data land on the header it wrote), else anywhere. */
 static void fuzz_ipc_ool_buffer(void) {
     uint64_t len = one_in(4) ? pick_len(IPC_OOL_MAX) : 1 + rnd_below(PAGE);
-    uint64_t p = one_in(2) ? (uint64_t) arena + 8 * rnd_below(PAGE / 8)
-                           : pick_ptr(len, true);
+    uint64_t p = pick_ptr(len, true);
+    if (one_in(2)) {
+        p = ipc_home() - 8 * rnd_below(4);
+        len = sizeof(struct message) + rnd_below(PAGE);
+    }
     sc(SYS_ipc_ool_buffer, p, len, 0, 0, 0);
 }
 
@@ -195,7 +203,10 @@ static void fuzz_task_list(void) {
 }
 
 static void fuzz_task_kill_id(void) {
-    sc(SYS_task_kill_id, pick_handle(KOBJ_SPAWN), pick_kill_id(), 0, 0, 0);
+    task_t id = pick_kill_id();
+    if (!one_in(KILLS)) /* another generation of its slot */
+        id += (1 + (task_t) rnd_below(4)) << 8;
+    sc(SYS_task_kill_id, pick_handle(KOBJ_SPAWN), id, 0, 0, 0);
 }
 
 /* Numbers past the list (also with high bits set): ERR_BAD_SYSCALL. The
@@ -203,7 +214,8 @@ static void fuzz_task_kill_id(void) {
 static void fuzz_beyond(void) {
     uint64_t nr = SYS_COUNT + rnd_below(8);
     if (one_in(2))
-        nr = one_in(2) ? rnd() : (1ull << (32 + rnd_below(32))) | rnd_below(SYS_COUNT);
+        nr = one_in(2) ? rnd()
+                       : (1ull << (32 + rnd_below(32))) | rnd_below(SYS_COUNT);
     int64_t ret = sc(nr, 0, pick_value(), pick_value(), 0, 0);
     if (ret != ERR_BAD_SYSCALL)
         found(FINDING_BAD_ARG, "syscall %#lx returned %ld", nr, ret);
@@ -219,7 +231,7 @@ void fuzz_one_call(void) {
         fuzz_ipc();
     else if (r < 370)
         fuzz_beyond();
-    else if (r < 373)
+    else if (r < 372)
         fuzz_cpu();
     else
         generators[rnd_below(SYS_COUNT)]();

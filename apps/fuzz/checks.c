@@ -1,7 +1,6 @@
 /* The before-and-after comparison that finds leaks. */
 #include "checks.h"
 
-
 static struct task_status now_tasks[TASKS_LISTED];
 
 void baseline_take(struct baseline *b) {
@@ -58,8 +57,8 @@ static bool handles_kept(const struct baseline *b, char *why, size_t len) {
             return false;
         }
         if (is->num_handles != was->num_handles) {
-            format(why, len, "%s (%#x) holds %u handles, %u before",
-                   was->name, was->id, is->num_handles, was->num_handles);
+            format(why, len, "%s (%#x) holds %u handles, %u before", was->name,
+                   was->id, is->num_handles, was->num_handles);
             return false;
         }
     }
@@ -73,12 +72,12 @@ int baseline_compare(const struct baseline *b, const char *prefix) {
     int failed = 0;
     format(why, sizeof(why), "%lu free pages, %lu before", after.free_pages,
            b->free_pages);
-    failed += verdict(prefix, "free_pages",
-                      after.free_pages == b->free_pages, why);
+    failed +=
+        verdict(prefix, "free_pages", after.free_pages == b->free_pages, why);
     format(why, sizeof(why), "%u tasks, %u before", after.num_tasks,
            b->num_tasks);
-    failed += verdict(prefix, "task_count", after.num_tasks == b->num_tasks,
-                      why);
+    failed +=
+        verdict(prefix, "task_count", after.num_tasks == b->num_tasks, why);
     bool kept = handles_kept(b, why, sizeof(why));
     failed += verdict(prefix, "handles", kept, why);
     return failed;

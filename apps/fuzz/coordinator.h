@@ -15,6 +15,7 @@ struct run {
     char name[40]; /* fuzz/<caps|nocaps>/seed<N>: the checks' prefix */
     uint64_t seed, target, calls, start_ms;
     bool caps;
+    bool selftest; /* stuck workers first, a leak at the end */
     handle_t spawn, ioport, irq, self, exit_port;
     uint32_t free_slot; /* task slots from here on are the run's */
     uint32_t next_seq, spawned, done, killed, faulted, exited;
@@ -37,3 +38,5 @@ void watchdog(uint64_t ms);
 void kill_workers(void);
 /* Take whatever is still queued for us (closing handles it brought). */
 void drain(void);
+/* The name of the check a kind of finding fails. */
+const char *finding_check(enum finding kind);

@@ -26,6 +26,8 @@ enum fuzz_role {
 /* Bits 1.. of the flags: finding kinds already reported in this run (the
  * worker counts them but prints no details again). */
 #define WORKER_KNOWN_SHIFT 1
+/* Block for ever at once (`selftest`: the watchdog must end it). */
+#define WORKER_STUCK (1u << 7)
 #define WORKER_ARG(flags, free_slot, seed)                                     \
     (ROLE_WORKER | (uint64_t) (flags) << 8 | (uint64_t) (free_slot) << 16 |    \
      (uint64_t) (seed) << 32)
@@ -41,7 +43,7 @@ enum fuzz_msg {
     FUZZ_PEER,              /* call: the reply moves a handle to a worker */
     FUZZ_REFUSED,           /* the coordinator's reply to anything else */
 };
-#define PROGRESS_EVERY 32 /* calls between reports */
+#define PROGRESS_EVERY 32   /* calls between reports */
 #define PROGRESS_FINDINGS 2 /* words[2..]: counts of each finding kind */
 
 /* What a worker finds besides panics, hangs and leaks. */
@@ -59,7 +61,7 @@ enum finding { FINDING_LIST(FINDING_ENUM) FINDING_COUNT };
 #undef FINDING_ENUM
 _Static_assert(PROGRESS_FINDINGS + FINDING_COUNT <= MSG_DATA_SIZE / 8,
                "findings fit in a progress message");
-_Static_assert(WORKER_KNOWN_SHIFT + FINDING_COUNT <= 8, "and in the flags");
+_Static_assert(WORKER_KNOWN_SHIFT + FINDING_COUNT <= 7, "and in the flags");
 
 /* A worker's normal end: the calls it made since its last report. */
 #define WORKER_EXIT_MAGIC 0x5a5a000000000000ll

@@ -17,6 +17,8 @@
 static uint64_t home = (uint64_t) arena;
 static task_t callers[CALLERS]; /* who sent to us lately */
 
+uint64_t ipc_home(void) { return home; }
+
 static void move_home(void) {
     if (one_in(8))
         home = (uint64_t) arena + PAGE - 8 * (1 + rnd_below(11));
@@ -40,8 +42,8 @@ static void forge(uint64_t p, uint64_t len) {
 }
 
 static void fill_ool(struct message *m) {
-    m->ool_len = (uint32_t) (one_in(4) ? pick_len(IPC_OOL_MAX)
-                                       : rnd_below(PAGE + 1));
+    m->ool_len =
+        (uint32_t) (one_in(4) ? pick_len(IPC_OOL_MAX) : rnd_below(PAGE + 1));
     if (one_in(4)) /* overlapping our own message */
         m->ool_ptr = (uint64_t) m - 8 * rnd_below(16);
     else
@@ -91,8 +93,10 @@ static void check_reply_full(task_t caller) {
     struct message r = {.type = 16};
     int64_t again = sc(SYS_ipc, caller, IPC_ANY, (uint64_t) &r, IPC_REPLY, 0);
     if (again == OK)
-        found(FINDING_REPLY_FULL, "a reply to %#x failed with ERR_FULL, "
-                                  "then a second one was taken", caller);
+        found(FINDING_REPLY_FULL,
+              "a reply to %#x failed with ERR_FULL, "
+              "then a second one was taken",
+              caller);
 }
 
 /* The ipc() arguments of one random operation. */

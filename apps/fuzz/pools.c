@@ -42,7 +42,7 @@ handle_t held_handle(int kind) {
     return 0;
 }
 
-static handle_t free_index(void) {
+handle_t free_index(void) {
     for (handle_t h = 1; h < HANDLE_MAX; h++) {
         if (!w.held[h].kind)
             return h;
@@ -55,8 +55,8 @@ uint64_t pick_handle(int kind) {
     case 0:
         return free_index(); /* closed, or never used */
     case 1: {
-        static const int64_t odd[] = {0, -1, HANDLE_MAX, HANDLE_MAX + 1,
-                                      INT32_MIN, INT32_MAX, 255, 256};
+        static const int64_t odd[] = {
+            0, -1, HANDLE_MAX, HANDLE_MAX + 1, INT32_MIN, INT32_MAX, 255, 256};
         return (uint64_t) odd[rnd_below(sizeof(odd) / sizeof(odd[0]))];
     }
     case 2: /* a held handle with high bits set: must not be accepted */
@@ -70,9 +70,7 @@ uint64_t pick_handle(int kind) {
     }
 }
 
-void remember_id(task_t id) {
-    ids[next_id++ % IDS_REMEMBERED] = id;
-}
+void remember_id(task_t id) { ids[next_id++ % IDS_REMEMBERED] = id; }
 
 task_t pick_id(void) {
     switch (rnd_below(8)) {
@@ -145,8 +143,7 @@ static uint64_t unmapped(void) {
         USER_STACK_TOP - USER_STACK_SIZE - PAGE,
         USER_SPACE_END - PAGE,
     };
-    return addrs[rnd_below(sizeof(addrs) / sizeof(addrs[0]))] +
-           rnd_below(PAGE);
+    return addrs[rnd_below(sizeof(addrs) / sizeof(addrs[0]))] + rnd_below(PAGE);
 }
 
 uint64_t pick_ptr(uint64_t len, bool write) {
@@ -209,6 +206,8 @@ uint64_t pick_value(void) {
     }
 }
 
+/* Mostly short: when every worker waits, the machine idles, and idle
+ * time costs QEMU as much as work. */
 int64_t pick_timeout(void) {
     switch (rnd_below(64)) {
     case 0:
@@ -218,10 +217,8 @@ int64_t pick_timeout(void) {
         return bad[rnd_below(3)];
     }
     case 2:
-    case 3:
-    case 4:
-        return 10 + (int64_t) rnd_below(40);
+        return 5 + (int64_t) rnd_below(20);
     default:
-        return one_in(2) ? IPC_POLL : 1 + (int64_t) rnd_below(10);
+        return one_in(3) ? 1 + (int64_t) rnd_below(3) : IPC_POLL;
     }
 }

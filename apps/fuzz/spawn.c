@@ -22,12 +22,16 @@ struct field {
 static const struct field ehdr_fields[] = {
     {4, 1}, /* class */
     {5, 1}, /* data */
-    EH_FIELD(e_type),  EH_FIELD(e_machine),   EH_FIELD(e_entry),
-    EH_FIELD(e_phoff), EH_FIELD(e_phentsize), EH_FIELD(e_phnum),
+    EH_FIELD(e_type),
+    EH_FIELD(e_machine),
+    EH_FIELD(e_entry),
+    EH_FIELD(e_phoff),
+    EH_FIELD(e_phentsize),
+    EH_FIELD(e_phnum),
 };
 static const struct field phdr_fields[] = {
-    PH_FIELD(p_type),   PH_FIELD(p_flags),  PH_FIELD(p_offset),
-    PH_FIELD(p_vaddr),  PH_FIELD(p_filesz), PH_FIELD(p_memsz),
+    PH_FIELD(p_type),  PH_FIELD(p_flags),  PH_FIELD(p_offset),
+    PH_FIELD(p_vaddr), PH_FIELD(p_filesz), PH_FIELD(p_memsz),
 };
 
 __attribute__((aligned(4096))) static uint8_t copy[IMAGE_MAX];
@@ -52,8 +56,8 @@ static uint64_t phdr_at(unsigned i) {
 
 /* Values near the ones the loader compares with. */
 static uint64_t elf_value(unsigned phnum) {
-    uint64_t other = get(phdr_at(rnd_below(phnum)) +
-                             offsetof(struct elf64_phdr, p_vaddr), 8);
+    uint64_t other = get(
+        phdr_at(rnd_below(phnum)) + offsetof(struct elf64_phdr, p_vaddr), 8);
     switch (rnd_below(6)) {
     case 0:
         return other + rnd_below(4097); /* on another segment's page */
@@ -175,8 +179,8 @@ static void pick_spec_handles(struct task_spec *spec, bool corrupted) {
 /* Corrupted images may run anything, forever: never above the workers.
  * This program's victims end by themselves, so may be created higher. */
 static uint32_t pick_priority(bool corrupted) {
-    static const uint32_t bad[] = {TASK_PRIORITY_MAX + 1, 64, 1000,
-                                   0x80000000u, 0xffffffffu};
+    static const uint32_t bad[] = {TASK_PRIORITY_MAX + 1, 64, 1000, 0x80000000u,
+                                   0xffffffffu};
     if (one_in(8))
         return bad[rnd_below(sizeof(bad) / sizeof(bad[0]))];
     if (!corrupted && one_in(8))

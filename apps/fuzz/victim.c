@@ -4,7 +4,7 @@
  */
 #include "fuzz.h"
 
-#define VICTIM_MS_MAX 50
+#define VICTIM_MS_MAX 5
 
 static void spin_ms(uint64_t ms) {
     uint64_t until = uptime_ms() + ms;

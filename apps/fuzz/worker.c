@@ -10,6 +10,7 @@
 #define BUDGET_SPREAD 4000
 #define REPORT_TIMEOUT_MS 1000
 #define COORDINATOR_LINKS 2
+#define HOARDERS 4
 
 struct worker w;
 
@@ -55,9 +56,9 @@ static __attribute__((noreturn)) void end_worker(void) {
 static handle_t coordinator_link(void) {
     for (handle_t h = 1; h < HANDLE_MAX; h++) {
         struct handle_info info;
-        if (w.held[h].task == w.coordinator &&
-            handle_info(h, &info) == OK && info.kind == KOBJ_TASK &&
-            info.task_id == w.coordinator && (info.rights & RIGHT_SEND))
+        if (w.held[h].task == w.coordinator && handle_info(h, &info) == OK &&
+            info.kind == KOBJ_TASK && info.task_id == w.coordinator &&
+            (info.rights & RIGHT_SEND))
             return h;
     }
     return 0;
@@ -94,6 +95,8 @@ int worker_main(uint64_t arg) {
     w.free_slot = (arg >> 16) & 0xff;
     w.seq = (uint32_t) (arg >> 32);
     rng_seed(mix64(arg));
+    for (struct message m; w.flags & WORKER_STUCK;)
+        ipc_recv(IPC_ANY, &m);
     for (handle_t h = 1; h <= TASK_SPEC_HANDLES; h++)
         track(h);
     w.coordinator = w.held[H_COORD].task;
@@ -102,6 +105,12 @@ int worker_main(uint64_t arg) {
     handle_t self = task_self();
     track(self);
     w.self = w.held[self > 0 ? self : 0].task;
+    /* One worker in HOARDERS starts with a full handle table: what is sent
+     * or replied to it with a handle then fails with ERR_FULL. */
+    if (one_in(HOARDERS)) {
+        for (int64_t h; (h = sc(SYS_task_self, 0, 0, 0, 0, 0)) > 0;)
+            track(h);
+    }
     uint64_t budget = BUDGET_MIN + rnd_below(BUDGET_SPREAD);
     while (w.calls < budget) {
         fuzz_one_call();

@@ -40,6 +40,8 @@ void untrack(int64_t h);
 uint64_t pick_handle(int kind);
 /* A held handle of `kind`, or 0. */
 handle_t held_handle(int kind);
+/* The first index that holds nothing (a closed or never used handle). */
+handle_t free_index(void);
 /* Task ids: of peers, stale ones, ours, the coordinator's, random. */
 task_t pick_id(void);
 /* An id task_kill_id may be given: never one of the tasks that ran
@@ -63,5 +65,7 @@ int64_t pick_timeout(void);
 /* The calls, by kind (calls.c, ipc_fuzz.c, spawn.c, cpu.c). */
 void fuzz_one_call(void);
 void fuzz_ipc(void);
+/* The message buffer fuzz_ipc mostly uses. */
+uint64_t ipc_home(void);
 void fuzz_task_create(void);
 void fuzz_cpu(void); /* x87/SSE probes, deliberate faults, spinning */

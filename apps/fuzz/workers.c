@@ -48,6 +48,8 @@ static int give_handles(struct task_spec *spec) {
 
 static uint32_t worker_flags(void) {
     uint32_t flags = r.caps ? WORKER_CAPS : 0;
+    if (r.selftest && (r.next_seq < WORKERS || r.calls >= r.target))
+        flags |= WORKER_STUCK;
     for (int k = 0; k < FINDING_COUNT; k++)
         flags |= (r.findings[k] != 0) << (WORKER_KNOWN_SHIFT + k);
     return flags;
@@ -55,12 +57,13 @@ static uint32_t worker_flags(void) {
 
 static bool start_worker(struct slot *s) {
     uint64_t size;
+    uint32_t flags = worker_flags();
     uint32_t seq = (uint32_t) mix64(r.seed << 32 | r.next_seq++);
     struct task_spec spec = {
         .name = "fuzz-worker",
         .image = own_image(&size),
         .image_size = size,
-        .arg = WORKER_ARG(worker_flags(), r.free_slot, seq),
+        .arg = WORKER_ARG(flags, r.free_slot, seq),
         .priority = 1 + rnd_below(WORKER_PRIORITY_MAX),
     };
     spec.num_handles = give_handles(&spec);
@@ -100,18 +103,28 @@ bool workers_alive(void) {
     return false;
 }
 
-static void count_findings(const uint64_t *counts) {
-    for (int k = 0; k < FINDING_COUNT; k++)
-        r.findings[k] += counts[k] < REPORT_MAX ? counts[k] : REPORT_MAX;
+static const char *const check_names[] = {
+#define FINDING_CHECK(name, check, what) check,
+    FINDING_LIST(FINDING_CHECK)
+#undef FINDING_CHECK
+};
+
+const char *finding_check(enum finding kind) { return check_names[kind]; }
+
+/* Note findings; say when the first of a kind came, to place the bug. */
+static void count_findings(enum finding kind, uint64_t n) {
+    if (n && !r.findings[kind])
+        printf("fuzz: first %s finding after about %lu calls\n",
+               check_names[kind], r.calls);
+    r.findings[kind] += n < REPORT_MAX ? n : REPORT_MAX;
 }
 
 /* A reply that fails with ERR_FULL must leave no caller waiting: a
  * second reply must find none (as in the workers, ipc_fuzz.c). */
 static void reply_peer(task_t caller) {
     handle_t h = peer_handle();
-    struct message m = {.type = FUZZ_PEER,
-                        .flags = h ? MSG_HANDLE_MOVE : 0,
-                        .handle = h};
+    struct message m = {
+        .type = FUZZ_PEER, .flags = h ? MSG_HANDLE_MOVE : 0, .handle = h};
     error_t err = ipc_reply(caller, &m);
     if (err && h)
         handle_close(h);
@@ -121,7 +134,7 @@ static void reply_peer(task_t caller) {
             printf("fuzz: coordinator: a reply to %#x failed with ERR_FULL, "
                    "then a second one was taken\n",
                    caller);
-        r.findings[FINDING_REPLY_FULL]++;
+        count_findings(FINDING_REPLY_FULL, 1);
     }
 }
 
@@ -133,7 +146,8 @@ void serve(struct message *m) {
     struct slot *s = slot_of(m->src);
     if (m->type == FUZZ_PROGRESS && s && m->words[1] == mix64(s->seq)) {
         r.calls += m->words[0] < REPORT_MAX ? m->words[0] : REPORT_MAX;
-        count_findings(&m->words[PROGRESS_FINDINGS]);
+        for (int k = 0; k < FINDING_COUNT; k++)
+            count_findings(k, m->words[PROGRESS_FINDINGS + k]);
         s->last_report_ms = uptime_ms();
         return;
     }
@@ -151,7 +165,7 @@ static void account(const struct task_status *st) {
         (st->exit_code & WORKER_EXIT_MASK) == WORKER_EXIT_MAGIC) {
         r.calls += st->exit_code & 0xffffffff;
         for (int k = 0; k < FINDING_COUNT; k++)
-            r.findings[k] += (st->exit_code >> (32 + k)) & 1;
+            count_findings(k, (st->exit_code >> (32 + k)) & 1);
         r.done++;
     } else if (st->exit_reason == EXIT_NORMAL) {
         r.exited++;
@@ -178,8 +192,7 @@ void watchdog(uint64_t ms) {
     uint64_t now = uptime_ms();
     for (int i = 0; i < WORKERS; i++) {
         struct slot *s = &r.slots[i];
-        if (s->h && now - s->last_report_ms > ms &&
-            task_kill(s->h) == OK)
+        if (s->h && now - s->last_report_ms > ms && task_kill(s->h) == OK)
             r.watchdog_kills++;
     }
 }

@@ -109,6 +109,13 @@ class RunTestsTest(unittest.TestCase):
         self.assertEqual((rc, last), (1, "5 passed, 2 failed"))
         self.assertIn(f"FAIL host:{crashing}: exit status 2", lines)
 
+    def test_host_command_with_arguments(self):
+        prog = self.host_binary("args", 'echo "PASS $1"; echo "PASS $2"\n')
+        rc, last, lines = self.run_tests(fake("PASS g\n1 passed, 0 failed\n", 1),
+                                         hosts=[f"{prog} first 'second one'"])
+        self.assertEqual((rc, last), (0, "3 passed, 0 failed"))
+        self.assertIn("PASS second one", lines)
+
     def test_host_binary_timeout_and_missing(self):
         hang = self.host_binary("hang", "echo 'PASS h1'; sleep 30\n")
         missing = os.path.join(self.tmp.name, "missing")
