@@ -44,6 +44,7 @@ static void fuzz_console_write(void) {
     sc(SYS_console_write, p, len, 0, 0, 0);
 }
 
+/* It ends us: one turn in 4 * RARE; the others go to IPC. */
 static void fuzz_task_exit(void) {
     if (!one_in(4 * RARE)) {
         fuzz_ipc();
@@ -147,7 +148,7 @@ static void fuzz_ipc_ool_buffer(void) {
     uint64_t len = one_in(4) ? pick_len(IPC_OOL_MAX) : 1 + rnd_below(PAGE);
     uint64_t p = pick_ptr(len, true);
     if (one_in(2)) {
-        p = ipc_home() - 8 * rnd_below(4);
+        p = arena_before(ipc_home(), 8 * rnd_below(4));
         len = sizeof(struct message) + rnd_below(PAGE);
     }
     sc(SYS_ipc_ool_buffer, p, len, 0, 0, 0);

@@ -45,7 +45,7 @@ static void fill_ool(struct message *m) {
     m->ool_len =
         (uint32_t) (one_in(4) ? pick_len(IPC_OOL_MAX) : rnd_below(PAGE + 1));
     if (one_in(4)) /* overlapping our own message */
-        m->ool_ptr = (uint64_t) m - 8 * rnd_below(16);
+        m->ool_ptr = arena_before((uint64_t) m, 8 * rnd_below(16));
     else
         m->ool_ptr = pick_ptr(m->ool_len, m->flags & MSG_REPLY_BUF);
     if (one_in(4))

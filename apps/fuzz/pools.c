@@ -146,6 +146,11 @@ static uint64_t unmapped(void) {
     return addrs[rnd_below(sizeof(addrs) / sizeof(addrs[0]))] + rnd_below(PAGE);
 }
 
+uint64_t arena_before(uint64_t p, uint64_t back) {
+    uint64_t room = p - (uint64_t) arena;
+    return p - (back < room ? back : room);
+}
+
 uint64_t pick_ptr(uint64_t len, bool write) {
     switch (rnd_below(32)) {
     case 0:

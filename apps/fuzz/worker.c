@@ -90,13 +90,12 @@ bool keep_link(uint64_t h) {
     return links <= 1;
 }
 
-int worker_main(uint64_t arg) {
+/* Learn what we were given; make spare links to the coordinator. */
+static void start(uint64_t arg) {
     w.flags = (arg >> 8) & 0xff;
     w.free_slot = (arg >> 16) & 0xff;
     w.seq = (uint32_t) (arg >> 32);
     rng_seed(mix64(arg));
-    for (struct message m; w.flags & WORKER_STUCK;)
-        ipc_recv(IPC_ANY, &m);
     for (handle_t h = 1; h <= TASK_SPEC_HANDLES; h++)
         track(h);
     w.coordinator = w.held[H_COORD].task;
@@ -111,6 +110,14 @@ int worker_main(uint64_t arg) {
         for (int64_t h; (h = sc(SYS_task_self, 0, 0, 0, 0, 0)) > 0;)
             track(h);
     }
+}
+
+int worker_main(uint64_t arg) {
+    if (arg >> 8 & WORKER_STUCK) {
+        for (struct message m;;)
+            ipc_recv(IPC_ANY, &m);
+    }
+    start(arg);
     uint64_t budget = BUDGET_MIN + rnd_below(BUDGET_SPREAD);
     while (w.calls < budget) {
         fuzz_one_call();

@@ -54,6 +54,9 @@ void remember_id(task_t id);
 #define ARENA_SIZE (20 * 4096)
 extern uint8_t arena[ARENA_SIZE];
 uint64_t pick_ptr(uint64_t len, bool write);
+/* Up to `back` bytes before p, but not before the arena: the kernel may
+ * write there. */
+uint64_t arena_before(uint64_t p, uint64_t back);
 /* Lengths around `max_ok` (0, 1, a page, max_ok, max_ok + 1, huge). */
 uint64_t pick_len(uint64_t max_ok);
 /* Integers where bugs live: 0, -1, powers of two and their neighbours,
