@@ -210,6 +210,14 @@ static void fuzz_task_kill_id(void) {
     sc(SYS_task_kill_id, pick_handle(KOBJ_SPAWN), id, 0, 0, 0);
 }
 
+/* Short: a sleeping worker does nothing, and nothing wakes it early. */
+static void fuzz_sleep(void) {
+    uint64_t ms = one_in(8) ? pick_value() : rnd_below(3);
+    if (ms > IPC_TIMEOUT_MAX && !one_in(2))
+        ms = IPC_TIMEOUT_MAX + 1; /* refused */
+    sc(SYS_sleep, ms, 0, 0, 0, 0);
+}
+
 /* Numbers past the list (also with high bits set): ERR_BAD_SYSCALL. The
  * first argument is never a valid handle, whatever the number is. */
 static void fuzz_beyond(void) {

@@ -9,6 +9,7 @@
 #include <error.h>
 #include <kobject.h>
 #include <message.h>
+#include <resea/ipc.h>
 #include <resea/printf.h>
 #include <resea/syscall.h>
 #include <stdbool.h>

@@ -1,7 +1,6 @@
 /* Where a worker's arguments come from. */
 #include "worker.h"
 #include <bootfs.h>
-#include <elf.h>
 #include <layout.h>
 
 #define PAGE 4096ull
@@ -107,15 +106,10 @@ static uint64_t in_arena(uint64_t len) {
 static uint64_t image_end(void) {
     static uint64_t end;
     const struct bootfs_entry *e = bootfs_find((void *) BOOTFS_ADDR, "fuzz");
-    const void *image = e ? bootfs_data((void *) BOOTFS_ADDR, e) : NULL;
-    if (end || !image)
-        return end;
-    const struct elf64_ehdr *eh = image;
-    for (unsigned i = 0; i < eh->e_phnum; i++) {
-        const struct elf64_phdr *ph = elf_phdr(image, i);
-        if (ph->p_type == PT_LOAD && ph->p_vaddr + ph->p_memsz > end)
-            end = ph->p_vaddr + ph->p_memsz;
-    }
+    uint64_t file_end;
+    if (!end && e)
+        elf_extent(bootfs_data((void *) BOOTFS_ADDR, e), e->size, &file_end,
+                   &end);
     return end;
 }
 

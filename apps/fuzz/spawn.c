@@ -112,19 +112,30 @@ static void mutate_once(void) {
     }
 }
 
+bool elf_extent(const void *image, uint64_t size, uint64_t *file_end,
+                uint64_t *mem_end) {
+    static struct elf_headers hs;
+    if (elf_check(image, size, USER_IMAGE_BASE, USER_IMAGE_END, &hs) != OK)
+        return false;
+    *file_end = hs.eh.e_phoff + hs.eh.e_phnum * sizeof(struct elf64_phdr);
+    *mem_end = 0;
+    for (unsigned i = 0; i < hs.eh.e_phnum; i++) {
+        const struct elf64_phdr *ph = &hs.ph[i];
+        if (ph->p_type != PT_LOAD)
+            continue;
+        if (ph->p_offset + ph->p_filesz > *file_end)
+            *file_end = ph->p_offset + ph->p_filesz;
+        if (ph->p_vaddr + ph->p_memsz > *mem_end)
+            *mem_end = ph->p_vaddr + ph->p_memsz;
+    }
+    return true;
+}
+
 /* The bytes of an image that loading reads: headers and segments (the
  * debug sections after them are left out of copies). */
 static uint64_t loaded_part(const void *image, uint64_t size) {
-    if (elf_check(image, size, USER_IMAGE_BASE, USER_IMAGE_END) != OK)
-        return size;
-    const struct elf64_ehdr *eh = image;
-    uint64_t end = eh->e_phoff + eh->e_phnum * sizeof(struct elf64_phdr);
-    for (unsigned i = 0; i < eh->e_phnum; i++) {
-        const struct elf64_phdr *ph = elf_phdr(image, i);
-        if (ph->p_type == PT_LOAD && ph->p_offset + ph->p_filesz > end)
-            end = ph->p_offset + ph->p_filesz;
-    }
-    return end;
+    uint64_t file_end, mem_end;
+    return elf_extent(image, size, &file_end, &mem_end) ? file_end : size;
 }
 
 /* A program from the boot image: this one (a victim) as it is, or a

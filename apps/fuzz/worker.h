@@ -71,4 +71,8 @@ void fuzz_ipc(void);
 /* The message buffer fuzz_ipc mostly uses. */
 uint64_t ipc_home(void);
 void fuzz_task_create(void);
+/* Where an ELF image's loaded file bytes and its memory end; false if it
+ * is no executable. */
+bool elf_extent(const void *image, uint64_t size, uint64_t *file_end,
+                uint64_t *mem_end);
 void fuzz_cpu(void); /* x87/SSE probes, deliberate faults, spinning */
