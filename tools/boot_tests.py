@@ -117,9 +117,8 @@ def case_test_cases_have_time_limits(tmp):
     # one exits; each is reported by name and the case after them still runs
     # and finds the hung case's child gone.
     img = tmp / "selftest.img"
-    mkbootfs(img, "--cmdline", "test=selftest limit=2", f"init={BUILD}/init.elf:prio=25",
-             f"name={BUILD}/name.elf:prio=20",
-             f"test={BUILD}/test.elf:prio=20:caps=spawn+ioport+irq:autostart")
+    mkbootfs(img, "--cmdline", "test=selftest limit=2", fuzz.boot_entry(BUILD, "init"),
+             fuzz.boot_entry(BUILD, "name"), fuzz.boot_entry(BUILD, "test", "autostart"))
     status, out = boot(img)
     if status != SOME_FAILED_STATUS:
         return f"exit status {status}, expected {SOME_FAILED_STATUS}"

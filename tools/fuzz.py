@@ -31,15 +31,26 @@ QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
 SUITE = [(1, False), (2, False), (1, True), (2, True)]
 SUITE_CALLS = 50000
 PROGRESS = re.compile(r"fuzz: (\d+) calls")
-# Task priorities from the build.mk files (init, name server, fuzzer).
-PRIORITIES = {"init": 25, "name": 20, "fuzz": 18, "hello": 10}
+BUILD_MK_VAR = re.compile(r"^(priority|caps)\s*:=\s*(.*)$", re.M)
+
+
+def boot_entry(build, name, *options):
+    """A mkbootfs entry for the task in servers/NAME or apps/NAME, with the
+    priority and capabilities its build.mk gives (as the Makefile does)."""
+    mk = next(p for p in (ROOT / "servers" / name / "build.mk", ROOT / "apps" / name / "build.mk")
+              if p.exists())
+    found = dict(BUILD_MK_VAR.findall(mk.read_text()))
+    entry = f"{name}={build}/{name}.elf:prio={found.get('priority', '10').strip()}"
+    if found.get("caps", "").strip():
+        entry += ":caps=" + "+".join(found["caps"].split())
+    return ":".join([entry, *options])
 
 
 def image(build, tmp, seed, calls, caps, extra=""):
     """A boot image that starts the fuzzer with this command line."""
     path = Path(tmp) / f"fuzz-{seed}-{int(caps)}.img"
-    entries = [f"{name}={build}/{name}.elf:prio={prio}" for name, prio in PRIORITIES.items()]
-    entries[2] += ":caps=spawn+ioport+irq:autostart"
+    entries = [boot_entry(build, "init"), boot_entry(build, "name"),
+               boot_entry(build, "fuzz", "autostart"), boot_entry(build, "hello")]
     subprocess.run([sys.executable, str(ROOT / "tools/mkbootfs.py"), "-o", str(path),
                     "--cmdline", f"fuzz=seed={seed} calls={calls} caps={int(caps)} {extra}".strip(),
                     *entries],
