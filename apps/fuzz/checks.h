@@ -16,5 +16,7 @@ void baseline_take(struct baseline *b);
 uint32_t baseline_free_slot(const struct baseline *b);
 bool baseline_has(const struct baseline *b, task_t id);
 /* Print a PASS or FAIL line for each of free pages, task count and the
- * handle counts of the tasks that were there; returns how many failed. */
+ * handle counts of the tasks that were there (BASELINE_CHECKS lines);
+ * returns how many failed. */
+#define BASELINE_CHECKS 3
 int baseline_compare(const struct baseline *b, const char *prefix);
