@@ -96,11 +96,11 @@ enum child_mode {
     CHILD_CMDLINE_LENGTH, /* exit with strlen(task_cmdline()) */
     CHILD_SPIN_WHEN_TOLD, /* receive one message, then spin */
     /* Read FPU state that another task may have left behind. */
-    CHILD_X87, /* the x87 control word */
-    CHILD_MMX, /* %mm0 */
-    CHILD_SSE, /* %xmm0 */
-    CHILD_AVX, /* %xmm0 through a VEX-encoded instruction */
-    CHILD_RUN_CASE,       /* the runner's: one test case (runner.c) */
+    CHILD_X87,      /* the x87 control word */
+    CHILD_MMX,      /* %mm0 */
+    CHILD_SSE,      /* %xmm0 */
+    CHILD_AVX,      /* %xmm0 through a VEX-encoded instruction */
+    CHILD_RUN_CASE, /* the runner's: one test case (runner.c) */
     /* IPC peers (ipc_peers.c); their handle 1 is whom they talk to. */
     CHILD_ECHO_SERVER,
     CHILD_CALLER,
