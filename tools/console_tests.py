@@ -196,6 +196,14 @@ def case_chat_quit(c1, c2, c3):
     c2.expect(r"shell2> ")
 
 
+def case_test_task_from_another_terminal(c1, c2, c3):
+    # started from shell 2, whose port is not the test task's concern: the
+    # suite runs (its lines go to the kernel log on COM1); last, as it
+    # keeps running while the system is torn down
+    c2.line("test")
+    c1.expect(r"PASS \w+\n", timeout=30)
+
+
 def main():
     cases = [(n[5:], f) for n, f in globals().items() if n.startswith("case_")]
     passed = failed = 0

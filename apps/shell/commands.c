@@ -77,13 +77,17 @@ static void cmd_names(struct shell *sh) {
 
 /* Start a program from the boot image on our port, giving it the name
  * server and the capabilities its build.mk asks for (of those we hold). */
+/* Start a program from the boot image; its argument is our port (the
+ * chat client's terminal), but for the test task, where a non-zero
+ * argument names one of its own child modes. */
 static handle_t start(struct shell *sh, const char *prog, const char *task_name,
                       const char *cmdline) {
     static const struct held_caps held = {H_NAME, H_SPAWN, H_IOPORT, H_IRQ};
     const struct bootfs_entry *e = bootfs_find(bootfs_image(), prog);
     if (!e || !strcmp(prog, "init"))
         return ERR_NOT_FOUND;
-    return bootfs_start(e, &held, task_name, sh->port, cmdline);
+    uint64_t arg = strcmp(prog, "test") ? sh->port : 0;
+    return bootfs_start(e, &held, task_name, arg, cmdline);
 }
 
 static void run_foreground(struct shell *sh, handle_t h, const char *what) {
