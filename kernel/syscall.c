@@ -17,7 +17,6 @@
 #include <syscalls.h>
 #include <string.h>
 
-#define CONSOLE_WRITE_MAX 4096
 #define TASK_IMAGE_MAX (16 * 1024 * 1024)
 #define KDEBUG_CMD_MAX 64
 
@@ -34,7 +33,7 @@ SYSCALL_LIST(SYSCALL_PROTOTYPE)
 static int64_t sys_nop(void) { return OK; }
 
 static int64_t sys_console_write(const char __user *buf, size_t len) {
-    if (len > CONSOLE_WRITE_MAX)
+    if (len > KLOG_WRITE_MAX)
         return ERR_TOO_LARGE;
     if (!user_range_ok(buf, len, false))
         return ERR_BAD_POINTER; /* print nothing of a bad buffer */

@@ -51,8 +51,8 @@ static void prepare(void) {
     REPEAT8(M, 8)                                                              \
     REPEAT8(M, 16)                                                             \
     REPEAT8(M, 24)                                                             \
-    REPEAT8(M, 32) REPEAT8(M, 40) REPEAT8(M, 48) REPEAT8(M, 56) REPEAT8(M, 64) \
-        M(72)
+    REPEAT8(M, 32)                                                             \
+    REPEAT8(M, 40) REPEAT8(M, 48) REPEAT8(M, 56) REPEAT8(M, 64) M(72)
 
 #define COPY_N(n)                                                              \
     prepare();                                                                 \

@@ -3,7 +3,7 @@
 #include <stdarg.h>
 
 int printf(const char *fmt, ...) {
-    char buf[512];
+    char buf[PRINTF_MAX]; /* on the stack: no lock, no state */
     va_list ap;
     va_start(ap, fmt);
     int len = vformat(buf, sizeof(buf), fmt, ap);

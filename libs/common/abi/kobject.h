@@ -34,7 +34,8 @@ enum kobject_kind {
 #define INIT_HANDLE_IOPORT 2
 #define INIT_HANDLE_IRQ 3
 
-#define TASK_MAX 256         /* tasks alive at once (the slot of an id) */
+/* Task slots: an id's low 8 bits. Slot 0 is never used (id 0 means any). */
+#define TASK_MAX 256
 #define TASK_NAME_MAX 32     /* including the NUL */
 #define TASK_PRIORITY_MAX 31 /* 0 (lowest) .. 31 (highest) */
 #define TASK_SPEC_HANDLES 4

@@ -32,7 +32,7 @@
 #define SYSCALL_LIST(X)                                                        \
     /* Does nothing: the cost of entering and leaving the kernel. */           \
     X(0, nop, sys_nop, error_t, 0)                                             \
-    /* Bytes to the kernel log (COM1), at most 4096 per call. */               \
+    /* Bytes to the kernel log (COM1), at most KLOG_WRITE_MAX per call. */               \
     X(1, console_write, sys_console_write, error_t, 2,                         \
       (const char __user *, buf), (size_t, len))                               \
     /* A new task from spec; returns a handle to it (all rights). `spawner`    \
@@ -103,6 +103,9 @@
      * short: messages and notifications wait for the next receive. */       \
     X(25, sleep, sleep_ms, error_t, 1, (uint64_t, ms))
 /* clang-format on */
+
+/* The most bytes one sys_console_write takes. */
+#define KLOG_WRITE_MAX 4096
 
 #define SYSCALL_ENUM_ENTRY(num, name, ...) SYS_##name = num,
 enum syscall_number { SYSCALL_LIST(SYSCALL_ENUM_ENTRY) SYS_COUNT };

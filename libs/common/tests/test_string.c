@@ -1,5 +1,5 @@
 /*
- * The freestanding memcpy, memset and memmove of libs/common/string.c,
+ * The freestanding memcpy, memset and memmove of libs/common/util/string.c,
  * built here under other names (the C library's stay in charge of the
  * test program) and compared byte by byte with plain loops: every length
  * 0..300 at every source and destination alignment 0..15, with guard

@@ -50,3 +50,7 @@ __attribute__((noreturn)) static inline void task_exit(int64_t code) {
 uint64_t task_arg(void);
 /* The command line the creator gave in task_spec.cmdline ("" if none). */
 const char *task_cmdline(void);
+
+/* The ipc_* calls built on the stubs above, which every task uses: here,
+ * after the stubs they need, so that either header brings both. */
+#include <resea/ipc.h>
