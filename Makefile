@@ -200,15 +200,18 @@ $(BUILD)/kernel.elf: $(KERNEL_OBJS) kernel/arch/$(ARCH)/kernel.ld tools/embed_sy
 $(BUILD)/kernel.bin: $(BUILD)/kernel.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 
-$(BUILD)/bootfs.img: $(TASK_ELFS) tools/mkbootfs.py $(BUILD)/config.mk
+# A task's priority and caps live in its build.mk: the images depend on them.
+TASK_BUILD_MKS := $(addsuffix /build.mk,$(TASK_DIRS))
+
+$(BUILD)/bootfs.img: $(TASK_ELFS) $(TASK_BUILD_MKS) tools/mkbootfs.py $(BUILD)/config.mk
 	@echo "  BOOTFS  $@ (starts: $(BOOT_TASKS))"
 	$(Q)$(PYTHON) tools/mkbootfs.py -o $@ $(call bootfs-entries,$(BOOT_TASKS))
 
-$(BUILD)/bootfs-test.img: $(TASK_ELFS) tools/mkbootfs.py
+$(BUILD)/bootfs-test.img: $(TASK_ELFS) $(TASK_BUILD_MKS) tools/mkbootfs.py
 	@echo "  BOOTFS  $@ (starts: test)"
 	$(Q)$(PYTHON) tools/mkbootfs.py -o $@ $(call bootfs-entries,test)
 
-$(BUILD)/bootfs-bench.img: $(TASK_ELFS) tools/mkbootfs.py
+$(BUILD)/bootfs-bench.img: $(TASK_ELFS) $(TASK_BUILD_MKS) tools/mkbootfs.py
 	@echo "  BOOTFS  $@ (starts: bench)"
 	$(Q)$(PYTHON) tools/mkbootfs.py -o $@ $(call bootfs-entries,bench)
 

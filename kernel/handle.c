@@ -1,4 +1,5 @@
 #include "handle.h"
+#include "irq.h"
 #include <string.h>
 
 handle_t handle_install(struct task *t, const struct handle *src) {
@@ -25,6 +26,8 @@ void handle_close(struct task *t, handle_t h) {
     memset(&t->handles[h], 0, sizeof(t->handles[h]));
     if (e.kind == KOBJ_TASK)
         task_unref(e.task);
+    else if (e.kind == KOBJ_IRQ)
+        irq_release_uncovered(t);
 }
 
 void handle_close_all(struct task *t) {

@@ -25,6 +25,23 @@ error_t irq_unlisten(struct task *t, unsigned irq) {
     return OK;
 }
 
+static bool covered(const struct task *t, unsigned irq) {
+    for (handle_t h = 1; h < HANDLE_MAX; h++) {
+        const struct handle *e = &t->handles[h];
+        if (e->kind == KOBJ_IRQ && irq >= e->range.base &&
+            irq - e->range.base < e->range.count)
+            return true;
+    }
+    return false;
+}
+
+void irq_release_uncovered(struct task *t) {
+    for (unsigned irq = 0; irq < ARCH_IRQ_LINES; irq++) {
+        if (owners[irq] == t->id && !covered(t, irq))
+            irq_unlisten(t, irq);
+    }
+}
+
 void irq_release_all(struct task *t) {
     for (unsigned irq = 0; irq < ARCH_IRQ_LINES; irq++) {
         if (owners[irq] == t->id)

@@ -9,5 +9,8 @@
 error_t irq_listen(struct task *t, unsigned irq);
 error_t irq_unlisten(struct task *t, unsigned irq);
 void irq_release_all(struct task *t);
+/* An IRQ handle of t's was closed (or moved away): t gives up the lines
+ * no handle it still holds covers. */
+void irq_release_uncovered(struct task *t);
 /* From the trap handler: interrupt line `irq` fired. */
 void irq_raise(unsigned irq);

@@ -59,16 +59,30 @@ static error_t check_spec_handles(const struct task_spec *spec) {
     return OK;
 }
 
+/* Whether a spawn handle lets its holder create a task of this priority:
+ * the handle covers a range of priorities, so that a task given one
+ * cannot start a task that would starve it. */
+static error_t priority_allowed(const struct handle *spawner, uint32_t prio) {
+    if (prio > TASK_PRIORITY_MAX)
+        return ERR_INVALID_ARG;
+    if (prio < spawner->range.base ||
+        prio - spawner->range.base >= spawner->range.count)
+        return ERR_NOT_PERMITTED;
+    return OK;
+}
+
 static int64_t sys_task_create(handle_t spawner,
                                const struct task_spec __user *uspec) {
     error_t err;
-    if (!handle_get(current, spawner, KOBJ_SPAWN, 0, &err))
+    struct handle *sp = handle_get(current, spawner, KOBJ_SPAWN, 0, &err);
+    if (!sp)
         return err;
     struct task_spec spec;
     char name[TASK_NAME_MAX], cmdline[TASK_CMDLINE_MAX] = "";
     if ((err = copy_from_user(&spec, uspec, sizeof(spec))) ||
         (err = copy_string_from_user(name, spec.name, sizeof(name))) ||
-        (err = check_spec_handles(&spec)))
+        (err = check_spec_handles(&spec)) ||
+        (err = priority_allowed(sp, spec.priority)))
         return err;
     if (spec.cmdline &&
         (err = copy_string_from_user(cmdline, spec.cmdline, sizeof(cmdline))) &&
@@ -194,7 +208,9 @@ static int64_t sys_task_list(struct task_status __user *out, uint32_t max) {
     return n;
 }
 
-/* End any task by id: the authority of a spawn handle (init, a shell). */
+/* End a task by id: a spawn handle's holder (init, a shell) may end what
+ * it started, and what those started; nothing else (a handle with
+ * RIGHT_CONTROL and task_kill are the other way). */
 static int64_t sys_task_kill_id(handle_t spawner, task_t id) {
     error_t err;
     if (!handle_get(current, spawner, KOBJ_SPAWN, 0, &err))
@@ -202,6 +218,8 @@ static int64_t sys_task_kill_id(handle_t spawner, task_t id) {
     struct task *t = task_lookup(id);
     if (!t || t->state == TASK_STATE_DEAD)
         return ERR_NOT_FOUND;
+    if (!task_is_ancestor(current, t))
+        return ERR_NOT_PERMITTED;
     task_end(t, EXIT_KILLED, 0);
     return OK;
 }
@@ -279,6 +297,8 @@ static int64_t sys_notify(handle_t h, uint64_t bits) {
     struct handle *e = handle_get(current, h, KOBJ_TASK, RIGHT_NOTIFY, &err);
     if (!e)
         return err;
+    if (bits & NOTIFY_KERNEL_ONLY)
+        return ERR_NOT_PERMITTED;
     if (e->task->state == TASK_STATE_DEAD)
         return ERR_ABORTED;
     if (!bits)
@@ -329,13 +349,14 @@ static bool range_within(uint32_t base, uint32_t count,
            base - r->range.base <= r->range.count - count;
 }
 
-/* A handle to part of an I/O-port or IRQ range: a subset, never more. */
+/* A handle to part of an I/O-port, IRQ or priority range (a spawn
+ * handle): a subset, never more. */
 static int64_t sys_handle_narrow(handle_t h, uint32_t base, uint32_t count) {
     error_t err;
     struct handle *e = handle_get(current, h, KOBJ_ANY, 0, &err);
     if (!e)
         return err;
-    if (e->kind != KOBJ_IOPORT && e->kind != KOBJ_IRQ)
+    if (e->kind != KOBJ_IOPORT && e->kind != KOBJ_IRQ && e->kind != KOBJ_SPAWN)
         return ERR_BAD_HANDLE;
     if (!range_within(base, count, e))
         return ERR_NOT_PERMITTED;
@@ -385,7 +406,7 @@ static int64_t sys_handle_info(handle_t h, struct handle_info __user *out) {
     if (e->kind == KOBJ_TASK) {
         info.task_id = e->task->id;
         info.task_alive = e->task->state != TASK_STATE_DEAD;
-    } else if (e->kind == KOBJ_IOPORT || e->kind == KOBJ_IRQ) {
+    } else { /* ports, lines or priorities */
         info.base = e->range.base;
         info.count = e->range.count;
     }

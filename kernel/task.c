@@ -191,6 +191,7 @@ struct task *task_spawn(const char *name, const struct task_image *image,
     t->arch.pml4 = pml4;
     t->id = slot | (++generations[slot] << 8);
     t->watchers[0] = current ? current->id : 0;
+    t->parent = current ? current->id : 0;
     tasks[slot] = t;
     num_tasks++;
     /* The command line sits at the top of the stack, below it the stack. */
@@ -228,6 +229,32 @@ error_t task_watch(struct task *t, struct task *watcher) {
     return ERR_FULL;
 }
 
+bool task_is_ancestor(const struct task *a, const struct task *t) {
+    /* Parents are live tasks (see forget_ended), so the chain is short
+     * and ends at init; the bound is for safety. */
+    for (int i = 0; i < TASK_MAX && t; i++) {
+        if (t->parent == a->id)
+            return true;
+        t = task_lookup(t->parent);
+    }
+    return false;
+}
+
+/* What other tasks keep about t: its children go to t's parent, and no
+ * task still lists t's slot as one that raised NOTIFY_ASYNC (a successor
+ * in that slot never did). */
+static void forget_ended(const struct task *t) {
+    int slot = TASK_ID_SLOT(t->id);
+    for (int i = 0; i < TASK_MAX; i++) {
+        struct task *o = tasks[i];
+        if (!o)
+            continue;
+        if (o->parent == t->id)
+            o->parent = t->parent;
+        o->notify_sources[slot / 64] &= ~(1ull << (slot % 64));
+    }
+}
+
 static void notify_watchers(struct task *t) {
     for (int i = 0; i < TASK_WATCHERS_MAX; i++) {
         struct task *w = task_lookup(t->watchers[i]);
@@ -247,6 +274,7 @@ void task_end(struct task *t, uint32_t reason, int64_t code) {
     t->exit_reason = reason;
     t->exit_code = code;
     handle_close_all(t);
+    forget_ended(t);
     /* Leave the address space before freeing it. */
     uint64_t pml4 = t->arch.pml4;
     t->arch.pml4 = vm_kernel_pml4();

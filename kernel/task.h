@@ -44,7 +44,8 @@ struct handle {
         struct task *task;
         struct {
             uint32_t base, count;
-        } range; /* KOBJ_IOPORT: ports, KOBJ_IRQ: lines */
+        } range; /* KOBJ_IOPORT: ports, KOBJ_IRQ: lines, KOBJ_SPAWN:
+                    priorities the tasks it creates may have */
     };
 };
 
@@ -63,6 +64,9 @@ struct task {
     uint64_t wake_at; /* tick at which a blocked wait times out */
 
     uint32_t refs; /* handles naming this task, +1 while alive */
+    /* Who created us; when it ends, its creator (so an ancestor's
+     * authority survives the death of a task in between). */
+    task_t parent;
     /* Told through NOTIFY_DEATH when we end: the creator, then any task
      * that asked with task_watch. */
     uint32_t watchers[TASK_WATCHERS_MAX];
@@ -118,6 +122,8 @@ void task_end(struct task *t, uint32_t reason, int64_t code);
 void task_ref(struct task *t);
 void task_unref(struct task *t);
 void task_set_fault(struct task *t, uint64_t addr, uint64_t rip);
+/* Whether a created t, or created an ancestor of t. */
+bool task_is_ancestor(const struct task *a, const struct task *t);
 /* Add `watcher` to those told of t's end. */
 error_t task_watch(struct task *t, struct task *watcher);
 /* OR bits into t's pending notifications, waking a receive. */

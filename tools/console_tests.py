@@ -176,16 +176,18 @@ def case_chat_flood_keeps_order(c1, c2, c3):
         print(f"  (bob was told of {missed} lines missed while alice flooded)")
 
 
-def case_chat_client_killed(c1, c2, c3):
+def case_kill_from_another_terminal_refused(c1, c2, c3):
+    # bob's chat was started by shell 3: shell 1 may not end it
     c1.line("kill chat-bob")
-    c1.expect(r"killed \d+")
-    c2.expect(r"\* bob left unexpectedly")
-    c3.expect(r"shell3> ")  # bob's shell has its terminal back
-    c3.line("echo back")
-    c3.expect(r"\nback\n")
+    c1.expect(r"kill: chat-bob: not started from this shell")
+    c2.line("are you there")
+    c3.expect(r"<alice> are you there")
 
 
 def case_chat_quit(c1, c2, c3):
+    c3.line("/quit")
+    c2.expect(r"\* bob left\n")
+    c3.expect(r"shell3> ")
     c3.line("chat bob")  # the nickname is free again
     c3.expect(r"\* bob joined")
     c2.expect(r"\* bob joined")

@@ -120,8 +120,11 @@ static void cmd_kill(struct shell *sh, const char *what) {
         if (!strcmp(num, what) || !strcmp(all[i].name, what))
             id = all[i].id;
     }
+    /* A shell may end what it started (and what those started) only. */
     error_t err = id ? task_kill_id(H_SPAWN, id) : ERR_NOT_FOUND;
-    if (err)
+    if (err == ERR_NOT_PERMITTED)
+        say(sh, "kill: %s: not started from this shell\n", what);
+    else if (err)
         say(sh, "kill: %s: %s\n", what, err_str(err));
     else
         say(sh, "killed %u\n", id);

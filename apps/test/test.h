@@ -132,12 +132,20 @@ enum child_mode {
     CHILD_CHAT_STUCK,    /* never receives again */
     CHILD_CHAT_LISTENER, /* catches up, waits for NOTIFY_CHAT, fetches;
                             exit 42 if it got exactly "<alice> ping" */
+    /* Attackers of the kernel's authority checks (attack_peers.c): each
+     * tries one thing with handle 1 and exits with the result. */
+    CHILD_SPAWN_AT,      /* task_create at priority param */
+    CHILD_SPAWN_BLOCKER, /* start a CHILD_BLOCK, exit with its id */
+    CHILD_KILL_ID,       /* task_kill_id(handle 1, param) */
+    CHILD_NOTIFY_BIT,    /* ipc_notify(handle 1, 1 << param) */
+    CHILD_IRQ_AND_CLOSE, /* irq_listen(handle 1, param), close it, block */
 };
 
 extern const char *const test_names[];
 int name_peer_main(int mode, uint64_t param);
 extern const char *const chat_nicks[];
 int chat_peer_main(int mode, uint64_t param);
+int attack_peer_main(int mode, uint64_t param);
 
 /* What an async producer sends: its tag and a sequence number. */
 struct async_item {

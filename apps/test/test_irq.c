@@ -91,7 +91,7 @@ TEST(narrowed_handles_stay_narrow) {
     CHECK_ERR(handle_narrow(ports, COM2 - 1, 2), ERR_NOT_PERMITTED);
     CHECK_ERR(handle_narrow(ports, COM2, 9), ERR_NOT_PERMITTED);
     CHECK_ERR(handle_narrow(ports, COM2, 0), ERR_NOT_PERMITTED);
-    CHECK_ERR(handle_narrow(H_SPAWN, 0, 1), ERR_BAD_HANDLE);
+    CHECK_ERR(handle_narrow(self_handle(), 0, 1), ERR_BAD_HANDLE);
     handle_t line = handle_narrow(H_IRQ, 4, 1);
     CHECK(line > 0);
     CHECK_ERR(irq_listen(line, 3), ERR_INVALID_ARG);

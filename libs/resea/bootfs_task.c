@@ -26,23 +26,41 @@ const char *bootfs_cmdline(const struct bootfs_entry *e) {
     return text[c->size - 1] == '\0' ? text : NULL;
 }
 
+/* The program's priority, lowered to what our spawn handle allows: a
+ * shell (12) starts a program built for 20 at 12. */
+static uint32_t allowed_priority(handle_t spawn, uint32_t wanted) {
+    struct handle_info info;
+    if (handle_info(spawn, &info) != OK || info.count == 0)
+        return wanted; /* task_create will say what is wrong */
+    uint32_t top = info.base + info.count - 1;
+    return wanted > top ? top : wanted < info.base ? info.base : wanted;
+}
+
 handle_t bootfs_start(const struct bootfs_entry *e,
                       const struct held_caps *held, const char *task_name,
                       uint64_t arg, const char *cmdline) {
+    uint32_t priority = allowed_priority(held->spawn, e->priority);
     struct task_spec spec = {
         .name = task_name ? task_name : e->name,
         .image = bootfs_data(bootfs_image(), e),
         .image_size = e->size,
-        .priority = e->priority,
+        .priority = priority,
         .arg = arg,
         .cmdline = cmdline ? cmdline : bootfs_cmdline(e),
     };
-    give(&spec, held->name);
+    /* A spawn handle passed on reaches no higher than the program runs,
+     * so that nothing it starts can starve it. */
+    handle_t spawn = 0;
     if (e->flags & BOOTFS_CAP_SPAWN)
-        give(&spec, held->spawn);
+        spawn = handle_narrow(held->spawn, 0, priority + 1);
+    give(&spec, held->name);
+    give(&spec, spawn);
     if (e->flags & BOOTFS_CAP_IOPORT)
         give(&spec, held->ioport);
     if (e->flags & BOOTFS_CAP_IRQ)
         give(&spec, held->irq);
-    return task_create(held->spawn, &spec);
+    handle_t h = task_create(held->spawn, &spec);
+    if (spawn > 0)
+        handle_close(spawn);
+    return h;
 }

@@ -13,7 +13,7 @@ typedef int32_t handle_t;
 enum kobject_kind {
     KOBJ_NONE = 0,
     KOBJ_TASK = 1,   /* a task: its IPC endpoint and its control */
-    KOBJ_SPAWN = 2,  /* the right to create tasks */
+    KOBJ_SPAWN = 2,  /* the right to create tasks, of a range of priorities */
     KOBJ_IOPORT = 3, /* a range of I/O ports */
     KOBJ_IRQ = 4,    /* a range of interrupt lines */
 };
@@ -111,7 +111,8 @@ struct handle_info {
     uint64_t badge;
     uint32_t task_id; /* KOBJ_TASK: the task behind it */
     uint32_t task_alive;
-    uint32_t base, count; /* KOBJ_IOPORT, KOBJ_IRQ: the range */
+    /* KOBJ_IOPORT, KOBJ_IRQ, KOBJ_SPAWN: the ports, lines or priorities */
+    uint32_t base, count;
 };
 
 /* A task that raised NOTIFY_ASYNC in us, and our handle to call it. */

@@ -59,7 +59,10 @@ _Static_assert(sizeof(struct message) == 96, "message layout is ABI");
 #define NOTIFY_TIMER (1ull << 0)
 #define NOTIFY_IRQ (1ull << 1)
 #define NOTIFY_DEATH (1ull << 2) /* a task this one watches has ended */
-#define NOTIFY_ASYNC (1ull << 3)
+#define NOTIFY_ASYNC (1ull << 3) /* raised by tasks too: "I have mail" */
+/* Bits notify() refuses (ERR_NOT_PERMITTED): only the kernel raises them,
+ * so a task can trust a timer, IRQ or death it is told of. */
+#define NOTIFY_KERNEL_ONLY (0xffffull & ~NOTIFY_ASYNC)
 
 /* ipc() flags: what the call does, in this order. */
 #define IPC_SEND (1u << 0)             /* send to the handle `dst` */

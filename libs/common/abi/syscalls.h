@@ -32,7 +32,7 @@
 #define SYSCALL_LIST(X)                                                        \
     /* Does nothing: the cost of entering and leaving the kernel. */           \
     X(0, nop, sys_nop, error_t, 0)                                             \
-    /* Bytes to the kernel log (COM1), at most KLOG_WRITE_MAX per call. */               \
+    /* Bytes to the kernel log (COM1), at most KLOG_WRITE_MAX per call. */     \
     X(1, console_write, sys_console_write, error_t, 2,                         \
       (const char __user *, buf), (size_t, len))                               \
     /* A new task from spec; returns a handle to it (all rights). `spawner`    \
@@ -50,7 +50,8 @@
     X(7, ipc, ipc, error_t, 5,                                                 \
       (handle_t, dst), (task_t, src), (struct message __user *, m),            \
       (uint32_t, flags), (int64_t, timeout))                                   \
-    /* OR bits into dst's notifications (RIGHT_NOTIFY); never blocks. */       \
+    /* OR bits into dst's notifications (RIGHT_NOTIFY); never blocks. Bits     \
+     * only the kernel raises (NOTIFY_KERNEL_ONLY) are refused. */             \
     X(8, notify, ipc_notify, error_t, 2, (handle_t, dst), (uint64_t, bits))    \
     /* Port I/O through a KOBJ_IOPORT handle; io_in returns the value. */      \
     X(9, io_in, io_in, int64_t, 3,                                             \
@@ -96,11 +97,11 @@
     /* The status of every live task (up to max); returns how many. */         \
     X(23, task_list, task_list, int, 2,                                        \
       (struct task_status __user *, out), (uint32_t, max))                     \
-    /* End a task by id; needs a spawn handle. */                              \
+    /* End a task by id: needs a spawn handle, and to be its ancestor. */      \
     X(24, task_kill_id, task_kill_id, error_t, 2,                              \
       (handle_t, spawner), (task_t, id))                                       \
-    /* Wait ms milliseconds (at most IPC_TIMEOUT_MAX). Nothing cuts it       \
-     * short: messages and notifications wait for the next receive. */       \
+    /* Wait ms milliseconds (at most IPC_TIMEOUT_MAX). Nothing cuts it         \
+     * short: messages and notifications wait for the next receive. */         \
     X(25, sleep, sleep_ms, error_t, 1, (uint64_t, ms))
 /* clang-format on */
 

@@ -1,0 +1,54 @@
+/* Tasks that try what their handles should not allow (test_attack_kernel.c). */
+#include "test.h"
+
+#define H_GIVEN 1 /* the one handle each is started with */
+
+/* A copy of us in `mode` at `priority`, through the handle we were given. */
+static handle_t spawn_with_given(int mode, uint32_t priority) {
+    uint64_t size;
+    struct task_spec spec = {.name = "grandchild",
+                             .image = self_image(&size),
+                             .arg = mode,
+                             .priority = priority};
+    spec.image_size = size;
+    return task_create(H_GIVEN, &spec);
+}
+
+static int spawn_at(uint32_t priority) {
+    handle_t h = spawn_with_given(CHILD_EXIT_0, priority);
+    if (h < 0)
+        return h;
+    handle_close(h);
+    return 1; /* created: the attack worked */
+}
+
+static int spawn_blocker(uint32_t priority) {
+    handle_t h = spawn_with_given(CHILD_BLOCK, priority);
+    return h < 0 ? h : (int) task_id_of(h);
+}
+
+static int listen_and_close(uint32_t irq) {
+    error_t err = irq_listen(H_GIVEN, irq);
+    if (err)
+        return err;
+    handle_close(H_GIVEN); /* our only IRQ handle */
+    struct message m;
+    for (;;)
+        ipc_recv(IPC_ANY, &m);
+}
+
+int attack_peer_main(int mode, uint64_t param) {
+    switch (mode) {
+    case CHILD_SPAWN_AT:
+        return spawn_at(param);
+    case CHILD_SPAWN_BLOCKER:
+        return spawn_blocker(param);
+    case CHILD_KILL_ID:
+        return task_kill_id(H_GIVEN, (task_t) param);
+    case CHILD_NOTIFY_BIT:
+        return ipc_notify(H_GIVEN, 1ull << param);
+    case CHILD_IRQ_AND_CLOSE:
+        return listen_and_close(param);
+    }
+    return -1;
+}
