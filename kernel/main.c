@@ -34,9 +34,10 @@ static void start_init(void) {
     struct task *init = task_spawn("init", &exe, e->priority, 0, NULL, &err);
     if (!init)
         panic("cannot start init: %s", err_str(err));
-    struct handle spawn = {.kind = KOBJ_SPAWN,
-                           .rights = RIGHTS_ALL,
-                           .range = {.base = 0, .count = TASK_PRIORITY_MAX + 1}};
+    struct handle spawn = {
+        .kind = KOBJ_SPAWN,
+        .rights = RIGHTS_ALL,
+        .range = {.base = 0, .count = TASK_PRIORITY_MAX + 1}};
     struct handle ports = {.kind = KOBJ_IOPORT,
                            .rights = RIGHTS_ALL,
                            .range = {.base = 0, .count = ARCH_IO_PORTS}};
