@@ -190,8 +190,13 @@ static int64_t sys_task_status(handle_t h, struct task_status __user *out) {
 }
 
 /* Every task's status, like QNX's sin: up to max entries; returns how
- * many. Names and states are not secret; controlling a task is. */
-static int64_t sys_task_list(struct task_status __user *out, uint32_t max) {
+ * many. Who waits on whom is for those who hold a spawn handle (init, the
+ * shells) to see, not for any task. */
+static int64_t sys_task_list(handle_t spawner, struct task_status __user *out,
+                             uint32_t max) {
+    error_t err;
+    if (!handle_get(current, spawner, KOBJ_SPAWN, 0, &err))
+        return err;
     if (max > TASK_MAX)
         max = TASK_MAX;
     if (!user_range_ok(out, max * sizeof(*out), true))
@@ -265,6 +270,8 @@ static int64_t sys_task_self(void) {
 }
 
 #define TIMER_MS_MAX ((uint64_t) IPC_TIMEOUT_MAX)
+
+static int64_t sys_uptime(void) { return arch_ticks() * 1000 / TIMER_HZ; }
 
 static int64_t sys_sleep(uint64_t ms) {
     if (ms > TIMER_MS_MAX)
@@ -447,7 +454,10 @@ static int64_t sys_notify_sources(struct notify_source __user *out,
     return n;
 }
 
-static int64_t sys_sysinfo(struct sysinfo __user *out) {
+static int64_t sys_sysinfo(handle_t spawner, struct sysinfo __user *out) {
+    error_t err;
+    if (!handle_get(current, spawner, KOBJ_SPAWN, 0, &err))
+        return err;
     struct sysinfo si = {
         .free_pages = mm_free_pages(),
         .total_pages = mm_total_pages(),
@@ -457,10 +467,11 @@ static int64_t sys_sysinfo(struct sysinfo __user *out) {
     return copy_to_user(out, &si, sizeof(si));
 }
 
-static int64_t sys_kdebug(const char __user *cmd) {
+static int64_t sys_kdebug(handle_t spawner, const char __user *cmd) {
     char buf[KDEBUG_CMD_MAX];
-    error_t err = copy_string_from_user(buf, cmd, sizeof(buf));
-    if (err)
+    error_t err;
+    if (!handle_get(current, spawner, KOBJ_SPAWN, 0, &err) ||
+        (err = copy_string_from_user(buf, cmd, sizeof(buf))))
         return err;
     return kdebug_run(buf) ? ERR_INVALID_ARG : OK;
 }

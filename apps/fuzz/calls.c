@@ -109,7 +109,12 @@ static void fuzz_io_out(void) {
 }
 
 static void fuzz_sysinfo(void) {
-    sc(SYS_sysinfo, pick_ptr(sizeof(struct sysinfo), true), 0, 0, 0, 0);
+    sc(SYS_sysinfo, pick_handle(KOBJ_SPAWN),
+       pick_ptr(sizeof(struct sysinfo), true), 0, 0, 0);
+}
+
+static void fuzz_uptime(void) {
+    sc(SYS_uptime, pick_value(), pick_value(), 0, 0, 0);
 }
 
 /* "ps" walks every task in whatever state it is in: rarely, for the
@@ -122,7 +127,7 @@ static void fuzz_kdebug(void) {
     if (maybe_mapped(p))
         p = one_in(RARE * 4) ? (uint64_t) &cmds[offs[rnd_below(sizeof(offs))]]
                              : (uint64_t) &cmds[8];
-    sc(SYS_kdebug, p, 0, 0, 0, 0);
+    sc(SYS_kdebug, pick_handle(KOBJ_SPAWN), p, 0, 0, 0);
 }
 
 static void fuzz_handle_dup(void) {
@@ -200,7 +205,7 @@ static void fuzz_notify_sources(void) {
 static void fuzz_task_list(void) {
     uint64_t max = one_in(2) ? rnd_below(300) : pick_value();
     uint64_t len = sizeof(struct task_status) * (max & 0x1ff);
-    sc(SYS_task_list, pick_ptr(len, true), max, 0, 0, 0);
+    sc(SYS_task_list, pick_handle(KOBJ_SPAWN), pick_ptr(len, true), max, 0, 0);
 }
 
 static void fuzz_task_kill_id(void) {

@@ -1,14 +1,15 @@
 /* The before-and-after comparison that finds leaks. */
 #include "checks.h"
+#include "coordinator.h"
 
 static struct task_status now_tasks[TASKS_LISTED];
 
 void baseline_take(struct baseline *b) {
     struct sysinfo si;
-    sys_sysinfo(&si);
+    sys_sysinfo(r.spawn, &si);
     b->free_pages = si.free_pages;
     b->num_tasks = si.num_tasks;
-    b->count = task_list(b->tasks, TASKS_LISTED);
+    b->count = task_list(r.spawn, b->tasks, TASKS_LISTED);
 }
 
 uint32_t baseline_free_slot(const struct baseline *b) {
@@ -48,7 +49,7 @@ static int verdict(const char *prefix, const char *check, bool ok,
 
 /* Every task of the baseline is alive with as many handles as before. */
 static bool handles_kept(const struct baseline *b, char *why, size_t len) {
-    int n = task_list(now_tasks, TASKS_LISTED);
+    int n = task_list(r.spawn, now_tasks, TASKS_LISTED);
     for (int i = 0; i < b->count; i++) {
         const struct task_status *was = &b->tasks[i];
         const struct task_status *is = find(now_tasks, n, was->id);

@@ -61,7 +61,7 @@ static void print_progress(void) {
  * created outlive them). */
 static void kill_strays(void) {
     static struct task_status all[TASKS_LISTED];
-    int n = task_list(all, TASKS_LISTED);
+    int n = task_list(r.spawn, all, TASKS_LISTED);
     for (int i = 0; i < n; i++) {
         if (!baseline_has(&before, all[i].id) && !slot_of(all[i].id))
             task_kill_id(r.spawn, all[i].id);

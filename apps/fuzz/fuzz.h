@@ -92,4 +92,3 @@ uint64_t mix64(uint64_t x);
 int coordinator_main(void);
 int worker_main(uint64_t arg);
 int victim_main(uint64_t arg);
-uint64_t uptime_ms(void);

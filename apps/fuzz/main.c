@@ -13,12 +13,6 @@ void rng_seed(uint64_t seed) { rng_state = seed; }
 
 uint64_t rnd(void) { return mix64(rng_state += 0x9e3779b97f4a7c15ull); }
 
-uint64_t uptime_ms(void) {
-    struct sysinfo si;
-    sys_sysinfo(&si);
-    return si.uptime_ms;
-}
-
 int main(void) {
     uint64_t arg = task_arg();
     switch (arg & 0xff) {

@@ -46,7 +46,7 @@ static const char *name_of(const struct task_status *all, int n, task_t id) {
 /* Like QNX's sin: who runs, who waits on whom. */
 static void cmd_ps(struct shell *sh) {
     static struct task_status all[TASK_MAX];
-    int n = task_list(all, TASK_MAX);
+    int n = task_list(H_SPAWN, all, TASK_MAX);
     say(sh, "%-6s %-16s %-4s %-7s %s\n", "ID", "NAME", "PRIO", "HANDLES",
         "STATE");
     for (int i = 0; i < n; i++) {
@@ -112,7 +112,7 @@ static void cmd_start(struct shell *sh, char *prog) {
 /* kill <id|name>: a number is an id, else the first task of that name. */
 static void cmd_kill(struct shell *sh, const char *what) {
     static struct task_status all[TASK_MAX];
-    int n = task_list(all, TASK_MAX);
+    int n = task_list(H_SPAWN, all, TASK_MAX);
     task_t id = 0;
     for (int i = 0; i < n && !id; i++) {
         char num[16];

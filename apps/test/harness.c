@@ -81,18 +81,15 @@ int64_t exit_code_of(handle_t h) {
 }
 
 void drain_ms(int64_t ms) {
-    struct sysinfo si;
-    sys_sysinfo(&si);
-    uint64_t until = si.uptime_ms + ms;
-    while (si.uptime_ms < until) {
+    uint64_t until = uptime_ms() + ms;
+    for (uint64_t now = uptime_ms(); now < until; now = uptime_ms()) {
         struct message m;
-        ipc_recv_timeout(IPC_ANY, &m, until - si.uptime_ms);
-        sys_sysinfo(&si);
+        ipc_recv_timeout(IPC_ANY, &m, until - now);
     }
 }
 
 uint64_t free_pages(void) {
     struct sysinfo si;
-    sys_sysinfo(&si);
+    sys_sysinfo(H_SPAWN, &si);
     return si.free_pages;
 }

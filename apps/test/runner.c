@@ -48,7 +48,7 @@ static void selftest_exit(void) { task_exit(3); }
 
 static void selftest_after(void) {
     static struct task_status all[TASK_LIST_MAX];
-    int n = task_list(all, TASK_LIST_MAX);
+    int n = task_list(H_SPAWN, all, TASK_LIST_MAX);
     CHECK(n > 0);
     for (int i = 0; i < n; i++)
         CHECK(strcmp(all[i].name, "test-child") != 0);
@@ -87,12 +87,6 @@ static int run_case(uint64_t param) {
     return CASE_PASSED;
 }
 
-static uint64_t uptime_ms(void) {
-    struct sysinfo si;
-    sys_sysinfo(&si);
-    return si.uptime_ms;
-}
-
 /* The live tasks, to find those a failed case left behind. */
 static struct task_status before[TASK_LIST_MAX], after[TASK_LIST_MAX];
 
@@ -107,7 +101,7 @@ static bool listed(const struct task_status *list, int n, task_t id) {
 /* End every task that was not there before the case: the next one starts
  * from the same system. */
 static void kill_new_tasks(int num_before) {
-    int n = task_list(after, TASK_LIST_MAX);
+    int n = task_list(H_SPAWN, after, TASK_LIST_MAX);
     for (int i = 0; i < n; i++) {
         if (!listed(before, num_before, after[i].id))
             task_kill_id(H_SPAWN, after[i].id);
@@ -161,7 +155,7 @@ static void report_end(const char *name, const struct task_status *st) {
 /* Run one case in a child within the limit; true if it passed. */
 static bool run_in_child(const struct test_case *t, uint64_t param,
                          uint64_t limit_s) {
-    int num_before = task_list(before, TASK_LIST_MAX);
+    int num_before = task_list(H_SPAWN, before, TASK_LIST_MAX);
     handle_t h = start_case(param);
     if (h < 0) {
         printf("FAIL %s: cannot start its task: %s\n", t->name, err_str(h));

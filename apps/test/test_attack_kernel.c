@@ -23,7 +23,7 @@ static handle_t attacker_spawn_handle(void) {
 
 static task_t id_of(const char *name) {
     static struct task_status all[TASK_MAX];
-    int n = task_list(all, TASK_MAX);
+    int n = task_list(H_SPAWN, all, TASK_MAX);
     for (int i = 0; i < n; i++) {
         if (!strcmp(all[i].name, name))
             return all[i].id;
@@ -150,4 +150,18 @@ TEST(notify_sources_forget_a_task_that_ended) {
     handle_close(b);
     handle_close(notify);
     drain_ms(1);
+}
+
+/* Who runs, who waits on whom, and the memory figures are for holders of
+ * a spawn handle; the time is for everyone. */
+TEST(attack_read_the_system_without_a_spawn_handle) {
+    static struct task_status all[4];
+    struct sysinfo si;
+    handle_t not_spawn = self_handle();
+    CHECK_ERR(task_list(not_spawn, all, 4), ERR_BAD_HANDLE);
+    CHECK_ERR(task_list(0, all, 4), ERR_BAD_HANDLE);
+    CHECK_ERR(sys_sysinfo(not_spawn, &si), ERR_BAD_HANDLE);
+    CHECK_ERR(sys_kdebug(not_spawn, "ps"), ERR_BAD_HANDLE);
+    CHECK(task_list(H_SPAWN, all, 4) > 0);
+    CHECK(uptime_ms() > 0);
 }

@@ -80,9 +80,9 @@ TEST(name_lookup_waits_for_a_late_server) {
 
 TEST(name_lookup_timeout_and_poll) {
     struct sysinfo a, b;
-    sys_sysinfo(&a);
+    sys_sysinfo(H_SPAWN, &a);
     CHECK_ERR(ipc_lookup_timeout("t-never", 50), ERR_TIMEOUT);
-    sys_sysinfo(&b);
+    sys_sysinfo(H_SPAWN, &b);
     CHECK(b.uptime_ms - a.uptime_ms >= 50);
     CHECK_ERR(ipc_lookup_timeout("t-never", IPC_POLL), ERR_NOT_FOUND);
 }

@@ -48,10 +48,10 @@ TEST(sched_spinning_child_does_not_starve_us) {
     handle_t h = spawn_child(CHILD_SPIN, TEST_PRIORITY);
     CHECK(h > 0);
     struct sysinfo si;
-    sys_sysinfo(&si);
+    sys_sysinfo(H_SPAWN, &si);
     uint64_t until = si.uptime_ms + 50; /* five quanta, never blocking */
     while (si.uptime_ms < until)
-        sys_sysinfo(&si);
+        sys_sysinfo(H_SPAWN, &si);
     struct task_status st;
     CHECK_ERR(task_status(h, &st), OK);
     CHECK_ERR(task_kill(h), OK);
@@ -65,9 +65,9 @@ TEST(recv_timeout_and_poll) {
         ; /* drain */
     CHECK_ERR(ipc_recv_timeout(IPC_ANY, &m, IPC_POLL), ERR_WOULD_BLOCK);
     struct sysinfo before, after;
-    sys_sysinfo(&before);
+    sys_sysinfo(H_SPAWN, &before);
     CHECK_ERR(ipc_recv_timeout(IPC_ANY, &m, 30), ERR_TIMEOUT);
-    sys_sysinfo(&after);
+    sys_sysinfo(H_SPAWN, &after);
     CHECK(after.uptime_ms - before.uptime_ms >= 30); /* never early */
 }
 
@@ -103,11 +103,11 @@ TEST(sleep_ms_sleeps_and_keeps_notifications) {
     CHECK_ERR(sleep_ms(IPC_TIMEOUT_MAX + 1), ERR_INVALID_ARG);
     CHECK_ERR(sleep_ms(0), OK);
     struct sysinfo si;
-    sys_sysinfo(&si);
+    sys_sysinfo(H_SPAWN, &si);
     uint64_t start = si.uptime_ms;
     CHECK_ERR(ipc_notify(self_handle(), 1ull << 20), OK);
     CHECK_ERR(sleep_ms(30), OK);
-    sys_sysinfo(&si);
+    sys_sysinfo(H_SPAWN, &si);
     CHECK(si.uptime_ms >= start + 30);
     struct message m;
     CHECK_ERR(ipc_recv_timeout(IPC_ANY, &m, IPC_POLL), OK);

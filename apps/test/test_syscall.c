@@ -52,7 +52,7 @@ TEST(status_into_bad_buffers) {
     CHECK_ERR(task_status(h, UNMAPPED_PTR), ERR_BAD_POINTER);
     /* Read-only memory cannot receive a result. */
     CHECK_ERR(task_status(h, (void *) rodata_buf), ERR_BAD_POINTER);
-    CHECK_ERR(sys_sysinfo((void *) rodata_buf), ERR_BAD_POINTER);
+    CHECK_ERR(sys_sysinfo(H_SPAWN, (void *) rodata_buf), ERR_BAD_POINTER);
     CHECK_EQ(rodata_buf[0], 'r');
     CHECK_ERR(handle_close(h), OK);
 }
@@ -150,15 +150,15 @@ TEST(ipc_bad_arguments) {
 }
 
 TEST(kdebug_commands) {
-    CHECK_ERR(sys_kdebug("ps"), OK);
-    CHECK_ERR(sys_kdebug("no-such-command"), ERR_INVALID_ARG);
-    CHECK_ERR(sys_kdebug(KERNEL_PTR), ERR_BAD_POINTER);
-    CHECK_ERR(sys_kdebug(""), ERR_INVALID_ARG);
+    CHECK_ERR(sys_kdebug(H_SPAWN, "ps"), OK);
+    CHECK_ERR(sys_kdebug(H_SPAWN, "no-such-command"), ERR_INVALID_ARG);
+    CHECK_ERR(sys_kdebug(H_SPAWN, KERNEL_PTR), ERR_BAD_POINTER);
+    CHECK_ERR(sys_kdebug(H_SPAWN, ""), ERR_INVALID_ARG);
 }
 
 TEST(sysinfo_is_sane) {
     struct sysinfo si;
-    CHECK_ERR(sys_sysinfo(&si), OK);
+    CHECK_ERR(sys_sysinfo(H_SPAWN, &si), OK);
     CHECK(si.free_pages > 0 && si.free_pages < si.total_pages);
     CHECK(si.num_tasks >= 2); /* init and us */
     CHECK(si.uptime_ms > 0);

@@ -43,7 +43,7 @@ TEST(task_end_closes_the_handles_of_a_dead_task) {
     /* A child's handle to its sibling is a reference: if the child's end
      * did not close it, the sibling would outlive every handle we hold. */
     struct sysinfo si;
-    CHECK_ERR(sys_sysinfo(&si), OK);
+    CHECK_ERR(sys_sysinfo(H_SPAWN, &si), OK);
     uint64_t pages = si.free_pages;
     uint32_t tasks = si.num_tasks;
     handle_t sibling = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
@@ -54,7 +54,7 @@ TEST(task_end_closes_the_handles_of_a_dead_task) {
     CHECK_EQ(exit_code_of(child), 0); /* and our handle to it closed */
     CHECK_ERR(task_kill(sibling), OK);
     CHECK_ERR(handle_close(sibling), OK);
-    CHECK_ERR(sys_sysinfo(&si), OK);
+    CHECK_ERR(sys_sysinfo(H_SPAWN, &si), OK);
     CHECK_EQ(si.num_tasks, tasks);
     CHECK_EQ(si.free_pages, pages);
 }
@@ -169,10 +169,10 @@ TEST(handle_table_full) {
         hs[n++] = h;
     }
     CHECK(n > 40); /* our table has room for most of HANDLE_MAX */
-    CHECK_ERR(sys_sysinfo(&si), OK);
+    CHECK_ERR(sys_sysinfo(H_SPAWN, &si), OK);
     uint32_t tasks_when_full = si.num_tasks;
     CHECK(spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1) == ERR_FULL);
-    CHECK_ERR(sys_sysinfo(&si), OK);
+    CHECK_ERR(sys_sysinfo(H_SPAWN, &si), OK);
     CHECK_EQ(si.num_tasks, tasks_when_full); /* the failed call made none */
     for (int i = 0; i < n; i++) {
         CHECK_ERR(task_kill(hs[i]), OK);
@@ -185,7 +185,7 @@ TEST(task_list_and_kill_by_id) {
     handle_t c = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
     task_t id = task_id_of(c);
     static struct task_status all[64];
-    int n = task_list(all, 64);
+    int n = task_list(H_SPAWN, all, 64);
     CHECK(n >= 3);
     bool found = false;
     for (int i = 0; i < n; i++) {
@@ -206,7 +206,7 @@ TEST(task_list_and_kill_by_id) {
     CHECK_ERR(task_status(c, &st), OK);
     CHECK_EQ(st.exit_reason, EXIT_KILLED);
     CHECK_ERR(task_kill_id(H_SPAWN, id), ERR_NOT_FOUND); /* already gone */
-    CHECK(task_list((void *) 0xffffffff80100000ull, 4) == ERR_BAD_POINTER);
+    CHECK(task_list(H_SPAWN, (void *) 0xffffffff80100000ull, 4) == ERR_BAD_POINTER);
     handle_close(c);
 }
 
@@ -218,7 +218,7 @@ TEST(task_list_shows_who_waits_on_whom) {
     handle_t caller =
         spawn_peer(CHILD_CALLER, 1, TEST_PRIORITY + 1, 1, &server);
     static struct task_status all[64];
-    int n = task_list(all, 64);
+    int n = task_list(H_SPAWN, all, 64);
     bool found = false;
     for (int i = 0; i < n; i++) {
         if (all[i].id == task_id_of(caller)) {

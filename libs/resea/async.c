@@ -32,12 +32,6 @@ struct conn {
 
 static struct conn conns[ASYNC_CONN_MAX];
 
-static uint64_t now_ms(void) {
-    struct sysinfo si;
-    sys_sysinfo(&si);
-    return si.uptime_ms;
-}
-
 static struct conn *find_conn(handle_t dst) {
     for (int i = 0; i < ASYNC_CONN_MAX; i++) {
         if (conns[i].dst == dst && dst)
@@ -170,7 +164,7 @@ static void maybe_release(struct conn *c) {
     if (waiting >= c->attr.trigger_count || waiting == c->q.limit) {
         release(c);
     } else if (c->attr.trigger_ms && waiting == 1) {
-        c->oldest_ms = now_ms();
+        c->oldest_ms = uptime_ms();
         arm_timer(c->oldest_ms);
     }
 }
@@ -299,7 +293,7 @@ error_t async_handle_request(const struct message *m) {
 }
 
 void async_handle_timer(void) {
-    uint64_t now = now_ms();
+    uint64_t now = uptime_ms();
     for (int i = 0; i < ASYNC_CONN_MAX; i++) {
         struct conn *c = &conns[i];
         if (c->dst && c->attr.trigger_ms && aq_unreleased(&c->q) &&

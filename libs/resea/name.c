@@ -46,9 +46,7 @@ error_t ipc_unserve(const char *name) {
 /* The server answers a wait within a second or so; we ask again until our
  * own deadline, so a lookup for a name that never comes costs it nothing. */
 handle_t ipc_lookup_timeout(const char *name, int64_t timeout_ms) {
-    struct sysinfo si;
-    sys_sysinfo(&si);
-    uint64_t deadline = si.uptime_ms + (uint64_t) timeout_ms;
+    uint64_t deadline = uptime_ms() + (uint64_t) timeout_ms;
     for (;;) {
         struct message m;
         error_t err = request(NAME_LOOKUP_MSG, name, timeout_ms, &m);
@@ -59,10 +57,10 @@ handle_t ipc_lookup_timeout(const char *name, int64_t timeout_ms) {
         if (err != ERR_TIMEOUT || timeout_ms == IPC_POLL)
             return err;
         if (timeout_ms != IPC_FOREVER) {
-            sys_sysinfo(&si);
-            if (si.uptime_ms >= deadline)
+            uint64_t now = uptime_ms();
+            if (now >= deadline)
                 return ERR_TIMEOUT;
-            timeout_ms = deadline - si.uptime_ms;
+            timeout_ms = deadline - now;
         }
     }
 }

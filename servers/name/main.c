@@ -34,12 +34,6 @@ struct waiter {
 static struct entry entries[ENTRIES_MAX];
 static struct waiter waiters[WAITERS_MAX];
 
-static uint64_t now_ms(void) {
-    struct sysinfo si;
-    sys_sysinfo(&si);
-    return si.uptime_ms;
-}
-
 static void answer(task_t client, error_t err, handle_t moved) {
     struct message r = {.type = NAME_LOOKUP_MSG};
     r.words[0] = err;
@@ -137,7 +131,7 @@ static error_t unserve(struct message *m) {
 }
 
 static void arm_timer(void) {
-    uint64_t next = UINT64_MAX, now = now_ms();
+    uint64_t next = UINT64_MAX, now = uptime_ms();
     for (int i = 0; i < WAITERS_MAX; i++) {
         if (waiters[i].client && waiters[i].deadline < next)
             next = waiters[i].deadline;
@@ -165,7 +159,7 @@ static void lookup(struct message *m) {
     for (int i = 0; i < WAITERS_MAX; i++) {
         if (!waiters[i].client) {
             waiters[i] =
-                (struct waiter){.client = m->src, .deadline = now_ms() + wait};
+                (struct waiter){.client = m->src, .deadline = uptime_ms() + wait};
             memcpy(waiters[i].name, name, sizeof(name));
             arm_timer();
             return;
@@ -176,7 +170,7 @@ static void lookup(struct message *m) {
 
 static void expire(struct event_loop *loop) {
     (void) loop;
-    uint64_t now = now_ms();
+    uint64_t now = uptime_ms();
     for (int i = 0; i < WAITERS_MAX; i++) {
         if (waiters[i].client && waiters[i].deadline <= now) {
             answer(waiters[i].client, ERR_TIMEOUT, 0);

@@ -59,9 +59,13 @@
     X(10, io_out, io_out, error_t, 4,                                          \
       (handle_t, ports), (uint32_t, port), (uint32_t, width),                  \
       (uint32_t, value))                                                       \
-    X(11, sysinfo, sys_sysinfo, error_t, 1, (struct sysinfo __user *, info))   \
-    /* Kernel debugger command: "ps" prints the task list. */                  \
-    X(12, kdebug, sys_kdebug, error_t, 1, (const char __user *, cmd))          \
+    /* Memory, uptime and task count; needs a spawn handle (init's, a          \
+     * shell's): what the system holds is not every task's business. */        \
+    X(11, sysinfo, sys_sysinfo, error_t, 2,                                    \
+      (handle_t, spawner), (struct sysinfo __user *, info))                    \
+    /* Kernel debugger command ("ps": the task list); needs a spawn handle. */ \
+    X(12, kdebug, sys_kdebug, error_t, 2,                                      \
+      (handle_t, spawner), (const char __user *, cmd))                         \
     /* A copy of h with `rights` (a subset of h's) and, if h has none yet, a   \
      * badge (0: keep h's). Returns the new handle. */                         \
     X(13, handle_dup, handle_dup, handle_t, 3,                                 \
@@ -76,7 +80,8 @@
     /* Where out-of-line data sent to this task lands (len 0: nowhere). */     \
     X(16, ipc_ool_buffer, ipc_ool_buffer, error_t, 2,                          \
       (void __user *, buf), (size_t, len))                                     \
-    /* A handle to ports (or IRQ lines) [base, base + count) of h's range. */  \
+    /* A handle to ports, IRQ lines or (a spawn handle) priorities [base,      \
+     * base + count) of h's range. */                                          \
     X(17, handle_narrow, handle_narrow, handle_t, 3,                           \
       (handle_t, h), (uint32_t, base), (uint32_t, count))                      \
     /* Own interrupt line irq (a KOBJ_IRQ handle covering it): each            \
@@ -94,15 +99,18 @@
      * Returns how many. */                                                    \
     X(22, notify_sources, notify_sources, int, 2,                              \
       (struct notify_source __user *, out), (uint32_t, max))                   \
-    /* The status of every live task (up to max); returns how many. */         \
-    X(23, task_list, task_list, int, 2,                                        \
+    /* The status of every live task (up to max); returns how many. Needs      \
+     * a spawn handle. */                                                      \
+    X(23, task_list, task_list, int, 3, (handle_t, spawner),                   \
       (struct task_status __user *, out), (uint32_t, max))                     \
     /* End a task by id: needs a spawn handle, and to be its ancestor. */      \
     X(24, task_kill_id, task_kill_id, error_t, 2,                              \
       (handle_t, spawner), (task_t, id))                                       \
     /* Wait ms milliseconds (at most IPC_TIMEOUT_MAX). Nothing cuts it         \
      * short: messages and notifications wait for the next receive. */         \
-    X(25, sleep, sleep_ms, error_t, 1, (uint64_t, ms))
+    X(25, sleep, sleep_ms, error_t, 1, (uint64_t, ms))                         \
+    /* Milliseconds since boot. */                                             \
+    X(26, uptime, uptime_ms, uint64_t, 0)
 /* clang-format on */
 
 /* The most bytes one sys_console_write takes. */
