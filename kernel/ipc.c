@@ -118,10 +118,10 @@ static void update_server_priority(struct task *server) {
         sched_set_priority(server, prio);
 }
 
+/* The caller's deadline, if any, is its own business: see pull(). */
 static void wait_for_reply(struct task *caller, struct task *server) {
     caller->block_reason = BLOCK_REPLY;
     caller->ipc_peer = server;
-    timeout_cancel(caller); /* the timeout covers the send only */
     list_push_back(&server->reply_waiters, &caller->ipc_node);
     update_server_priority(server);
 }
@@ -165,9 +165,10 @@ static const struct message *msg_peek(const struct task *t,
 
 /*
  * The receiver has no room for a message (a handle slot, out-of-line
- * space). A sender can send something else; but a caller waiting for this
- * reply could never take it, so its call ends with the same error. Out of
- * line: inlined, it lengthens every transfer.
+ * space), or does not take a handle in this receive. A sender can send
+ * something else; but a caller waiting for this reply could never take
+ * it, so its call ends with the same error. Out of line: inlined, it
+ * lengthens every transfer.
  */
 __attribute__((noinline)) static error_t no_room(struct task *receiver,
                                                  error_t err) {
@@ -176,6 +177,15 @@ __attribute__((noinline)) static error_t no_room(struct task *receiver,
         update_server_priority(current); /* the replier */
     }
     return err;
+}
+
+/* A handle arrives only where the receive asked for one (IPC_ACCEPT_HANDLE),
+ * so nobody is handed handles it would have to close, and only where a
+ * slot is free. Out of line: only messages with a handle get here. */
+__attribute__((noinline)) static error_t handle_room(struct task *receiver) {
+    if (!(receiver->ipc_flags & IPC_ACCEPT_HANDLE))
+        return ERR_HANDLE_REFUSED;
+    return handle_free_slots(receiver) ? OK : ERR_FULL;
 }
 
 /*
@@ -191,8 +201,8 @@ static error_t transfer(struct task *sender, struct task *receiver,
     error_t err = check_outgoing(sender, m, &h);
     if (err)
         return err;
-    if (h && handle_free_slots(receiver) == 0)
-        return no_room(receiver, ERR_FULL);
+    if (h && (err = handle_room(receiver)))
+        return no_room(receiver, err);
     /* A caller waiting for this reply may have named its own buffer. */
     bool to_reply_buf =
         is_waiting(receiver, BLOCK_REPLY) && receiver->reply_ool_cap;
@@ -259,8 +269,9 @@ static void enqueue_sender(struct task *receiver, struct task *sender) {
     list_insert_between(&sender->ipc_node, it->prev, it);
 }
 
-static error_t send(handle_t dst, bool call, int64_t timeout) {
+static error_t send(handle_t dst, int64_t timeout) {
     error_t err;
+    bool call = current->ipc_flags & IPC_RECV;
     struct handle *h = handle_get(current, dst, KOBJ_TASK,
                                   call ? RIGHT_CALL : RIGHT_SEND, &err);
     if (!h)
@@ -270,7 +281,6 @@ static error_t send(handle_t dst, bool call, int64_t timeout) {
         return ERR_ABORTED;
     if (would_deadlock(current, target))
         return ERR_DEADLOCK;
-    current->ipc_call = call;
     if (call && (err = bind_reply_buffer()))
         return err;
     if (accepts(target, current)) {
@@ -284,8 +294,9 @@ static error_t send(handle_t dst, bool call, int64_t timeout) {
         /* The fast path of a call: straight to the server, no queues. */
         current->ipc_result = IPC_PENDING;
         wait_for_reply(current, target);
-        sched_block_switch(current, BLOCK_REPLY, (uint64_t) IPC_FOREVER,
-                           target);
+        int64_t wait =
+            (current->ipc_flags & IPC_BOUNDED) ? timeout : IPC_FOREVER;
+        sched_block_switch(current, BLOCK_REPLY, (uint64_t) wait, target);
         return current->ipc_result;
     }
 
@@ -314,10 +325,15 @@ static error_t pull(struct task *s) {
         sched_wake(s);
         return err;
     }
-    if (s->ipc_call)
+    if (s->ipc_flags & IPC_RECV) {
+        /* A call's timeout covers the send only, unless it is bounded:
+         * then the same deadline ends the wait for our reply. */
+        if (!(s->ipc_flags & IPC_BOUNDED))
+            timeout_cancel(s);
         wait_for_reply(s, current);
-    else
+    } else {
         finish_wait(s, OK);
+    }
     return OK;
 }
 
@@ -406,18 +422,29 @@ static error_t reply(task_t dst, struct task **caller) {
     return OK;
 }
 
+/* The flag combinations ipc() takes, as a bit mask indexed by the flags:
+ * a send, a receive, a call, a reply, or a reply and receive; a receive
+ * part may accept a handle, and a call may be bounded. */
+#define IPC_OK(f) (1u << (f))
+#define IPC_OK_RECEIVING(f) (IPC_OK(f) | IPC_OK((f) | IPC_ACCEPT_HANDLE))
+#define IPC_VALID_FLAGS                                                        \
+    (IPC_OK(IPC_SEND) | IPC_OK(IPC_REPLY) | IPC_OK_RECEIVING(IPC_RECV) |       \
+     IPC_OK_RECEIVING(IPC_CALL) | IPC_OK_RECEIVING(IPC_REPLY | IPC_RECV) |     \
+     IPC_OK_RECEIVING(IPC_CALL | IPC_BOUNDED))
+_Static_assert((IPC_ACCEPT_HANDLE | IPC_BOUNDED) < 32, "flags index a mask");
+
 error_t ipc(handle_t dst, task_t src, struct message __user *um, uint32_t flags,
             int64_t timeout) {
-    if ((flags & ~(IPC_SEND | IPC_RECV | IPC_REPLY)) || !flags ||
-        ((flags & IPC_SEND) && (flags & IPC_REPLY)) || timeout < IPC_FOREVER ||
-        timeout > IPC_TIMEOUT_MAX)
+    if (flags >= 32 || !(IPC_VALID_FLAGS & (1u << flags)) ||
+        timeout < IPC_FOREVER || timeout > IPC_TIMEOUT_MAX)
         return ERR_INVALID_ARG;
     error_t err = bind_buffer(um, flags & IPC_RECV);
     if (err)
         return err;
 
+    current->ipc_flags = flags; /* what our receive part accepts */
     if (flags & IPC_SEND)
-        return send(dst, flags & IPC_RECV, timeout);
+        return send(dst, timeout);
     struct task *replied = NULL;
     if (flags & IPC_REPLY) {
         if ((err = reply((task_t) dst, &replied)))
@@ -430,11 +457,15 @@ error_t ipc(handle_t dst, task_t src, struct message __user *um, uint32_t flags,
     return recv(src, timeout, replied);
 }
 
-/* Sends, receives and sleeps have deadlines (a call's reply wait has
- * none). The wait ends here and now, not when t next runs: until then a
- * receive, a death or a reply could find it still queued. */
+/* Sends, receives, sleeps and bounded calls' reply waits have deadlines.
+ * The wait ends here and now, not when t next runs: until then a receive,
+ * a death or a reply could find it still queued; a reply that comes later
+ * finds no caller (ERR_BAD_STATE). */
 void ipc_timeout(struct task *t) {
-    struct task *peer = t->block_reason == BLOCK_SEND ? t->ipc_peer : NULL;
+    struct task *peer =
+        (t->block_reason == BLOCK_SEND || t->block_reason == BLOCK_REPLY)
+            ? t->ipc_peer
+            : NULL;
     finish_wait(t, ERR_TIMEOUT);
     if (peer)
         update_server_priority(peer); /* we no longer lend it ours */

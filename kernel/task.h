@@ -82,7 +82,7 @@ struct task {
     struct message __user *ipc_buf; /* buffer of our pending send/recv */
     struct message *ipc_kbuf;       /* the same through the kernel's mapping */
     bool ipc_kbuf_writable;         /* checked for writing too */
-    bool ipc_call;                  /* our pending send is a call */
+    uint32_t ipc_flags;             /* of our pending ipc(): IPC_* */
     uint64_t send_badge;            /* badge of the handle it uses */
     error_t ipc_result;             /* set by whoever ends our wait */
     uint64_t ool_buf;               /* registered out-of-line receive buffer */

@@ -56,7 +56,9 @@ enum fuzz_msg {
     X(FPU_SHARED, "fpu_state_private",                                         \
       "x87/SSE state changed by another task")                                 \
     X(BAD_ARG, "bad_args_refused",                                             \
-      "an out-of-range handle or syscall number was accepted")
+      "an out-of-range handle or syscall number was accepted")                 \
+    X(UNASKED_HANDLE, "handles_only_where_accepted",                           \
+      "a handle arrived in a receive without IPC_ACCEPT_HANDLE")
 #define FINDING_ENUM(name, id, what) FINDING_##name,
 enum finding { FINDING_LIST(FINDING_ENUM) FINDING_COUNT };
 #undef FINDING_ENUM

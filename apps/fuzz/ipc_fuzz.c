@@ -71,8 +71,9 @@ static task_t pick_caller(void) {
     return one_in(4) ? pick_id() : callers[rnd_below(CALLERS)];
 }
 
-/* What arrived: a forged header, a new handle, someone to answer. */
-static void received(const struct message *m) {
+/* What arrived: a forged header, a new handle (only if we accepted one),
+ * someone to answer. */
+static void received(const struct message *m, uint64_t flags) {
     static unsigned next;
     bool kernel_made = m->type == MSG_NOTIFICATIONS && m->src == 0;
     if (m->src == FORGED_SRC || m->badge == FORGED_BADGE ||
@@ -81,6 +82,9 @@ static void received(const struct message *m) {
               m->src, m->badge);
     if (kernel_made)
         return;
+    if (m->handle > 0 && !(flags & IPC_ACCEPT_HANDLE))
+        found(FINDING_UNASKED_HANDLE, "handle %d from %#x, flags %#lx",
+              m->handle, m->src, flags);
     if (m->handle > 0)
         track(m->handle);
     callers[next++ % CALLERS] = m->src;
@@ -105,6 +109,9 @@ struct ipc_args {
     int64_t timeout;
 };
 
+/* Half the receives take a handle; a quarter of the calls are bounded. */
+static uint64_t accepting(void) { return one_in(2) ? IPC_ACCEPT_HANDLE : 0; }
+
 static struct ipc_args pick_operation(struct message *m) {
     struct ipc_args a = {pick_handle(KOBJ_TASK), IPC_ANY, 0, pick_timeout()};
     switch (rnd_below(10)) {
@@ -114,11 +121,11 @@ static struct ipc_args pick_operation(struct message *m) {
         break;
     case 2:
     case 3:
-        a.flags = IPC_CALL;
+        a.flags = IPC_CALL | accepting() | (one_in(4) ? IPC_BOUNDED : 0);
         break;
     case 4:
     case 5:
-        a.flags = IPC_RECV;
+        a.flags = IPC_RECV | accepting();
         a.src = one_in(2) ? IPC_ANY : pick_id();
         break;
     case 6:
@@ -126,19 +133,19 @@ static struct ipc_args pick_operation(struct message *m) {
         a.dst = pick_caller();
         break;
     case 7:
-        a.flags = IPC_REPLY | IPC_RECV;
+        a.flags = IPC_REPLY | IPC_RECV | accepting();
         a.dst = pick_caller();
         break;
     case 8: /* ask the coordinator for a handle to a worker */
-        a.flags = IPC_CALL;
+        a.flags = IPC_CALL | IPC_ACCEPT_HANDLE;
         a.dst = H_COORD;
         if (m) {
             m->type = FUZZ_PEER;
             m->flags = 0;
         }
         break;
-    default:
-        a.flags = one_in(2) ? rnd_below(16) : pick_value();
+    default: /* every combination, the refused ones too */
+        a.flags = one_in(2) ? rnd_below(32) : pick_value();
         a.src = pick_id();
     }
     return a;
@@ -160,5 +167,5 @@ void fuzz_ipc(void) {
     if (ret == ERR_FULL && (a.flags & IPC_REPLY))
         check_reply_full((task_t) a.dst);
     if (ret == OK && m && (a.flags & IPC_RECV))
-        received(m);
+        received(m, a.flags);
 }

@@ -63,7 +63,9 @@ static void consume(struct event_loop *loop, const struct async_msg *msg) {
 static int consumer(uint64_t want) {
     struct consumer_state st = {.want = want};
     struct event_loop loop = {.on_async = consume, .user = &st};
-    error_t err = event_loop_run(&loop);
+    error_t err = event_loop_add_peer(&loop, PEER);
+    if (!err)
+        err = event_loop_run(&loop);
     if (err)
         return err;
     return st.out_of_order ? -1 : (int) st.got;
@@ -78,8 +80,10 @@ static void hash_and_stop(struct event_loop *loop,
 static int hasher(void) {
     int hash = -1;
     struct event_loop loop = {.on_async = hash_and_stop, .user = &hash};
-    event_loop_run(&loop);
-    return hash;
+    error_t err = event_loop_add_peer(&loop, PEER);
+    if (!err)
+        err = event_loop_run(&loop);
+    return err ? err : hash;
 }
 
 int async_peer_main(int mode, uint64_t param) {

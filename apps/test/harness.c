@@ -45,6 +45,22 @@ handle_t spawn_peer(int mode, uint64_t param, int priority, int num_handles,
     return task_create(H_SPAWN, &spec);
 }
 
+handle_t start_boot_task(const char *name, int num_handles,
+                         const handle_t *handles) {
+    const void *bootfs = (const void *) BOOTFS_ADDR;
+    const struct bootfs_entry *e = bootfs_find(bootfs, name);
+    if (!e)
+        return ERR_NOT_FOUND;
+    struct task_spec spec = {.name = name,
+                             .image = bootfs_data(bootfs, e),
+                             .image_size = e->size,
+                             .priority = e->priority,
+                             .num_handles = num_handles};
+    for (int i = 0; i < num_handles; i++)
+        spec.handles[i] = handles[i];
+    return task_create(H_SPAWN, &spec);
+}
+
 handle_t spawn_child(int mode, int priority) {
     return spawn_peer(mode, 0, priority, 0, NULL);
 }

@@ -37,7 +37,6 @@ static bool serve(struct message *m, uint64_t count) {
         error_t err = task_status(m->handle, &st);
         r.words[0] = m->handle;
         r.words[1] = err ? (uint64_t) err : st.priority;
-        handle_close(m->handle);
         break;
     }
     case ECHO_EXIT:
@@ -45,26 +44,29 @@ static bool serve(struct message *m, uint64_t count) {
     default:
         r.type = ERR_UNKNOWN_MESSAGE;
     }
+    if (m->handle > 0)
+        handle_close(m->handle); /* we keep none */
     r.words[ECHO_COUNT_WORD] = count;
     r.words[ECHO_BADGE_WORD] = m->badge;
     *m = r;
     return true;
 }
 
+/* It takes handles (ECHO_HANDLE), so its receives accept them. */
 int echo_server_main(void) {
     ipc_ool_buffer(ool_in, sizeof(ool_in));
     struct message m;
     uint64_t count = 0;
-    error_t err = ipc_recv(IPC_ANY, &m);
+    error_t err = ipc_recv_handle(IPC_ANY, &m);
     while (err == OK || err == ERR_ABORTED || err == ERR_BAD_STATE) {
         if (err != OK || m.type == MSG_NOTIFICATIONS) {
-            err = ipc_recv(IPC_ANY, &m);
+            err = ipc_recv_handle(IPC_ANY, &m);
             continue;
         }
         task_t client = m.src;
         if (!serve(&m, ++count))
             return 0;
-        err = ipc_replyrecv(client, &m);
+        err = ipc_replyrecv_handle(client, &m);
     }
     return err;
 }
@@ -94,8 +96,19 @@ static int sender(uint64_t param) {
 static int timed_send(uint64_t param) {
     struct message m = {.type = ECHO_ADD};
     int64_t ms = (uint32_t) param;
+    if (param & TIMED_BOUNDED)
+        return ipc_call_bounded(PEER, &m, ms);
     return (param & TIMED_CALL) ? ipc_call_timeout(PEER, &m, ms)
                                 : ipc_send_timeout(PEER, &m, ms);
+}
+
+static int send_handle(void) {
+    struct message m = {
+        .type = ECHO_ADD, .flags = MSG_HANDLE_MOVE, .handle = task_self()};
+    error_t err = ipc_send(PEER, &m);
+    if (err)
+        handle_close(m.handle); /* refused: still ours */
+    return err;
 }
 
 static int forge(uint64_t param) {
@@ -164,6 +177,8 @@ int ipc_peer_main(int mode, uint64_t param) {
         return reply_with_handle(param);
     case CHILD_TIMED_RECV:
         return timed_recv(param);
+    case CHILD_HANDLE_SENDER:
+        return send_handle();
     case CHILD_RECV_FROM:
         return ipc_recv((task_t) param, &m);
     case CHILD_SLEEP_EXIT:

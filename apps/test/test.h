@@ -117,6 +117,8 @@ enum child_mode {
                              exit with the reply's result */
     CHILD_TIMED_RECV,     /* a receive of param ms that must time out; exit
                              with the bits >> 16 then pending */
+    CHILD_HANDLE_SENDER,  /* send handle 1 an ECHO_ADD moving a handle to
+                             itself; exit with the result */
     /* Async peers (async_peers.c), talking to handle 1. */
     CHILD_ASYNC_PRODUCER, /* param: count | tag << 16 | trigger << 24 */
     CHILD_ASYNC_CONSUMER, /* param: messages to take before exiting */
@@ -170,8 +172,9 @@ enum echo_request {
 #define FORGED_TYPE 7777
 #define FORGED_SRC 257 /* init */
 #define FORGED_BADGE 0xf0f0
-/* CHILD_TIMED_SEND: call instead of send. */
+/* CHILD_TIMED_SEND: call instead of send; a call bounded in all. */
 #define TIMED_CALL (1ull << 32)
+#define TIMED_BOUNDED (1ull << 33)
 #define ECHO_COUNT_WORD 5 /* every reply: messages received so far */
 #define ECHO_BADGE_WORD 4 /* every reply: the badge the request came with */
 
@@ -182,6 +185,10 @@ int child_main(uint64_t arg);
 int ipc_peer_main(int mode, uint64_t param);
 int echo_server_main(void);
 uint64_t fnv_hash(const void *buf, size_t len);
+/* Start the boot image's task `name` at its priority, with these handles
+ * as 1, 2, ...: a system server, to test it afresh. */
+handle_t start_boot_task(const char *name, int num_handles,
+                         const handle_t *handles);
 /* Start a copy of this program in `mode` at `priority`. */
 handle_t spawn_child(int mode, int priority);
 /* The same with a parameter and handles given to the child as 1, 2, ... */

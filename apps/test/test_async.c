@@ -284,9 +284,11 @@ TEST(async_event_loop_rejects_by_default) {
     handle_t self = self_handle();
     handle_t c =
         spawn_peer(CHILD_ASYNC_CONNECT, 0, TEST_PRIORITY + 1, 1, &self);
-    struct event_loop loop = {0}; /* no on_connect: reject */
+    /* No on_connect: the loop takes no handle, so the kernel refuses the
+     * one the connect carries. */
+    struct event_loop loop = {0};
     CHECK_ERR(event_loop_dispatch(&loop, 1000), OK);
-    CHECK_ERR(exit_code_of(c), ERR_NOT_PERMITTED);
+    CHECK_ERR(exit_code_of(c), ERR_HANDLE_REFUSED);
 }
 
 static bool accept_all(struct event_loop *loop, task_t src) {

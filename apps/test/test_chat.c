@@ -6,8 +6,6 @@
  * is a client twice over: each lookup gives a handle with its own badge.
  */
 #include "test.h"
-#include <bootfs.h>
-#include <layout.h>
 #include <msgtypes.h>
 #include <proto/chat.h>
 #include <resea/name.h>
@@ -29,17 +27,8 @@ static void stop_server(void) {
 /* A new server from the boot image; it gets the name server as handle 1. */
 static handle_t start_server(void) {
     stop_server(); /* one a failed test left behind */
-    const void *bootfs = (const void *) BOOTFS_ADDR;
-    const struct bootfs_entry *e = bootfs_find(bootfs, "chat-server");
-    if (!e)
-        return ERR_NOT_FOUND;
-    struct task_spec spec = {.name = "chat-server",
-                             .image = bootfs_data(bootfs, e),
-                             .image_size = e->size,
-                             .priority = e->priority,
-                             .num_handles = 1,
-                             .handles = {H_NAME}};
-    return server = task_create(H_SPAWN, &spec);
+    handle_t name_server = H_NAME;
+    return server = start_boot_task("chat-server", 1, &name_server);
 }
 
 /* A fresh server and two clients of it (two lookups, two badges). */

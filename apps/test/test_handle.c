@@ -114,6 +114,51 @@ TEST(handle_transfer_bad_handles) {
     end(s);
 }
 
+/* A receive takes a handle only when it says so: the sender of one to a
+ * plain receive hears ERR_HANDLE_REFUSED and keeps it. */
+TEST(handle_refused_by_a_receive_that_takes_none) {
+    handle_t r = spawn_child(CHILD_RECV_THEN_EXIT, TEST_PRIORITY + 1);
+    handle_t victim = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
+    handle_t moved = handle_dup(victim, RIGHTS_ALL, 0);
+    struct message m = {
+        .type = ECHO_ADD, .flags = MSG_HANDLE_MOVE, .handle = moved};
+    CHECK_ERR(ipc_send(r, &m), ERR_HANDLE_REFUSED);
+    struct handle_info info;
+    CHECK_ERR(handle_info(moved, &info), OK); /* still ours */
+    m = (struct message){
+        .type = ECHO_ADD, .flags = MSG_HANDLE_COPY, .handle = victim};
+    CHECK_ERR(ipc_send(r, &m), ERR_HANDLE_REFUSED);
+    m = (struct message){.type = ECHO_ADD};
+    CHECK_ERR(ipc_send(r, &m), OK); /* it was waiting all along */
+    CHECK_EQ(exit_code_of(r), 0);
+    handle_close(moved);
+    end(victim);
+}
+
+/* A queued sender of a handle is refused when a plain receive takes its
+ * turn; the receive goes on to the next message. */
+TEST(handle_refused_from_the_queue_and_accepted_when_asked) {
+    handle_t self = self_handle();
+    handle_t with =
+        spawn_peer(CHILD_HANDLE_SENDER, 0, TEST_PRIORITY + 1, 1, &self);
+    handle_t plain =
+        spawn_peer(CHILD_SENDER, (1 << 8) | 1, TEST_PRIORITY + 1, 1, &self);
+    struct message m;
+    CHECK_ERR(ipc_recv(IPC_ANY, &m), OK);
+    CHECK_EQ(m.src, task_id_of(plain));
+    CHECK_EQ(m.handle, 0);
+    CHECK_ERR(exit_code_of(with), ERR_HANDLE_REFUSED);
+    CHECK_EQ(exit_code_of(plain), 0);
+    with = spawn_peer(CHILD_HANDLE_SENDER, 0, TEST_PRIORITY + 1, 1, &self);
+    do
+        CHECK_ERR(ipc_recv_handle(IPC_ANY, &m), OK);
+    while (m.type == MSG_NOTIFICATIONS);
+    CHECK(m.handle > 0);
+    CHECK_EQ(task_id_of(m.handle), task_id_of(with));
+    handle_close(m.handle);
+    CHECK_EQ(exit_code_of(with), 0);
+}
+
 TEST(handle_task_self_rights) {
     handle_t self = task_self();
     CHECK(self > 0);

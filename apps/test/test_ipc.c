@@ -426,6 +426,15 @@ TEST(ipc_bad_flags_and_buffers) {
     CHECK_ERR(ipc(s, IPC_ANY, &m, IPC_SEND | IPC_REPLY, IPC_FOREVER),
               ERR_INVALID_ARG);
     CHECK_ERR(ipc(s, IPC_ANY, &m, 1u << 7, IPC_FOREVER), ERR_INVALID_ARG);
+    /* Modifiers of a receive part, and of a call only. */
+    CHECK_ERR(ipc(s, IPC_ANY, &m, IPC_SEND | IPC_ACCEPT_HANDLE, IPC_FOREVER),
+              ERR_INVALID_ARG);
+    CHECK_ERR(ipc(s, IPC_ANY, &m, IPC_REPLY | IPC_ACCEPT_HANDLE, IPC_POLL),
+              ERR_INVALID_ARG);
+    CHECK_ERR(ipc(s, IPC_ANY, &m, IPC_SEND | IPC_BOUNDED, 10), ERR_INVALID_ARG);
+    CHECK_ERR(ipc(0, IPC_ANY, &m, IPC_RECV | IPC_BOUNDED, 10), ERR_INVALID_ARG);
+    CHECK_ERR(ipc(s, IPC_ANY, &m, IPC_REPLY | IPC_RECV | IPC_BOUNDED, 10),
+              ERR_INVALID_ARG);
     CHECK_ERR(ipc_call(s, (void *) KERNEL_PTR), ERR_BAD_POINTER);
     m.flags = 1u << 9;
     CHECK_ERR(ipc_call(s, &m), ERR_INVALID_ARG);
@@ -435,6 +444,22 @@ TEST(ipc_bad_flags_and_buffers) {
     m = (struct message){.type = ECHO_ADD};
     CHECK_ERR(ipc_call(s, &m), OK);
     CHECK_EQ(m.words[ECHO_COUNT_WORD], 1); /* nothing bad arrived */
+    end(s);
+}
+
+TEST(ipc_bounded_call_answered_in_time) {
+    handle_t s = echo_server(TEST_PRIORITY - 1); /* queued, then taken */
+    struct message m = {.type = ECHO_ADD};
+    m.words[0] = 6;
+    CHECK_ERR(ipc_call_bounded(s, &m, 1000), OK);
+    CHECK_EQ(m.words[0], 7);
+    end(s);
+}
+
+TEST(ipc_bounded_call_ends_when_the_server_never_receives) {
+    handle_t s = spawn_peer(CHILD_SLEEP_EXIT, 500, TEST_PRIORITY + 1, 0, NULL);
+    struct message m = {.type = ECHO_ADD};
+    CHECK_ERR(ipc_call_bounded(s, &m, 20), ERR_TIMEOUT);
     end(s);
 }
 

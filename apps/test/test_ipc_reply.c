@@ -29,7 +29,7 @@ TEST(ipc_reply_into_a_full_handle_table_ends_the_call) {
         n++;
     struct message m = {.type = ECHO_ADD};
     m.words[0] = 41;
-    error_t err = ipc_call(r, &m);
+    error_t err = ipc_call_handle(r, &m);
     int left = free_slots();
     for (int i = 0; i < n; i++)
         handle_close(fill[i]);
@@ -38,6 +38,20 @@ TEST(ipc_reply_into_a_full_handle_table_ends_the_call) {
     CHECK_EQ(m.type, ECHO_ADD); /* nothing of the reply */
     CHECK_EQ(m.words[0], 41);
     CHECK_ERR(exit_code_of(r), ERR_FULL); /* the replier heard the same */
+}
+
+TEST(ipc_reply_with_a_handle_to_a_call_that_takes_none_ends_the_call) {
+    handle_t r =
+        spawn_peer(CHILD_HANDLE_REPLIER, 50, TEST_PRIORITY + 1, 0, NULL);
+    CHECK(r > 0);
+    int before = free_slots();
+    struct message m = {.type = ECHO_ADD};
+    m.words[0] = 41;
+    CHECK_ERR(ipc_call(r, &m), ERR_HANDLE_REFUSED);
+    CHECK_EQ(free_slots(), before); /* nothing arrived */
+    CHECK_EQ(m.type, ECHO_ADD);
+    CHECK_EQ(m.words[0], 41);
+    CHECK_ERR(exit_code_of(r), ERR_HANDLE_REFUSED); /* it heard the same */
 }
 
 /* Wait for a call from a child; its id. */

@@ -121,3 +121,32 @@ TEST(ipc_recv_timeout_ends_before_a_later_notification) {
     CHECK_ERR(sent, ERR_WOULD_BLOCK); /* it no longer waits */
     CHECK_EQ(code, 1 << 4);           /* bit 20, reported as bits >> 16 */
 }
+
+TEST(ipc_bounded_call_reply_wait_ends_at_the_deadline) {
+    /* We take the waiter's bounded call and sit on it while the spinner
+     * keeps the waiter off the CPU past its deadline: the call ends
+     * then, and our late reply finds no caller. */
+    drain();
+    struct scene s = {.spinner =
+                          spawn_child(CHILD_SPIN_WHEN_TOLD, SPINNER_PRIORITY)};
+    handle_t self = self_handle();
+    s.waiter = spawn_peer(CHILD_TIMED_SEND, TIMED_BOUNDED | WAITER_TIMEOUT_MS,
+                          WAITER_PRIORITY, 1, &self);
+    task_t id = task_id_of(s.waiter);
+    struct message m;
+    error_t taken = ipc_recv_timeout(id, &m, WAITER_TIMEOUT_MS / 2);
+    bool waiting = waits(s.waiter, WAIT_REPLY);
+    struct message go = {.type = ECHO_ADD};
+    ipc_send(s.spinner, &go);
+    pause_ms(&s, 3 * WAITER_TIMEOUT_MS);
+    struct task_status st;
+    bool ready = task_status(s.waiter, &st) == OK && st.state == TASK_READY;
+    struct message r = {.type = ECHO_ADD};
+    error_t replied = ipc_reply(id, &r);
+    int64_t code = end_scene(&s);
+    CHECK_ERR(taken, OK);
+    CHECK(waiting);
+    CHECK(ready);
+    CHECK_ERR(replied, ERR_BAD_STATE);
+    CHECK_ERR(code, ERR_TIMEOUT);
+}

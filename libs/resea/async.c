@@ -58,30 +58,42 @@ static error_t check_attr(const struct async_attr *attr, struct async_attr *a) {
     return OK;
 }
 
+static struct conn *free_conn(void) {
+    for (int i = 0; i < ASYNC_CONN_MAX; i++) {
+        if (!conns[i].dst)
+            return &conns[i];
+    }
+    return NULL;
+}
+
+/* Everything opening a connection to dst needs, checked before anything
+ * changes: the task, the attributes and a free slot. */
+static error_t check_open(handle_t dst, const struct async_attr *attr,
+                          struct handle_info *info, struct async_attr *a) {
+    error_t err = handle_info(dst, info);
+    if (err)
+        return err;
+    if (info->kind != KOBJ_TASK)
+        return ERR_BAD_HANDLE;
+    if (!(info->rights & RIGHT_NOTIFY))
+        return ERR_NOT_PERMITTED;
+    if (!info->task_alive)
+        return ERR_ABORTED;
+    if ((err = check_attr(attr, a)))
+        return err;
+    if (find_conn_by_id(info->task_id))
+        return ERR_ALREADY_EXISTS; /* one connection per receiver */
+    return free_conn() ? OK : ERR_FULL;
+}
+
 static error_t open_conn(handle_t dst, const struct async_attr *attr,
                          struct conn **out) {
     struct handle_info info;
-    error_t err = handle_info(dst, &info);
+    struct async_attr a;
+    error_t err = check_open(dst, attr, &info, &a);
     if (err)
         return err;
-    if (info.kind != KOBJ_TASK)
-        return ERR_BAD_HANDLE;
-    if (!(info.rights & RIGHT_NOTIFY))
-        return ERR_NOT_PERMITTED;
-    if (!info.task_alive)
-        return ERR_ABORTED;
-    struct async_attr a;
-    if ((err = check_attr(attr, &a)))
-        return err;
-    if (find_conn_by_id(info.task_id))
-        return ERR_ALREADY_EXISTS; /* one connection per receiver */
-    struct conn *c = NULL;
-    for (int i = 0; i < ASYNC_CONN_MAX && !c; i++) {
-        if (!conns[i].dst)
-            c = &conns[i];
-    }
-    if (!c)
-        return ERR_FULL;
+    struct conn *c = free_conn();
     c->attr = a;
     c->dst_id = info.task_id;
     c->notified = false;
@@ -126,12 +138,15 @@ error_t async_open(handle_t dst, const struct async_attr *attr) {
 }
 
 error_t async_connect(handle_t dst, const struct async_attr *attr) {
+    struct handle_info info;
     struct async_attr checked;
-    error_t err = check_attr(attr, &checked);
+    /* All of async_open's checks first: once the receiver has said yes,
+     * it holds our handle and expects us to send. */
+    error_t err = check_open(dst, attr, &info, &checked);
     if (err)
         return err;
-    if (find_conn(dst))
-        return ERR_ALREADY_EXISTS;
+    if (!(info.rights & RIGHT_CALL))
+        return ERR_NOT_PERMITTED;
     err = handshake(dst);
     return err ? err : async_open(dst, attr);
 }
@@ -345,13 +360,17 @@ static struct recv_cache *cache_for(handle_t src) {
     return spare;
 }
 
-static error_t pull(struct recv_cache *rc, uint32_t max) {
+/* A pull: a call that waits for the sender's answer at most timeout ms
+ * (IPC_FOREVER: without limit). */
+static error_t pull(struct recv_cache *rc, uint32_t max, int64_t timeout) {
     struct message m = {.type = ASYNC_PULL_MSG,
                         .flags = MSG_REPLY_BUF,
                         .ool_ptr = (uint64_t) rc->buf,
                         .ool_len = sizeof(rc->buf)};
     m.words[PULL_MAX_WORD] = max;
-    error_t err = ipc_call(rc->src, &m);
+    error_t err = timeout == IPC_FOREVER
+                      ? ipc_call(rc->src, &m)
+                      : ipc_call_bounded(rc->src, &m, timeout);
     if (err)
         return err;
     if (m.type != ASYNC_BATCH_MSG)
@@ -369,7 +388,7 @@ static error_t next_record(handle_t src, uint32_t max,
     if (!rc)
         return ERR_FULL; /* every cache holds another sender's batch */
     if (cache_empty(rc)) {
-        error_t err = pull(rc, max);
+        error_t err = pull(rc, max, IPC_FOREVER);
         if (err) {
             rc->src = 0;
             return err;
@@ -396,11 +415,16 @@ error_t async_recv(handle_t src, struct message *m) {
 }
 
 int async_recv_batch(handle_t src, struct async_msg *msgs, int max) {
+    return async_recv_batch_timeout(src, msgs, max, IPC_FOREVER);
+}
+
+int async_recv_batch_timeout(handle_t src, struct async_msg *msgs, int max,
+                             int64_t timeout) {
     struct recv_cache *rc = cache_for(src);
     if (!rc)
         return ERR_FULL;   /* every cache holds another sender's batch */
     if (cache_empty(rc)) { /* pull only when nothing is left here */
-        error_t err = pull(rc, max);
+        error_t err = pull(rc, max, timeout);
         if (err) {
             rc->src = 0;
             return err;
@@ -419,21 +443,35 @@ int async_senders(struct notify_source *out, int max) {
     return notify_sources(out, max);
 }
 
+/* What a connect must carry: a handle to its sender, to pull with. */
+static bool pull_handle_ok(const struct message *m) {
+    struct handle_info info;
+    return m->handle > 0 && handle_info(m->handle, &info) == OK &&
+           info.kind == KOBJ_TASK && info.task_id == m->src &&
+           (info.rights & RIGHT_CALL);
+}
+
 error_t async_accept(struct message *m, bool accept, handle_t *src) {
-    handle_t h = m->handle;
-    task_t caller = m->src;
-    if (m->type != ASYNC_CONNECT_MSG || !(m->flags & MSG_HANDLE_MOVE) || h <= 0)
-        return ERR_INVALID_ARG;
+    if (src)
+        *src = 0;
+    if (m->type != ASYNC_CONNECT_MSG)
+        return ERR_INVALID_ARG; /* not ours to answer */
+    bool valid = pull_handle_ok(m);
+    /* Watching first: a peer whose death we would not hear of is none. */
+    error_t watch = accept && valid && src ? task_watch(m->handle) : OK;
+    accept = accept && valid && src && watch == OK;
     struct message r = {.type = ASYNC_CONNECT_MSG};
-    r.words[CONNECT_RESULT_WORD] = accept ? OK : ERR_NOT_PERMITTED;
-    if (accept) {
-        task_watch(h);
-        if (src)
-            *src = h;
-    } else {
-        handle_close(h);
-    }
-    return ipc_reply(caller, &r);
+    r.words[CONNECT_RESULT_WORD] = accept   ? OK
+                                   : !valid ? ERR_INVALID_ARG
+                                   : watch  ? watch
+                                            : ERR_NOT_PERMITTED;
+    handle_t h = msg_take_handle(m);
+    error_t err = ipc_reply(m->src, &r);
+    if (accept && !err)
+        *src = h;
+    else if (h)
+        handle_close(h); /* refused, or the connector is gone */
+    return err ? err : valid ? OK : ERR_INVALID_ARG;
 }
 
 error_t async_close(handle_t src) {

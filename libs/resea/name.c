@@ -22,6 +22,12 @@ static error_t call(struct message *m) {
     return err ? err : (error_t) m->words[RESULT_WORD];
 }
 
+/* A lookup's answer moves a handle to us: the one reply we accept it in. */
+static error_t call_for_handle(struct message *m) {
+    error_t err = ipc_call_handle(NAME_SERVER_HANDLE, m);
+    return err ? err : (error_t) m->words[RESULT_WORD];
+}
+
 error_t ipc_serve(const char *name) {
     struct message m;
     error_t err = request(NAME_SERVE_MSG, name, 0, &m);
@@ -51,9 +57,11 @@ handle_t ipc_lookup_timeout(const char *name, int64_t timeout_ms) {
         struct message m;
         error_t err = request(NAME_LOOKUP_MSG, name, timeout_ms, &m);
         if (!err)
-            err = call(&m);
+            err = call_for_handle(&m);
         if (!err)
             return m.handle;
+        if (m.handle > 0)
+            handle_close(m.handle); /* a refusal has no business with one */
         if (err != ERR_TIMEOUT || timeout_ms == IPC_POLL)
             return err;
         if (timeout_ms != IPC_FOREVER) {

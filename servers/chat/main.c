@@ -105,9 +105,9 @@ static error_t check_nick(const struct message *m) {
 /* The handle OPEN moved: one to the caller itself, with RIGHT_NOTIFY. */
 static error_t check_notify(const struct message *m) {
     struct handle_info info;
-    if (!(m->flags & (MSG_HANDLE_MOVE | MSG_HANDLE_COPY)) ||
-        handle_info(m->handle, &info) != OK || info.kind != KOBJ_TASK ||
-        !(info.rights & RIGHT_NOTIFY) || info.task_id != m->src)
+    if (m->handle <= 0 || handle_info(m->handle, &info) != OK ||
+        info.kind != KOBJ_TASK || !(info.rights & RIGHT_NOTIFY) ||
+        info.task_id != m->src)
         return ERR_INVALID_ARG;
     return OK;
 }
@@ -126,16 +126,16 @@ static error_t check_open(const struct message *m, struct session **slot) {
     return err;
 }
 
-static error_t open_session(const struct message *m, struct message *r) {
+/* A handle we do not take is closed by the event loop. */
+static error_t open_session(struct message *m, struct message *r) {
     struct session *s = NULL;
     error_t err = check_open(m, &s);
-    if (err) {
-        if (m->flags & (MSG_HANDLE_MOVE | MSG_HANDLE_COPY))
-            handle_close(m->handle);
+    if (err)
         return err;
-    }
-    *s = (struct session){
-        .id = next_id++, .badge = m->badge, .notify = m->handle, .next = head};
+    *s = (struct session){.id = next_id++,
+                          .badge = m->badge,
+                          .notify = msg_take_handle(m),
+                          .next = head};
     strlcpy(s->nick, (const char *) m->data, sizeof(s->nick));
     append(s, "* %s joined\n", s->nick); /* its first line */
     r->words[1] = s->id;
@@ -243,9 +243,6 @@ static void on_death(struct event_loop *loop) {
 static void on_request(struct event_loop *loop, struct message *m) {
     (void) loop;
     struct message r = {.type = m->type};
-    bool moved = m->flags & (MSG_HANDLE_MOVE | MSG_HANDLE_COPY);
-    if (moved && m->type != CHAT_OPEN_MSG)
-        handle_close(m->handle); /* do not keep what we did not ask for */
     switch (m->type) {
     case CHAT_OPEN_MSG:
         r.words[0] = open_session(m, &r);
@@ -277,6 +274,8 @@ int main(void) {
         return err;
     }
     printf("[chat] ready\n");
-    struct event_loop loop = {.on_request = on_request, .on_death = on_death};
+    /* OPEN carries a handle; the loop closes any we do not keep. */
+    struct event_loop loop = {
+        .on_request = on_request, .on_death = on_death, .accept_handles = true};
     return event_loop_run(&loop);
 }

@@ -190,16 +190,36 @@ static struct port *port_of(const struct message *m) {
     return n < CONSOLE_PORTS && ports[n].io ? &ports[n] : NULL;
 }
 
-static error_t attach(struct port *p, struct message *m) {
-    handle_t h = (m->flags & MSG_HANDLE_MOVE) ? m->handle : 0;
+static bool is_reader(const struct port *p, task_t who) {
+    for (int i = 0; i < p->num_readers; i++) {
+        if (p->readers[i].id == who)
+            return true;
+    }
+    return false;
+}
+
+/* The handle attach carries: one to the caller itself, to notify. */
+static bool notify_handle_ok(const struct message *m) {
     struct handle_info info;
-    if (!h || handle_info(h, &info) != OK || info.kind != KOBJ_TASK ||
-        info.task_id != m->src || !(info.rights & RIGHT_NOTIFY))
+    return m->handle > 0 && handle_info(m->handle, &info) == OK &&
+           info.kind == KOBJ_TASK && info.task_id == m->src &&
+           (info.rights & RIGHT_NOTIFY);
+}
+
+/* A reader holds one of our handles: one place per task and port, so a
+ * client holds at most CONSOLE_PORTS of them. A handle we do not take is
+ * closed by the event loop. */
+static error_t attach(struct port *p, struct message *m) {
+    if (!notify_handle_ok(m))
         return ERR_INVALID_ARG;
+    if (is_reader(p, m->src))
+        return ERR_ALREADY_EXISTS;
     if (p->num_readers == READERS_MAX)
         return ERR_FULL;
-    p->readers[p->num_readers++] = (struct reader){m->src, h};
-    task_watch(h);
+    error_t err = task_watch(m->handle); /* else its death goes unseen */
+    if (err)
+        return err;
+    p->readers[p->num_readers++] = (struct reader){m->src, msg_take_handle(m)};
     tell_reader(p);
     return OK;
 }
@@ -256,19 +276,14 @@ static void on_request(struct event_loop *loop, struct message *m) {
     (void) loop;
     struct port *p = port_of(m);
     struct message r = {.type = m->type};
-    if (m->type != CONSOLE_ATTACH_MSG && (m->flags & MSG_HANDLE_MOVE))
-        handle_close(m->handle); /* not asked for */
     if (m->type == CONSOLE_READ_MSG && p) {
         read_line(p, m);
         return;
     }
     if (!p) {
         r.words[0] = ERR_INVALID_ARG;
-        if (m->type == CONSOLE_ATTACH_MSG && (m->flags & MSG_HANDLE_MOVE))
-            handle_close(m->handle);
     } else if (m->type == CONSOLE_ATTACH_MSG) {
-        if ((r.words[0] = attach(p, m)) && (m->flags & MSG_HANDLE_MOVE))
-            handle_close(m->handle);
+        r.words[0] = attach(p, m);
     } else if (m->type == CONSOLE_DETACH_MSG) {
         r.words[0] = detach(p, m->src);
     } else if (m->type == CONSOLE_WRITE_MSG) {
@@ -302,7 +317,10 @@ int main(void) {
         printf("[console] cannot register: %s\n", err_str(err));
         return err;
     }
-    struct event_loop loop = {
-        .on_request = on_request, .on_notify = on_notify, .on_death = on_death};
+    /* Attach carries a handle; the loop closes any we do not keep. */
+    struct event_loop loop = {.on_request = on_request,
+                              .on_notify = on_notify,
+                              .on_death = on_death,
+                              .accept_handles = true};
     return event_loop_run(&loop);
 }

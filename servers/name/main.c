@@ -12,7 +12,11 @@
 #include <resea/syscall.h>
 #include <string.h>
 
-#define ENTRIES_MAX 64
+/* Each name holds a handle: with the names of one task bounded, and all
+ * of them below our table's 63 slots, no client can fill it for the
+ * rest (a lookup needs a slot to mint in, a registration one to land). */
+#define ENTRIES_MAX 48
+#define ENTRIES_PER_TASK 4
 #define WAITERS_MAX 32
 #define WAIT_MAX_MS 500 /* the longest we hold a lookup */
 #define LOOKUP_RIGHTS (RIGHT_SEND | RIGHT_CALL | RIGHT_NOTIFY | RIGHT_GRANT)
@@ -58,6 +62,13 @@ static error_t request_name(const struct message *m, char *name) {
     return OK;
 }
 
+static int names_of(task_t owner) {
+    int n = 0;
+    for (int i = 0; i < ENTRIES_MAX; i++)
+        n += entries[i].server && entries[i].owner == owner;
+    return n;
+}
+
 static struct entry *find(const char *name) {
     for (int i = 0; i < ENTRIES_MAX; i++) {
         if (entries[i].server && !strcmp(entries[i].name, name))
@@ -81,18 +92,25 @@ static void wake_waiters(struct entry *e) {
     }
 }
 
+/* A registration must give us a full handle to the registrar itself. */
+static bool server_handle_ok(const struct message *m) {
+    struct handle_info info;
+    return m->handle > 0 && handle_info(m->handle, &info) == OK &&
+           info.kind == KOBJ_TASK && info.task_id == m->src &&
+           (info.rights & LOOKUP_RIGHTS) == LOOKUP_RIGHTS;
+}
+
+/* Everything a registration needs, checked before anything changes. A
+ * handle we do not take is closed by the event loop. */
 static error_t serve(struct message *m) {
     char name[NAME_MAX];
     error_t err = request_name(m, name);
-    handle_t h =
-        (m->flags & (MSG_HANDLE_MOVE | MSG_HANDLE_COPY)) ? m->handle : 0;
-    struct handle_info info;
-    if (!err && (!h || handle_info(h, &info) != OK || info.kind != KOBJ_TASK ||
-                 info.task_id != m->src ||
-                 (info.rights & LOOKUP_RIGHTS) != LOOKUP_RIGHTS))
-        err = ERR_INVALID_ARG; /* it must give us a full handle to itself */
+    if (!err && !server_handle_ok(m))
+        err = ERR_INVALID_ARG;
     if (!err && find(name))
         err = ERR_ALREADY_EXISTS;
+    if (!err && names_of(m->src) >= ENTRIES_PER_TASK)
+        err = ERR_FULL;
     struct entry *e = NULL;
     for (int i = 0; !err && i < ENTRIES_MAX && !e; i++) {
         if (!entries[i].server)
@@ -100,15 +118,11 @@ static error_t serve(struct message *m) {
     }
     if (!err && !e)
         err = ERR_FULL;
-    if (err) {
-        if (h)
-            handle_close(h);
+    if (!err)
+        err = task_watch(m->handle); /* else its name could outlive it */
+    if (err)
         return err;
-    }
-    if ((err = task_watch(h))) { /* else its name could outlive it */
-        handle_close(h);
-        return err;
-    }
+    handle_t h = msg_take_handle(m);
     *e = (struct entry){.server = h, .owner = m->src, .next_badge = 1};
     memcpy(e->name, name, sizeof(name));
     wake_waiters(e);
@@ -233,9 +247,6 @@ static void stats(struct message *m) {
 static void on_request(struct event_loop *loop, struct message *m) {
     (void) loop;
     struct message r = {.type = m->type};
-    if (m->type != NAME_SERVE_MSG &&
-        (m->flags & (MSG_HANDLE_MOVE | MSG_HANDLE_COPY)))
-        handle_close(m->handle); /* do not keep what we did not ask for */
     switch (m->type) {
     case NAME_SERVE_MSG:
         r.words[0] = serve(m);
@@ -260,8 +271,11 @@ static void on_request(struct event_loop *loop, struct message *m) {
 }
 
 int main(void) {
-    struct event_loop loop = {
-        .on_request = on_request, .on_timer = expire, .on_death = forget_dead};
+    /* Registrations carry a handle; the loop closes any we do not keep. */
+    struct event_loop loop = {.on_request = on_request,
+                              .on_timer = expire,
+                              .on_death = forget_dead,
+                              .accept_handles = true};
     printf("[name] ready\n");
     return event_loop_run(&loop);
 }

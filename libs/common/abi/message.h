@@ -69,6 +69,11 @@ _Static_assert(sizeof(struct message) == 96, "message layout is ABI");
 #define IPC_RECV (1u << 1)             /* then receive (from `src`, or any) */
 #define IPC_REPLY (1u << 2)            /* first reply to the task id `dst` */
 #define IPC_CALL (IPC_SEND | IPC_RECV) /* send, then wait for dst's reply */
+/* With IPC_RECV: the message received (or the reply) may carry a handle.
+ * Without it, one that does is refused (ERR_HANDLE_REFUSED). */
+#define IPC_ACCEPT_HANDLE (1u << 3)
+/* With IPC_CALL: the timeout covers the wait for the reply as well. */
+#define IPC_BOUNDED (1u << 4)
 
 /* ipc() timeouts, in milliseconds. */
 #define IPC_POLL 0

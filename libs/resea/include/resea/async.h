@@ -73,11 +73,18 @@ void async_handle_death(void);
 error_t async_recv(handle_t src, struct message *m);
 /* Up to max messages from src; returns how many (0: none) or an error. */
 int async_recv_batch(handle_t src, struct async_msg *msgs, int max);
+/* The same, with a pull that ends within timeout ms, the sender's answer
+ * included (ERR_TIMEOUT): for pulling from a task that may not answer. */
+int async_recv_batch_timeout(handle_t src, struct async_msg *msgs, int max,
+                             int64_t timeout);
 /* After NOTIFY_ASYNC: who has messages for us. Fills up to max entries
  * (task id, and our handle to pull with, 0 if we hold none). */
 int async_senders(struct notify_source *out, int max);
 /* Answer an ASYNC_CONNECT_MSG: accepted, we keep the handle it moved to
- * us (returned in *src); rejected, it is closed. */
+ * us (returned in *src, and taken from m) and watch its task; otherwise,
+ * or if the connector is gone, it is closed and *src is 0. A connect
+ * without a handle to its sender with RIGHT_CALL is refused with
+ * ERR_INVALID_ARG. */
 error_t async_accept(struct message *m, bool accept, handle_t *src);
 /* Tell src to stop sending to us. */
 error_t async_close(handle_t src);
