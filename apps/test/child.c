@@ -58,6 +58,8 @@ static int read_fpu_state(int mode) {
 
 int child_main(uint64_t arg) {
     int mode = arg & 0xff;
+    if (mode >= CHILD_LOOP_SERVER)
+        return server_attack_main(mode, arg >> 8);
     if (mode >= CHILD_SPAWN_AT)
         return attack_peer_main(mode, arg >> 8);
     if (mode >= CHILD_CHAT_QUITTER)

@@ -141,6 +141,13 @@ enum child_mode {
     CHILD_KILL_ID,       /* task_kill_id(handle 1, param) */
     CHILD_NOTIFY_BIT,    /* ipc_notify(handle 1, 1 << param) */
     CHILD_IRQ_AND_CLOSE, /* irq_listen(handle 1, param), close it, block */
+    /* Attackers of the servers (server_attackers.c, server_attack.h). */
+    CHILD_LOOP_SERVER, /* an event loop that accepts every connect */
+    CHILD_ATTACK_FREEZE,
+    CHILD_ATTACK_STALL,
+    CHILD_ATTACK_FLOOD,
+    CHILD_ATTACK_SQUAT,
+    CHILD_ATTACK_ATTACH,
 };
 
 extern const char *const test_names[];
@@ -158,6 +165,7 @@ struct async_item {
     ((uint64_t) (count) | ((uint64_t) (tag) << 16) |                           \
      ((uint64_t) (trigger) << 24))
 int async_peer_main(int mode, uint64_t param);
+int server_attack_main(int mode, uint64_t param);
 
 /* Requests the echo server understands. */
 enum echo_request {
