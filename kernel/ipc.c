@@ -269,9 +269,9 @@ static void enqueue_sender(struct task *receiver, struct task *sender) {
     list_insert_between(&sender->ipc_node, it->prev, it);
 }
 
-static error_t send(handle_t dst, int64_t timeout) {
+static error_t send(handle_t dst, uint32_t flags, int64_t timeout) {
     error_t err;
-    bool call = current->ipc_flags & IPC_RECV;
+    bool call = flags & IPC_RECV;
     struct handle *h = handle_get(current, dst, KOBJ_TASK,
                                   call ? RIGHT_CALL : RIGHT_SEND, &err);
     if (!h)
@@ -294,8 +294,9 @@ static error_t send(handle_t dst, int64_t timeout) {
         /* The fast path of a call: straight to the server, no queues. */
         current->ipc_result = IPC_PENDING;
         wait_for_reply(current, target);
-        int64_t wait =
-            (current->ipc_flags & IPC_BOUNDED) ? timeout : IPC_FOREVER;
+        int64_t wait = IPC_FOREVER; /* the timeout covered the send */
+        if (__builtin_expect(flags & IPC_BOUNDED, 0))
+            wait = timeout;
         sched_block_switch(current, BLOCK_REPLY, (uint64_t) wait, target);
         return current->ipc_result;
     }
@@ -444,7 +445,7 @@ error_t ipc(handle_t dst, task_t src, struct message __user *um, uint32_t flags,
 
     current->ipc_flags = flags; /* what our receive part accepts */
     if (flags & IPC_SEND)
-        return send(dst, timeout);
+        return send(dst, flags, timeout);
     struct task *replied = NULL;
     if (flags & IPC_REPLY) {
         if ((err = reply((task_t) dst, &replied)))
