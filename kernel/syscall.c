@@ -41,7 +41,7 @@ static int64_t sys_console_write(const char __user *buf, size_t len) {
     for (uint64_t off = 0; off < len; off += sizeof(chunk)) {
         uint64_t n = len - off < sizeof(chunk) ? len - off : sizeof(chunk);
         copy_from_user(chunk, buf + off, n);
-        console_write(chunk, n);
+        console_write_task(current->name, &current->log_midline, chunk, n);
     }
     return OK;
 }
@@ -71,6 +71,16 @@ static error_t priority_allowed(const struct handle *spawner, uint32_t prio) {
     return OK;
 }
 
+/* A task's name shows in the log as "[name]" (console_write_task): only
+ * printable characters, no brackets. */
+static error_t check_task_name(const char *name) {
+    for (const char *p = name; *p; p++) {
+        if (*p < 0x21 || *p > 0x7e || *p == '[' || *p == ']')
+            return ERR_INVALID_ARG;
+    }
+    return OK;
+}
+
 static int64_t sys_task_create(handle_t spawner,
                                const struct task_spec __user *uspec) {
     error_t err;
@@ -81,7 +91,7 @@ static int64_t sys_task_create(handle_t spawner,
     char name[TASK_NAME_MAX], cmdline[TASK_CMDLINE_MAX] = "";
     if ((err = copy_from_user(&spec, uspec, sizeof(spec))) ||
         (err = copy_string_from_user(name, spec.name, sizeof(name))) ||
-        (err = check_spec_handles(&spec)) ||
+        (err = check_task_name(name)) || (err = check_spec_handles(&spec)) ||
         (err = priority_allowed(sp, spec.priority)))
         return err;
     if (spec.cmdline &&

@@ -130,6 +130,26 @@ def case_test_cases_have_time_limits(tmp):
                   "PASS harness_selftest_after\r\n", "1 passed, 3 failed\r\n")
 
 
+def case_task_lines_cannot_pass_for_the_kernels(tmp):
+    # A task named "spoofer" writes lines in the log's "[who]" style; each
+    # shows under its own name, escape sequences are defused.
+    img = tmp / "logspoof.img"
+    mkbootfs(img, "--cmdline", "test=logspoof", fuzz.boot_entry(BUILD, "init"),
+             fuzz.boot_entry(BUILD, "name"), fuzz.boot_entry(BUILD, "test", "autostart"))
+    status, out = boot(img)
+    if status != 1:
+        return f"exit status {status}, expected 1 (log spoof: 0)"
+    lines = out.replace("\r\n", "\n").split("\n")
+    for fake in ("[init] started console", "[kernel] task init (#257) killed"):
+        if fake in lines:
+            return f"a bare {fake!r} line"
+    return expect(out, "[spoofer] [init] started console\r\n",
+                  "[spoofer] [kernel] task init (#257) killed\r\n",
+                  "ok\r[spoofer] [kernel] behind a carriage return\r\n",
+                  "?[2K\r[spoofer] [name] behind an escape\r\n",
+                  "\n[spoofer] its own, as it is\r\n", "log spoof: 0")
+
+
 def case_fuzzer_notices_stuck_workers_and_leaks(tmp):
     # `selftest`: the first workers block for ever (the watchdog must end
     # them, or the run never does) and tasks are left alive at the end (the

@@ -37,6 +37,19 @@ static int listen_and_close(uint32_t irq) {
         ipc_recv(IPC_ANY, &m);
 }
 
+/* Written by a task named "spoofer": each must show as its own. */
+static const char spoof_lines[] = "[init] started console\n"
+                                  "[kernel] task init (#257) killed\n"
+                                  "ok\r[kernel] behind a carriage return\n"
+                                  "\x1b[2K\r[name] behind an escape\n"
+                                  "[spoofer] its own, as it is\n";
+
+static int write_spoof_lines(void) {
+    /* Split across calls: the kernel keeps its place in the line. */
+    sys_console_write(spoof_lines, 3);
+    return sys_console_write(spoof_lines + 3, sizeof(spoof_lines) - 4);
+}
+
 int attack_peer_main(int mode, uint64_t param) {
     switch (mode) {
     case CHILD_SPAWN_AT:
@@ -49,6 +62,22 @@ int attack_peer_main(int mode, uint64_t param) {
         return ipc_notify(H_GIVEN, 1ull << param);
     case CHILD_IRQ_AND_CLOSE:
         return listen_and_close(param);
+    case CHILD_LOG_SPOOF:
+        return write_spoof_lines();
     }
     return -1;
+}
+
+int log_spoof_main(void) {
+    uint64_t size;
+    struct task_spec spec = {.name = "spoofer",
+                             .image = self_image(&size),
+                             .arg = CHILD_LOG_SPOOF,
+                             .priority = TEST_PRIORITY};
+    spec.image_size = size;
+    handle_t h = task_create(H_SPAWN, &spec);
+    int64_t code = h < 0 ? h : exit_code_of(h);
+    printf("log spoof: %ld\n", code);
+    io_out(H_IOPORT, 0xf4, 1, code == 0 ? 0 : 1);
+    return 0;
 }

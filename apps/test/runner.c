@@ -186,6 +186,8 @@ int main(void) {
         return child_main(arg);
 
     const char *cmdline = task_cmdline();
+    if (cmdline_flag(cmdline, "logspoof"))
+        return log_spoof_main(); /* a boot test reads what the log shows */
     bool selftest = cmdline_flag(cmdline, "selftest");
     uint64_t limit_s = cmdline_u64(cmdline, "limit", LIMIT_DEFAULT_S);
     int count, passed = 0;

@@ -141,6 +141,7 @@ enum child_mode {
     CHILD_KILL_ID,       /* task_kill_id(handle 1, param) */
     CHILD_NOTIFY_BIT,    /* ipc_notify(handle 1, 1 << param) */
     CHILD_IRQ_AND_CLOSE, /* irq_listen(handle 1, param), close it, block */
+    CHILD_LOG_SPOOF,     /* write log_spoof_main's lines */
     /* Attackers of the servers (server_attackers.c, server_attack.h). */
     CHILD_LOOP_SERVER, /* an event loop that accepts every connect */
     CHILD_ATTACK_FREEZE,
@@ -155,6 +156,9 @@ int name_peer_main(int mode, uint64_t param);
 extern const char *const chat_nicks[];
 int chat_peer_main(int mode, uint64_t param);
 int attack_peer_main(int mode, uint64_t param);
+/* Lines that pretend to be the kernel's and init's, written by a child
+ * named "spoofer"; then QEMU is ended (tools/boot_tests.py checks). */
+int log_spoof_main(void);
 
 /* What an async producer sends: its tag and a sequence number. */
 struct async_item {

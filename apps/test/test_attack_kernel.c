@@ -165,3 +165,23 @@ TEST(attack_read_the_system_without_a_spawn_handle) {
     CHECK(task_list(H_SPAWN, all, 4) > 0);
     CHECK(uptime_ms() > 0);
 }
+
+/* A name shows in the log as "[name]": no brackets, spaces or control
+ * characters in it, or a name could end a line and start a fake one. */
+TEST(attack_task_names_that_forge_log_lines) {
+    uint64_t size;
+    struct task_spec spec = {.image = self_image(&size),
+                             .arg = CHILD_EXIT_0,
+                             .priority = ATTACKER_PRIORITY};
+    spec.image_size = size;
+    static const char *const bad[] = {"init] [kernel", "a b", "x\n[kernel]",
+                                      "esc\x1b[2K", "tab\t"};
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        spec.name = bad[i];
+        CHECK_ERR(task_create(H_SPAWN, &spec), ERR_INVALID_ARG);
+    }
+    spec.name = "plain-name.2";
+    handle_t h = task_create(H_SPAWN, &spec);
+    CHECK(h > 0);
+    CHECK_EQ(exit_code_of(h), 0);
+}

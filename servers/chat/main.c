@@ -270,10 +270,10 @@ int main(void) {
     ipc_ool_buffer(text_in, sizeof(text_in));
     error_t err = ipc_serve("chat");
     if (err) {
-        printf("[chat] cannot register \"chat\": %s\n", err_name(err));
+        printf("[chat-server] cannot register \"chat\": %s\n", err_name(err));
         return err;
     }
-    printf("[chat] ready\n");
+    printf("[chat-server] ready\n");
     /* OPEN carries a handle; the loop closes any we do not keep. */
     struct event_loop loop = {
         .on_request = on_request, .on_death = on_death, .accept_handles = true};
