@@ -206,7 +206,8 @@ TEST(task_list_and_kill_by_id) {
     CHECK_ERR(task_status(c, &st), OK);
     CHECK_EQ(st.exit_reason, EXIT_KILLED);
     CHECK_ERR(task_kill_id(H_SPAWN, id), ERR_NOT_FOUND); /* already gone */
-    CHECK(task_list(H_SPAWN, (void *) 0xffffffff80100000ull, 4) == ERR_BAD_POINTER);
+    CHECK(task_list(H_SPAWN, (void *) 0xffffffff80100000ull, 4) ==
+          ERR_BAD_POINTER);
     handle_close(c);
 }
 

@@ -172,8 +172,8 @@ static void lookup(struct message *m) {
                        : timeout;
     for (int i = 0; i < WAITERS_MAX; i++) {
         if (!waiters[i].client) {
-            waiters[i] =
-                (struct waiter){.client = m->src, .deadline = uptime_ms() + wait};
+            waiters[i] = (struct waiter){.client = m->src,
+                                         .deadline = uptime_ms() + wait};
             memcpy(waiters[i].name, name, sizeof(name));
             arm_timer();
             return;
