@@ -6,6 +6,7 @@ handle_t handle_install(struct task *t, const struct handle *src) {
     for (handle_t h = 1; h < HANDLE_MAX; h++) {
         if (t->handles[h].kind == KOBJ_NONE) {
             t->handles[h] = *src;
+            t->handles[h].tag = TAG_NONE; /* a copy: see handle.h */
             if (src->kind == KOBJ_TASK)
                 task_ref(src->task);
             return h;

@@ -29,7 +29,9 @@ static inline struct handle *handle_get(struct task *t, handle_t h, int kind,
     *err = OK;
     return e;
 }
-/* Install a copy of *src (taking a reference on a task) in a free slot. */
+/* Install a copy of *src (taking a reference on a task) in a free slot.
+ * The copy has no start-up tag: only task_create gives one, so that what
+ * a task finds under a tag is what its creator passed it. */
 handle_t handle_install(struct task *t, const struct handle *src);
 int handle_free_slots(const struct task *t);
 void handle_close(struct task *t, handle_t h);

@@ -22,6 +22,13 @@ static void init_memory(const struct boot_info *info) {
 
 /* The root task gets the right to create tasks, every I/O port and every
  * interrupt line. */
+/* One of init's handles, under the tag it finds it by. */
+static void install_tagged(struct task *t, const struct handle *h, int tag) {
+    handle_t slot = handle_install(t, h);
+    ASSERT(slot > 0);
+    t->handles[slot].tag = tag;
+}
+
 static void start_init(void) {
     const void *image = PADDR2PTR(boot_image.paddr);
     if (bootfs_check(image, boot_image.size) != OK)
@@ -44,9 +51,9 @@ static void start_init(void) {
     struct handle irqs = {.kind = KOBJ_IRQ,
                           .rights = RIGHTS_ALL,
                           .range = {.base = 0, .count = ARCH_IRQ_LINES}};
-    ASSERT(handle_install(init, &spawn) == INIT_HANDLE_SPAWN);
-    ASSERT(handle_install(init, &ports) == INIT_HANDLE_IOPORT);
-    ASSERT(handle_install(init, &irqs) == INIT_HANDLE_IRQ);
+    install_tagged(init, &spawn, TAG_SPAWN);
+    install_tagged(init, &ports, TAG_IOPORT);
+    install_tagged(init, &irqs, TAG_IRQ);
 }
 
 /* Whether the space-separated command line holds the word `opt`. */

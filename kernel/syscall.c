@@ -47,16 +47,31 @@ static int64_t sys_console_write(const char __user *buf, size_t len) {
 }
 
 /* Check the handles a new task is to receive: all valid, all with the
- * grant right. */
+ * grant right, each tag known and given once (so that a tag names one
+ * handle in the new task's start-up table). */
 static error_t check_spec_handles(const struct task_spec *spec) {
     if (spec->num_handles > TASK_SPEC_HANDLES)
         return ERR_INVALID_ARG;
+    uint32_t tags_seen = 0;
+    _Static_assert(STARTUP_TAG_COUNT <= 32, "tags fit in a word");
     for (uint32_t i = 0; i < spec->num_handles; i++) {
         error_t err;
         if (!handle_get(current, spec->handles[i], KOBJ_ANY, RIGHT_GRANT, &err))
             return err;
+        uint32_t tag = spec->tags[i];
+        if (tag >= STARTUP_TAG_COUNT || (tag && (tags_seen & 1u << tag)))
+            return ERR_INVALID_ARG;
+        tags_seen |= 1u << tag;
     }
     return OK;
+}
+
+/* The new task's start-up table: the handles passed, each under its tag. */
+static void install_spec_handles(struct task *t, const struct task_spec *spec) {
+    for (uint32_t i = 0; i < spec->num_handles; i++) {
+        handle_t h = handle_install(t, &current->handles[spec->handles[i]]);
+        t->handles[h].tag = spec->tags[i];
+    }
 }
 
 /* Whether a spawn handle lets its holder create a task of this priority:
@@ -112,8 +127,7 @@ static int64_t sys_task_create(handle_t spawner,
                                 spec.cmdline ? cmdline : NULL, &err);
     if (!t)
         return err;
-    for (uint32_t i = 0; i < spec.num_handles; i++)
-        handle_install(t, &current->handles[spec.handles[i]]);
+    install_spec_handles(t, &spec);
     struct handle h = {.kind = KOBJ_TASK, .rights = RIGHTS_ALL, .task = t};
     return handle_install(current, &h);
 }
@@ -419,7 +433,7 @@ static int64_t sys_handle_info(handle_t h, struct handle_info __user *out) {
     if (!e)
         return err;
     struct handle_info info = {
-        .kind = e->kind, .rights = e->rights, .badge = e->badge};
+        .kind = e->kind, .rights = e->rights, .badge = e->badge, .tag = e->tag};
     if (e->kind == KOBJ_TASK) {
         info.task_id = e->task->id;
         info.task_alive = e->task->state != TASK_STATE_DEAD;

@@ -38,6 +38,7 @@ enum block_reason {
 
 struct handle {
     uint8_t kind; /* enum kobject_kind */
+    uint8_t tag;  /* enum startup_tag: set by task_create only */
     uint32_t rights;
     uint64_t badge;
     union {

@@ -8,10 +8,9 @@
 #include <layout.h>
 #include <resea/printf.h>
 #include <resea/event_loop.h>
+#include <resea/startup.h>
 #include <resea/syscall.h>
 
-#define H_SPAWN 2 /* after the name server's, handle 1 */
-#define H_IOPORT 3
 #define DEBUG_EXIT_PORT 0xf4
 #define MODE_ECHO 1
 #define MODE_NOTIFIED 2
@@ -24,6 +23,7 @@
 #define MSG_BENCH MSG_USER
 
 static uint8_t ool[IPC_OOL_MAX];
+static handle_t spawner, ports; /* ours, by start-up tag */
 
 static uint64_t tsc(void) {
     uint32_t lo, hi;
@@ -76,7 +76,7 @@ static handle_t spawn_with(int mode, handle_t give) {
                              .priority = SERVER_PRIORITY,
                              .num_handles = give ? 1 : 0,
                              .handles = {give}};
-    return task_create(H_SPAWN, &spec);
+    return task_create(spawner, &spec);
 }
 
 static handle_t spawn(int mode) { return spawn_with(mode, 0); }
@@ -180,10 +180,11 @@ static int run_below_peers(void) {
                              .image = bootfs_data(bootfs, e),
                              .image_size = e->size,
                              .arg = MODE_CLIENT,
-                             .priority = CLIENT_PRIORITY,
-                             .num_handles = 3,
-                             .handles = {1, H_SPAWN, H_IOPORT}};
-    handle_t h = task_create(H_SPAWN, &spec);
+                             .priority = CLIENT_PRIORITY};
+    startup_give(&spec, startup_handle(TAG_NAME), TAG_NAME);
+    startup_give(&spec, spawner, TAG_SPAWN);
+    startup_give(&spec, ports, TAG_IOPORT);
+    handle_t h = task_create(spawner, &spec);
     if (h < 0)
         return h;
     struct message m;
@@ -192,18 +193,18 @@ static int run_below_peers(void) {
 }
 
 int main(void) {
-    switch (task_arg()) {
+    switch (task_arg()) { /* the peers hold no start-up handles */
     case MODE_CONSUMER:
         return consumer();
     case MODE_ECHO:
         return echo_server();
     case MODE_NOTIFIED:
         return notified();
-    case MODE_CLIENT:
-        break;
-    default:
-        return run_below_peers();
     }
+    spawner = startup_handle(TAG_SPAWN);
+    ports = startup_handle(TAG_IOPORT);
+    if (task_arg() != MODE_CLIENT)
+        return run_below_peers();
     bench_null_syscall();
     bench_ipc();
     bench_notify();
@@ -211,6 +212,6 @@ int main(void) {
     bench_async(8, "async_msg_cost_b8");
     bench_async(64, "async_msg_cost_b64");
     printf("BENCH done\n");
-    io_out(H_IOPORT, DEBUG_EXIT_PORT, 1, 0);
+    io_out(ports, DEBUG_EXIT_PORT, 1, 0);
     return 0;
 }

@@ -12,6 +12,7 @@
 #include <bootfs.h>
 #include <layout.h>
 #include <resea/cmdline.h>
+#include <resea/startup.h>
 
 #define TICK_MS 20
 #define WATCHDOG_MS 500
@@ -23,19 +24,10 @@
 struct run r;
 static struct baseline before;
 
-static handle_t find_handle(int kind) {
-    for (handle_t h = 1; h < HANDLE_MAX; h++) {
-        struct handle_info info;
-        if (handle_info(h, &info) == OK && (int) info.kind == kind)
-            return h;
-    }
-    return 0;
-}
-
 /* The handles workers are given: narrowed to what is harmless. */
 static bool setup(void) {
-    r.spawn = find_handle(KOBJ_SPAWN);
-    handle_t ports = find_handle(KOBJ_IOPORT), irqs = find_handle(KOBJ_IRQ);
+    r.spawn = startup_handle(TAG_SPAWN);
+    handle_t ports = startup_handle(TAG_IOPORT), irqs = startup_handle(TAG_IRQ);
     r.exit_port = ports;
     r.ioport = handle_narrow(ports, FUZZ_PORT_BASE, FUZZ_PORT_COUNT);
     r.irq = handle_narrow(irqs, FUZZ_IRQ, 1);

@@ -36,6 +36,7 @@ enum fuzz_role {
 /* The handles a worker starts with: the coordinator, then (caps) the
  * spawn, I/O-port and IRQ handles, or (no caps) up to three peers. */
 #define H_COORD 1
+#define WORKER_HANDLES 4 /* the coordinator and three more */
 
 /* What workers send the coordinator (handle H_COORD). */
 enum fuzz_msg {

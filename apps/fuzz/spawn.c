@@ -184,6 +184,10 @@ static void pick_spec_handles(struct task_spec *spec, bool corrupted) {
         uint64_t h = pick_handle(0);
         bool spawn = h > 0 && h < HANDLE_MAX && w.held[h].kind == KOBJ_SPAWN;
         spec->handles[i] = corrupted && spawn ? H_COORD : (handle_t) h;
+        /* Mostly none; else any tag, the same twice, or none known. */
+        spec->tags[i] = one_in(2)   ? TAG_NONE
+                        : one_in(8) ? (uint32_t) pick_value()
+                                    : (uint32_t) rnd_below(STARTUP_TAG_COUNT);
     }
 }
 

@@ -96,7 +96,7 @@ static void start(uint64_t arg) {
     w.free_slot = (arg >> 16) & 0xff;
     w.seq = (uint32_t) (arg >> 32);
     rng_seed(mix64(arg));
-    for (handle_t h = 1; h <= TASK_SPEC_HANDLES; h++)
+    for (handle_t h = 1; h <= WORKER_HANDLES; h++)
         track(h);
     w.coordinator = w.held[H_COORD].task;
     for (int i = 0; i < COORDINATOR_LINKS; i++) /* spares: see keep_link */

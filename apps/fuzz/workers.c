@@ -41,7 +41,7 @@ static int give_handles(struct task_spec *spec) {
         return 4;
     }
     int n = 1;
-    for (handle_t h; n < TASK_SPEC_HANDLES && (h = peer_handle()); n++)
+    for (handle_t h; n < WORKER_HANDLES && (h = peer_handle()); n++)
         spec->handles[n] = h;
     return n;
 }

@@ -46,7 +46,7 @@ static const char *name_of(const struct task_status *all, int n, task_t id) {
 /* Like QNX's sin: who runs, who waits on whom. */
 static void cmd_ps(struct shell *sh) {
     static struct task_status all[TASK_MAX];
-    int n = task_list(H_SPAWN, all, TASK_MAX);
+    int n = task_list(sh->caps.spawn, all, TASK_MAX);
     say(sh, "%-6s %-16s %-4s %-7s %s\n", "ID", "NAME", "PRIO", "HANDLES",
         "STATE");
     for (int i = 0; i < n; i++) {
@@ -75,19 +75,18 @@ static void cmd_names(struct shell *sh) {
         say(sh, "%s(%d names)\n", buf, n);
 }
 
-/* Start a program from the boot image on our port, giving it the name
- * server and the capabilities its build.mk asks for (of those we hold). */
-/* Start a program from the boot image; its argument is our port (the
- * chat client's terminal), but for the test task, where a non-zero
- * argument names one of its own child modes. */
+/* Start a program from the boot image, giving it the name server and the
+ * capabilities its build.mk asks for (of those we hold). Its argument is
+ * our port (the chat client's terminal), but for the test task, where a
+ * non-zero argument names one of its own child modes. */
 static handle_t start(struct shell *sh, const char *prog, const char *task_name,
                       const char *cmdline) {
-    static const struct held_caps held = {H_NAME, H_SPAWN, H_IOPORT, H_IRQ};
+    const struct held_caps *held = &sh->caps;
     const struct bootfs_entry *e = bootfs_find(bootfs_image(), prog);
     if (!e || !strcmp(prog, "init"))
         return ERR_NOT_FOUND;
     uint64_t arg = strcmp(prog, "test") ? sh->port : 0;
-    return bootfs_start(e, &held, task_name, arg, cmdline);
+    return bootfs_start(e, held, task_name, arg, cmdline);
 }
 
 static void run_foreground(struct shell *sh, handle_t h, const char *what) {
@@ -112,7 +111,7 @@ static void cmd_start(struct shell *sh, char *prog) {
 /* kill <id|name>: a number is an id, else the first task of that name. */
 static void cmd_kill(struct shell *sh, const char *what) {
     static struct task_status all[TASK_MAX];
-    int n = task_list(H_SPAWN, all, TASK_MAX);
+    int n = task_list(sh->caps.spawn, all, TASK_MAX);
     task_t id = 0;
     for (int i = 0; i < n && !id; i++) {
         char num[16];
@@ -121,7 +120,7 @@ static void cmd_kill(struct shell *sh, const char *what) {
             id = all[i].id;
     }
     /* A shell may end what it started (and what those started) only. */
-    error_t err = id ? task_kill_id(H_SPAWN, id) : ERR_NOT_FOUND;
+    error_t err = id ? task_kill_id(sh->caps.spawn, id) : ERR_NOT_FOUND;
     if (err == ERR_NOT_PERMITTED)
         say(sh, "kill: %s: not started from this shell\n", what);
     else if (err)

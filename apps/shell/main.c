@@ -35,7 +35,7 @@ static void read_lines(struct shell *sh) {
 }
 
 int main(void) {
-    struct shell sh = {.port = task_arg()};
+    struct shell sh = {.caps = startup_caps(), .port = task_arg()};
     sh.console = ipc_lookup_timeout("console", 5000);
     if (sh.console < 0) {
         printf("[shell] no console: %s\n", err_str(sh.console));

@@ -2,15 +2,13 @@
 #include <resea/console.h>
 #include <resea/syscall.h>
 
-/* The handles init gives the shell: the name server, then build.mk's caps
- * (passed on only to programs that ask for them, such as `test`). */
-#define H_NAME 1
-#define H_SPAWN 2
-#define H_IOPORT 3
-#define H_IRQ 4
+#include <resea/bootfs_task.h>
 
+/* The handles init gives the shell: the name server and build.mk's caps
+ * (passed on only to programs that ask for them, such as `test`). */
 struct shell {
-    int port; /* our console port: task_arg() */
+    struct held_caps caps; /* our start-up table */
+    int port;              /* our console port: task_arg() */
     handle_t console;
     handle_t foreground; /* the program we wait for, or 0 */
 };

@@ -64,6 +64,8 @@ int attack_peer_main(int mode, uint64_t param) {
         return listen_and_close(param);
     case CHILD_LOG_SPOOF:
         return write_spoof_lines();
+    case CHILD_STARTUP_TABLE:
+        return startup_table_main();
     }
     return -1;
 }

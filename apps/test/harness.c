@@ -3,6 +3,7 @@
 #include <layout.h>
 #include <stdarg.h>
 
+struct held_caps test_caps;
 static bool failed;
 static char reason[256];
 
@@ -28,6 +29,17 @@ const void *self_image(uint64_t *size) {
     return bootfs_data(bootfs, e);
 }
 
+/* Pass on handles in order, each under the tag it has in our table. */
+static void give_in_order(struct task_spec *spec, int n, const handle_t *hs) {
+    for (int i = 0; i < n && i < TASK_SPEC_HANDLES; i++) {
+        struct handle_info info = {0};
+        handle_info(hs[i], &info);
+        spec->handles[i] = hs[i];
+        spec->tags[i] = info.tag;
+    }
+    spec->num_handles = n;
+}
+
 handle_t spawn_peer(int mode, uint64_t param, int priority, int num_handles,
                     const handle_t *handles) {
     uint64_t size;
@@ -38,10 +50,8 @@ handle_t spawn_peer(int mode, uint64_t param, int priority, int num_handles,
         .image_size = size,
         .arg = CHILD_ARG(mode, param),
         .priority = priority,
-        .num_handles = num_handles,
     };
-    for (int i = 0; i < num_handles; i++)
-        spec.handles[i] = handles[i];
+    give_in_order(&spec, num_handles, handles);
     return task_create(H_SPAWN, &spec);
 }
 
@@ -54,10 +64,8 @@ handle_t start_boot_task(const char *name, int num_handles,
     struct task_spec spec = {.name = name,
                              .image = bootfs_data(bootfs, e),
                              .image_size = e->size,
-                             .priority = e->priority,
-                             .num_handles = num_handles};
-    for (int i = 0; i < num_handles; i++)
-        spec.handles[i] = handles[i];
+                             .priority = e->priority};
+    give_in_order(&spec, num_handles, handles);
     return task_create(H_SPAWN, &spec);
 }
 

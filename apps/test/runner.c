@@ -11,7 +11,6 @@
 
 #define DEBUG_EXIT_PORT 0xf4
 #define LIMIT_DEFAULT_S 10
-#define CASE_HANDLES 4 /* H_NAME .. H_IRQ: the child sees the same ones */
 /* A case child's exit code: it printed its own PASS or FAIL line. */
 #define CASE_PASSED 0x7e570000
 #define CASE_FAILED 0x7e570001
@@ -116,9 +115,12 @@ static handle_t start_case(uint64_t param) {
         .image_size = size,
         .arg = CHILD_ARG(CHILD_RUN_CASE, param),
         .priority = TEST_PRIORITY,
-        .num_handles = CASE_HANDLES,
-        .handles = {H_NAME, H_SPAWN, H_IOPORT, H_IRQ},
     };
+    /* The child finds the same handles under the same tags. */
+    startup_give(&spec, H_NAME, TAG_NAME);
+    startup_give(&spec, H_SPAWN, TAG_SPAWN);
+    startup_give(&spec, H_IOPORT, TAG_IOPORT);
+    startup_give(&spec, H_IRQ, TAG_IRQ);
     return task_create(H_SPAWN, &spec);
 }
 
@@ -179,6 +181,7 @@ static bool run_in_child(const struct test_case *t, uint64_t param,
 }
 
 int main(void) {
+    test_caps = startup_caps();
     uint64_t arg = task_arg();
     if (arg && (arg & 0xff) == CHILD_RUN_CASE)
         return run_case(arg >> 8);

@@ -9,6 +9,7 @@
 #include <error.h>
 #include <kobject.h>
 #include <message.h>
+#include <resea/bootfs_task.h>
 #include <resea/ipc.h>
 #include <resea/printf.h>
 #include <resea/syscall.h>
@@ -62,12 +63,14 @@ const char *test_reason(void);
         }                                                                      \
     } while (0)
 
-/* The handles init gives this task: the name server, then what build.mk
- * asks for (caps := spawn ioport irq). */
-#define H_NAME 1
-#define H_SPAWN 2
-#define H_IOPORT 3
-#define H_IRQ 4
+/* The handles init gives this task, found by start-up tag when it starts
+ * (runner.c): the name server, and what build.mk asks for (caps := spawn
+ * ioport irq). A handle the creator did not give is 0. */
+extern struct held_caps test_caps;
+#define H_NAME (test_caps.name)
+#define H_SPAWN (test_caps.spawn)
+#define H_IOPORT (test_caps.ioport)
+#define H_IRQ (test_caps.irq)
 #define TEST_PRIORITY 10  /* of each case; the runner waits above it */
 #define TASK_LIST_MAX 256 /* every task task_list can report */
 
@@ -142,6 +145,7 @@ enum child_mode {
     CHILD_NOTIFY_BIT,    /* ipc_notify(handle 1, 1 << param) */
     CHILD_IRQ_AND_CLOSE, /* irq_listen(handle 1, param), close it, block */
     CHILD_LOG_SPOOF,     /* write log_spoof_main's lines */
+    CHILD_STARTUP_TABLE, /* exit with what its start-up table holds */
     /* Attackers of the servers (server_attackers.c, server_attack.h). */
     CHILD_LOOP_SERVER, /* an event loop that accepts every connect */
     CHILD_ATTACK_FREEZE,
@@ -159,6 +163,7 @@ int attack_peer_main(int mode, uint64_t param);
 /* Lines that pretend to be the kernel's and init's, written by a child
  * named "spoofer"; then QEMU is ended (tools/boot_tests.py checks). */
 int log_spoof_main(void);
+int startup_table_main(void);
 
 /* What an async producer sends: its tag and a sequence number. */
 struct async_item {
@@ -198,12 +203,15 @@ int ipc_peer_main(int mode, uint64_t param);
 int echo_server_main(void);
 uint64_t fnv_hash(const void *buf, size_t len);
 /* Start the boot image's task `name` at its priority, with these handles
- * as 1, 2, ...: a system server, to test it afresh. */
+ * as 1, 2, ..., each under the start-up tag it has here: a system server,
+ * to test it afresh. */
 handle_t start_boot_task(const char *name, int num_handles,
                          const handle_t *handles);
 /* Start a copy of this program in `mode` at `priority`. */
 handle_t spawn_child(int mode, int priority);
-/* The same with a parameter and handles given to the child as 1, 2, ... */
+/* The same with a parameter and handles given to the child as 1, 2, ...,
+ * each under the start-up tag it has here (so H_NAME is the child's name
+ * server, as a plain app's). */
 handle_t spawn_peer(int mode, uint64_t param, int priority, int num_handles,
                     const handle_t *handles);
 /* A handle to ourselves, made once. */

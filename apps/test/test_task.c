@@ -134,7 +134,8 @@ TEST(child_without_ioport_handle_cannot_do_io) {
 }
 
 TEST(spawned_child_receives_handles) {
-    /* Give a child our I/O-port handle: its io_out then succeeds. */
+    /* Give a child our I/O-port handle, alone: it finds it by its tag,
+     * and its io_out then succeeds. */
     uint64_t size;
     const void *image = self_image(&size);
     struct task_spec spec = {
@@ -143,9 +144,8 @@ TEST(spawned_child_receives_handles) {
         .image_size = size,
         .arg = CHILD_TRY_IOPORT,
         .priority = TEST_PRIORITY + 1,
-        .num_handles = 3,
-        .handles = {H_NAME, H_SPAWN, H_IOPORT},
     };
+    startup_give(&spec, H_IOPORT, TAG_IOPORT);
     handle_t h = task_create(H_SPAWN, &spec);
     CHECK(h > 0);
     struct task_status st;

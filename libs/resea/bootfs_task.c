@@ -1,16 +1,12 @@
 #include <layout.h>
 #include <resea/bootfs_task.h>
+#include <resea/startup.h>
 #include <resea/syscall.h>
 #include <string.h>
 
 #define CMDLINE_SUFFIX ".cmdline"
 
 const void *bootfs_image(void) { return (const void *) BOOTFS_ADDR; }
-
-static void give(struct task_spec *spec, handle_t h) {
-    if (h > 0)
-        spec->handles[spec->num_handles++] = h;
-}
 
 const char *bootfs_cmdline(const struct bootfs_entry *e) {
     char name[BOOTFS_NAME_MAX];
@@ -53,14 +49,26 @@ handle_t bootfs_start(const struct bootfs_entry *e,
     handle_t spawn = 0;
     if (e->flags & BOOTFS_CAP_SPAWN)
         spawn = handle_narrow(held->spawn, 0, priority + 1);
-    give(&spec, held->name);
-    give(&spec, spawn);
+    startup_give(&spec, held->name, TAG_NAME);
+    startup_give(&spec, spawn, TAG_SPAWN);
     if (e->flags & BOOTFS_CAP_IOPORT)
-        give(&spec, held->ioport);
+        startup_give(&spec, held->ioport, TAG_IOPORT);
     if (e->flags & BOOTFS_CAP_IRQ)
-        give(&spec, held->irq);
+        startup_give(&spec, held->irq, TAG_IRQ);
     handle_t h = task_create(held->spawn, &spec);
     if (spawn > 0)
         handle_close(spawn);
     return h;
+}
+
+static handle_t held(uint32_t tag) {
+    handle_t h = startup_handle(tag);
+    return h > 0 ? h : 0;
+}
+
+struct held_caps startup_caps(void) {
+    return (struct held_caps){.name = held(TAG_NAME),
+                              .spawn = held(TAG_SPAWN),
+                              .ioport = held(TAG_IOPORT),
+                              .irq = held(TAG_IRQ)};
 }

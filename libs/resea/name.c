@@ -1,6 +1,7 @@
 #include <msgtypes.h>
 #include <resea/ipc.h>
 #include <resea/name.h>
+#include <resea/startup.h>
 #include <resea/syscall.h>
 #include <string.h>
 
@@ -17,14 +18,30 @@ static error_t request(int type, const char *name, int64_t timeout,
     return OK;
 }
 
-static error_t call(struct message *m) {
-    error_t err = ipc_call(NAME_SERVER_HANDLE, m);
+handle_t name_server(void) {
+    handle_t h = startup_handle(TAG_NAME);
+    return h > 0 ? h : ERR_BAD_HANDLE;
+}
+
+/* Registrations go through the handle that carries the right to serve
+ * our boot entry's names, if our creator gave us one. */
+static handle_t serve_handle(void) {
+    handle_t h = startup_handle(TAG_NAME_SERVE);
+    return h > 0 ? h : name_server();
+}
+
+static error_t call_through(handle_t h, struct message *m) {
+    error_t err = ipc_call(h, m);
     return err ? err : (error_t) m->words[RESULT_WORD];
+}
+
+static error_t call(struct message *m) {
+    return call_through(name_server(), m);
 }
 
 /* A lookup's answer moves a handle to us: the one reply we accept it in. */
 static error_t call_for_handle(struct message *m) {
-    error_t err = ipc_call_handle(NAME_SERVER_HANDLE, m);
+    error_t err = ipc_call_handle(name_server(), m);
     return err ? err : (error_t) m->words[RESULT_WORD];
 }
 
@@ -38,7 +55,8 @@ error_t ipc_serve(const char *name) {
         return self;
     m.flags = MSG_HANDLE_MOVE;
     m.handle = self;
-    if ((err = call(&m)) && handle_info(self, &(struct handle_info){0}) == OK)
+    if ((err = call_through(serve_handle(), &m)) &&
+        handle_info(self, &(struct handle_info){0}) == OK)
         handle_close(self); /* refused before the move */
     return err;
 }
@@ -46,7 +64,7 @@ error_t ipc_serve(const char *name) {
 error_t ipc_unserve(const char *name) {
     struct message m;
     error_t err = request(NAME_UNSERVE_MSG, name, 0, &m);
-    return err ? err : call(&m);
+    return err ? err : call_through(serve_handle(), &m);
 }
 
 /* The server answers a wait within a second or so; we ask again until our

@@ -12,11 +12,10 @@
 #include <resea/line.h>
 #include <resea/name.h>
 #include <resea/printf.h>
+#include <resea/startup.h>
 #include <resea/syscall.h>
 #include <string.h>
 
-#define H_IOPORT 2 /* after the name server's, handle 1 */
-#define H_IRQ 3
 #define READERS_MAX 4
 
 #define UART_DATA 0
@@ -64,6 +63,7 @@ static struct port ports[CONSOLE_PORTS] = {
     {.base = 0x2e8, .irq = 3},
 };
 static char write_buf[CONSOLE_WRITE_MAX];
+static handle_t ioports, irqs; /* from init: TAG_IOPORT, TAG_IRQ */
 
 static uint8_t in(struct port *p, int reg) {
     return io_in(p->io, p->base + reg, 1);
@@ -118,7 +118,7 @@ static void put_text(struct port *p, const char *s, size_t len) {
 
 /* Take a UART we can see (its scratch register keeps what we write). */
 static void probe(struct port *p) {
-    p->io = handle_narrow(H_IOPORT, p->base, 8);
+    p->io = handle_narrow(ioports, p->base, 8);
     if (p->io < 0) {
         p->io = 0;
         return;
@@ -135,7 +135,7 @@ static void probe(struct port *p) {
     out(p, UART_LCR, 0x03); /* 8N1 */
     out(p, UART_FCR, 0xc7);
     out(p, UART_MCR, MCR_DTR_RTS_OUT2);
-    irq_listen(H_IRQ, p->irq); /* two ports share a line: ours already */
+    irq_listen(irqs, p->irq); /* two ports share a line: ours already */
     update_ier(p);
 }
 
@@ -309,6 +309,8 @@ static void on_death(struct event_loop *loop) {
 }
 
 int main(void) {
+    ioports = startup_handle(TAG_IOPORT);
+    irqs = startup_handle(TAG_IRQ);
     for (int i = 0; i < CONSOLE_PORTS; i++)
         probe(&ports[i]);
     ipc_ool_buffer(write_buf, sizeof(write_buf));

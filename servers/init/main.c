@@ -1,8 +1,8 @@
 /*
  * The root task. It holds every capability at boot, starts the name server
  * and then the tasks flagged for autostart in the boot image, and gives
- * each a handle to the name server (handle 1) and only the capabilities
- * its build.mk asked for.
+ * each a handle to the name server and only the capabilities its build.mk
+ * asked for, each under its start-up tag.
  */
 #include <bootfs.h>
 #include <layout.h>
@@ -12,11 +12,9 @@
 #include <resea/syscall.h>
 #include <string.h>
 
-/* What every task gets as handle 1 (a way to reach the name server),
- * and the capabilities init holds from the kernel. */
-static struct held_caps held = {.spawn = INIT_HANDLE_SPAWN,
-                                .ioport = INIT_HANDLE_IOPORT,
-                                .irq = INIT_HANDLE_IRQ};
+/* What every task gets (a way to reach the name server), and the
+ * capabilities the kernel gave us. */
+static struct held_caps held;
 
 static handle_t start_task(const struct bootfs_entry *e, uint64_t instance) {
     return bootfs_start(e, &held, NULL, instance, NULL);
@@ -50,6 +48,7 @@ static void remember(handle_t h) {
 }
 
 int main(void) {
+    held = startup_caps(); /* the kernel's: spawn, ports, lines */
     /* The kernel checked the image before starting us. */
     const void *bootfs = bootfs_image();
     const struct bootfs_entry *name = bootfs_find(bootfs, "name");

@@ -26,19 +26,38 @@ enum kobject_kind {
 #define RIGHT_CONTROL (1u << 4) /* kill, status */
 #define RIGHTS_ALL 0x1fu
 
-/* Handles the kernel gives the root task. The I/O-port and IRQ handles
- * cover every port and line the machine has (handle_info tells how many:
- * on a PC 65536 ports and the 16 lines of the 8259 PICs, of which the
- * kernel keeps the timer's and the cascade's). */
-#define INIT_HANDLE_SPAWN 1
-#define INIT_HANDLE_IOPORT 2
-#define INIT_HANDLE_IRQ 3
+/*
+ * What a handle in a new task's start-up table is for: its creator gives
+ * each handle it passes a tag (task_spec.tags), and the task finds its
+ * handles by tag (handle_info.tag; startup_handle() in libs/resea), never
+ * by position, so a starter that lacks one handle shifts no other. Only
+ * task_create sets a tag: a handle copied any other way (handle_dup,
+ * handle_narrow, a message) has TAG_NONE. The kernel gives the root task
+ * TAG_SPAWN, TAG_IOPORT and TAG_IRQ, covering every priority, port and
+ * line the machine has (handle_info tells how many: on a PC 65536 ports
+ * and the 16 lines of the 8259 PICs, of which the kernel keeps the
+ * timer's and the cascade's).
+ *
+ *   X(name, value, what the handle is)
+ */
+#define STARTUP_TAG_LIST(X)                                                    \
+    X(TAG_NONE, 0, "no start-up role")                                         \
+    X(TAG_NAME, 1, "the name server")                                          \
+    X(TAG_NAME_SERVE, 2, "the name server, to serve the entry's names")        \
+    X(TAG_SPAWN, 3, "spawn")                                                   \
+    X(TAG_IOPORT, 4, "I/O ports")                                              \
+    X(TAG_IRQ, 5, "IRQ lines")                                                 \
+    X(TAG_CONSOLE, 6, "the console, for one port")
+
+#define STARTUP_TAG_ENUM_ENTRY(name, value, what) name = value,
+enum startup_tag { STARTUP_TAG_LIST(STARTUP_TAG_ENUM_ENTRY) STARTUP_TAG_COUNT };
+#undef STARTUP_TAG_ENUM_ENTRY
 
 /* Task slots: an id's low 8 bits. Slot 0 is never used (id 0 means any). */
 #define TASK_MAX 256
 #define TASK_NAME_MAX 32     /* including the NUL */
 #define TASK_PRIORITY_MAX 31 /* 0 (lowest) .. 31 (highest) */
-#define TASK_SPEC_HANDLES 4
+#define TASK_SPEC_HANDLES 8
 #define TASK_CMDLINE_MAX 128 /* including the NUL */
 
 /* Argument of task_create: what to run and what to give it. */
@@ -51,8 +70,10 @@ struct task_spec {
     const char __user *cmdline;
     uint32_t priority;
     uint32_t num_handles;
-    /* copied into the new task's table as handles 1..num_handles */
+    /* copied into the new task's table, each under its tag (enum
+     * startup_tag: TAG_NONE, or a tag no other handle here has) */
     handle_t handles[TASK_SPEC_HANDLES];
+    uint32_t tags[TASK_SPEC_HANDLES];
 };
 
 enum task_state_code {
@@ -109,6 +130,8 @@ struct handle_info {
     uint32_t kind; /* enum kobject_kind */
     uint32_t rights;
     uint64_t badge;
+    uint32_t tag; /* enum startup_tag: what task_create gave it for */
+    uint32_t reserved;
     uint32_t task_id; /* KOBJ_TASK: the task behind it */
     uint32_t task_alive;
     /* KOBJ_IOPORT, KOBJ_IRQ, KOBJ_SPAWN: the ports, lines or priorities */

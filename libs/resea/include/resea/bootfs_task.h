@@ -1,16 +1,20 @@
 #pragma once
 #include <bootfs.h>
 #include <kobject.h>
+#include <resea/startup.h>
 
 /*
  * Start a program from the boot image the way init and the shell do: the
- * new task gets the name server as handle 1 (when `held.name` is set), then
- * the capabilities its build.mk asked for (BOOTFS_CAP_*), of those held,
- * and the command line given (NULL: the one the image stores for it).
+ * new task gets the name server (when `held.name` is set), then the
+ * capabilities its build.mk asked for (BOOTFS_CAP_*), of those held, each
+ * under its start-up tag (resea/startup.h), and the command line given
+ * (NULL: the one the image stores for it).
  */
 struct held_caps {
     handle_t name, spawn, ioport, irq; /* 0: not held */
 };
+/* The held_caps of the calling task: its own start-up table. */
+struct held_caps startup_caps(void);
 
 /* The boot image as every task sees it (mapped at BOOTFS_ADDR). */
 const void *bootfs_image(void);

@@ -5,9 +5,10 @@
 
 /*
  * The name server's client (servers/name, docs/names.md). Every task init
- * starts holds a handle to the name server as handle 1.
+ * starts holds a handle to the name server under TAG_NAME; a task whose
+ * boot entry lists names to serve (build.mk `serves`) also holds one under
+ * TAG_NAME_SERVE, through which ipc_serve and ipc_unserve go.
  */
-#define NAME_SERVER_HANDLE 1
 #define NAME_MAX 32 /* including the NUL */
 
 /* The request and reply layout in message.data. */
@@ -20,6 +21,8 @@ struct name_stats {
     uint64_t entries, waiters, handles;
 };
 
+/* Our handle to the name server (TAG_NAME), or ERR_BAD_HANDLE. */
+handle_t name_server(void);
 /* Register our endpoint under name (unique system-wide). */
 error_t ipc_serve(const char *name);
 error_t ipc_unserve(const char *name);
