@@ -1,7 +1,8 @@
 # The build. `make` builds the kernel and the boot image; `make run` boots
 # them in QEMU; `make test` runs the host unit tests and the in-QEMU tests.
 # Every task lives in servers/NAME or apps/NAME with a build.mk that sets
-# `srcs-y` (and optionally `name`, `priority`, `caps`); nothing else lists tasks.
+# `srcs-y` (and optionally `name`, `priority`, `caps`, `serves`); nothing else
+# lists tasks.
 
 SHELL    := /bin/bash
 BUILD    ?= build
@@ -73,10 +74,12 @@ name := $(notdir $(1))
 srcs-y :=
 priority := 10
 caps :=
+serves :=
 include $(1)/build.mk
 $$(name)-objs := $$(addprefix $(BUILD)/user/$(1)/,$$(addsuffix .o,$$(srcs-y)))
 $$(name)-priority := $$(priority)
 $$(name)-caps := $$(subst $$(space),+,$$(strip $$(caps)))
+$$(name)-serves := $$(subst $$(space),+,$$(strip $$(serves)))
 tasks += $$(name)
 endef
 $(foreach dir,$(TASK_DIRS),$(eval $(call load-task,$(dir))))
@@ -91,7 +94,7 @@ $(foreach t,$(tasks),$(eval $(call task-rules,$(t))))
 TASK_ELFS := $(foreach t,$(tasks),$(BUILD)/$(t).elf)
 # A boot task written `name*N` is started N times (e.g. a shell per port).
 instances-of = $(patsubst $(1)*%,%,$(filter $(1)*%,$(2)))
-bootfs-entries = $(foreach t,$(tasks),$(t)=$(BUILD)/$(t).elf:prio=$($(t)-priority)$(if $($(t)-caps),:caps=$($(t)-caps))$(if $(filter $(t) $(t)*%,$(1)),:autostart)$(if $(call instances-of,$(t),$(1)),:instances=$(call instances-of,$(t),$(1))))
+bootfs-entries = $(foreach t,$(tasks),$(t)=$(BUILD)/$(t).elf:prio=$($(t)-priority)$(if $($(t)-caps),:caps=$($(t)-caps))$(if $($(t)-serves),:serves=$($(t)-serves))$(if $(filter $(t) $(t)*%,$(1)),:autostart)$(if $(call instances-of,$(t),$(1)),:instances=$(call instances-of,$(t),$(1))))
 
 QEMU_FLAGS := -m $(CONFIG_QEMU_MEMORY) -kernel $(BUILD)/kernel.bin -no-reboot
 # COM1 on this terminal (Ctrl-A X quits); COM2 and COM3 on local sockets

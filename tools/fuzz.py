@@ -31,18 +31,20 @@ QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
 SUITE = [(1, False), (2, False), (1, True), (2, True)]
 SUITE_CALLS = 50000
 PROGRESS = re.compile(r"fuzz: (\d+) calls")
-BUILD_MK_VAR = re.compile(r"^(priority|caps)\s*:=\s*(.*)$", re.M)
+BUILD_MK_VAR = re.compile(r"^(priority|caps|serves)\s*:=\s*(.*)$", re.M)
 
 
 def boot_entry(build, name, *options):
     """A mkbootfs entry for the task in servers/NAME or apps/NAME, with the
-    priority and capabilities its build.mk gives (as the Makefile does)."""
+    priority, capabilities and names to serve its build.mk gives (as the
+    Makefile does)."""
     mk = next(p for p in (ROOT / "servers" / name / "build.mk", ROOT / "apps" / name / "build.mk")
               if p.exists())
     found = dict(BUILD_MK_VAR.findall(mk.read_text()))
     entry = f"{name}={build}/{name}.elf:prio={found.get('priority', '10').strip()}"
-    if found.get("caps", "").strip():
-        entry += ":caps=" + "+".join(found["caps"].split())
+    for var in ("caps", "serves"):
+        if found.get(var, "").strip():
+            entry += f":{var}=" + "+".join(found[var].split())
     return ":".join([entry, *options])
 
 

@@ -2,10 +2,12 @@
 """Pack user programs into a boot image (the format of libs/common/util/bootfs.h).
 
 Usage: mkbootfs.py -o OUT [--cmdline NAME=TEXT]... ENTRY...
-  ENTRY is name=path[:autostart][:instances=N][:prio=N][:caps=A+B], e.g. init=build/init.elf:prio=20
-  or test=build/test.elf:autostart. The default priority is 10.
+  ENTRY is name=path[:autostart][:instances=N][:prio=N][:caps=A+B][:serves=X+Y], e.g.
+  init=build/init.elf:prio=20 or test=build/test.elf:autostart. The default priority is 10.
   --cmdline stores TEXT as the command line init starts entry NAME with: an entry
   `NAME.cmdline` holding TEXT and a NUL (see bootfs_cmdline() in libs/resea).
+  serves= lists the names the entry's tasks serve: an entry `NAME.serves` holding
+  each name and a NUL (see bootfs_serves() in libs/common/util/bootfs.c).
 
 The image is a header, the entry table, then each file at a 4 KiB-aligned
 offset; all integers little-endian. OUT is written atomically.
@@ -24,11 +26,12 @@ AUTOSTART = 1 << 0
 INSTANCES_SHIFT = 8  # BOOTFS_INSTANCES_SHIFT
 INSTANCES_MAX = 0xff  # bootfs_instances() reads 8 bits of the flags
 # Capabilities init hands the task (BOOTFS_CAP_* in libs/common/util/bootfs.h).
-CAPS = {"spawn": 1 << 1, "ioport": 1 << 2, "irq": 1 << 3}
+CAPS = {"spawn": 1 << 1, "ioport": 1 << 2, "irq": 1 << 3, "console": 1 << 4}
 ALIGN = 4096
 DEFAULT_PRIO = 10
 CMDLINE_MAX = 128  # TASK_CMDLINE_MAX, the NUL included
 CMDLINE_SUFFIX = ".cmdline"
+SERVES_SUFFIX = ".serves"  # BOOTFS_SERVES_SUFFIX
 HEADER = struct.Struct("<4I")  # magic, version, count, total_size
 ENTRY = struct.Struct(f"<{NAME_MAX}s4I")  # name, offset, size, flags, priority
 
@@ -37,12 +40,23 @@ def die(msg):
     sys.exit(f"mkbootfs: {msg}")
 
 
+def parse_serves(spec, names):
+    """The serves= option's names -> the list's bytes: each name and a NUL."""
+    out = []
+    for name in names.split("+"):
+        raw = name.encode()
+        if not raw or len(raw) >= NAME_MAX or b"\0" in raw:
+            die(f"{spec!r}: a name to serve is 1 to {NAME_MAX - 1} bytes")
+        out.append(raw + b"\0")
+    return b"".join(out)
+
+
 def parse_entry(spec):
-    """name=path[:opt]... -> (name bytes, path, flags, priority)."""
+    """name=path[:opt]... -> (name bytes, path, flags, priority, serve list bytes)."""
     name, sep, rest = spec.partition("=")
     if not sep:
-        die(f"{spec!r}: expected name=path[:autostart][:prio=N][:caps=A+B]")
-    flags, prio = 0, DEFAULT_PRIO
+        die(f"{spec!r}: expected name=path[:autostart][:prio=N][:caps=A+B][:serves=X+Y]")
+    flags, prio, serves = 0, DEFAULT_PRIO, b""
     # Options come last; peel them off from the right so a path may hold ':'.
     path = rest
     while ":" in path:
@@ -59,6 +73,8 @@ def parse_entry(spec):
                 if cap not in CAPS:
                     die(f"{spec!r}: unknown capability {cap!r} (known: {', '.join(CAPS)})")
                 flags |= CAPS[cap]
+        elif opt.startswith("serves="):
+            serves = parse_serves(spec, opt[7:])
         elif opt.startswith("prio="):
             try:
                 prio = int(opt[5:], 0)
@@ -76,7 +92,15 @@ def parse_entry(spec):
         die(f"{spec!r}: name longer than {NAME_MAX - 1} bytes")
     if not path:
         die(f"{spec!r}: empty path")
-    return raw, path, flags, prio
+    return raw, path, flags, prio, serves
+
+
+def serves_entry(spec, name, serves):
+    """The entry (name, data, flags, prio) that holds the entry's serve list."""
+    raw = name + SERVES_SUFFIX.encode()
+    if len(raw) >= NAME_MAX:
+        die(f"{spec!r}: {raw.decode()!r} is longer than {NAME_MAX - 1} bytes")
+    return raw, serves, 0, DEFAULT_PRIO
 
 
 def cmdline_entry(spec, names):
@@ -137,24 +161,27 @@ def main():
 
     if len(args.entries) + len(args.cmdline) > MAX_ENTRIES:
         die(f"{len(args.entries) + len(args.cmdline)} entries, at most {MAX_ENTRIES} fit")
-    entries, seen = [], set()
+    entries, extra, seen = [], [], set()
     for spec in args.entries:
-        name, path, flags, prio = parse_entry(spec)
-        if name in seen:
-            die(f"duplicate name {name.decode()!r}")
-        seen.add(name)
+        name, path, flags, prio, serves = parse_entry(spec)
         try:
             with open(path, "rb") as f:
                 data = f.read()
         except OSError as e:
             die(f"{spec!r}: {e.strerror}: {path}")
         entries.append((name, data, flags, prio))
-    for spec in args.cmdline:
-        entry = cmdline_entry(spec, seen)
+        if serves:
+            extra.append(serves_entry(spec, name, serves))
+    names = {e[0] for e in entries}
+    extra += [cmdline_entry(spec, names) for spec in args.cmdline]
+    # The programs first, so that their places do not depend on the rest.
+    for entry in entries + extra:
         if entry[0] in seen:
             die(f"duplicate name {entry[0].decode()!r}")
         seen.add(entry[0])
-        entries.append(entry)
+    entries += extra
+    if len(entries) > MAX_ENTRIES:
+        die(f"{len(entries)} entries, at most {MAX_ENTRIES} fit")
     write_atomically(args.out, build_image(entries))
 
 

@@ -118,6 +118,7 @@ static handle_t start_case(uint64_t param) {
     };
     /* The child finds the same handles under the same tags. */
     startup_give(&spec, H_NAME, TAG_NAME);
+    startup_give(&spec, H_SERVE, TAG_NAME_SERVE);
     startup_give(&spec, H_SPAWN, TAG_SPAWN);
     startup_give(&spec, H_IOPORT, TAG_IOPORT);
     startup_give(&spec, H_IRQ, TAG_IRQ);

@@ -23,6 +23,11 @@ enum hold { HOLD_SLEEP, HOLD_PULL };
 
 extern const char *const attack_victims[];
 
+/* What CHILD_ATTACK_SYSTEM_NAMES got: one bit per name it registered. */
+#define SQUAT_CONSOLE 1
+#define SQUAT_CHAT 2
+#define SQUAT_OWN_NAME 4 /* "t-squat": a name no boot entry lists */
+
 /* A fresh victim: the name server is always there (0); the others are
  * started, and registered by the time this returns. */
 handle_t start_victim(enum victim v);

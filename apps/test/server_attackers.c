@@ -107,6 +107,15 @@ static int attach_all(void) {
     hold(HOLD_SLEEP);
 }
 
+/* The system's names, and one that is nobody's: only the last is ours. */
+static int squat_system_names(void) {
+    int got = 0;
+    got |= ipc_serve("console") == OK ? SQUAT_CONSOLE : 0;
+    got |= ipc_serve("chat") == OK ? SQUAT_CHAT : 0;
+    got |= ipc_serve("t-squat") == OK ? SQUAT_OWN_NAME : 0;
+    return got;
+}
+
 static bool accept_any(struct event_loop *loop, task_t src) {
     (void) loop;
     (void) src;
@@ -142,6 +151,8 @@ int server_attack_main(int mode, uint64_t param) {
         return squat();
     case CHILD_ATTACK_ATTACH:
         return attach_all();
+    case CHILD_ATTACK_SYSTEM_NAMES:
+        return squat_system_names();
     }
     return -1;
 }

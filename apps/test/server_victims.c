@@ -14,12 +14,13 @@ handle_t start_victim(enum victim v) {
     if (v == VICTIM_NAME)
         return 0; /* always there */
     handle_t name = H_NAME;
-    handle_t console_caps[] = {H_NAME, H_IOPORT, H_IRQ};
+    handle_t chat_caps[] = {H_NAME, H_SERVE};
+    handle_t console_caps[] = {H_NAME, H_SERVE, H_IOPORT, H_IRQ};
     handle_t h = 0;
     if (v == VICTIM_CHAT)
-        h = start_boot_task("chat-server", 1, &name);
+        h = start_boot_task("chat-server", 2, chat_caps);
     else if (v == VICTIM_CONSOLE)
-        h = start_boot_task("console", 3, console_caps);
+        h = start_boot_task("console", 4, console_caps);
     else if (v == VICTIM_LOOP)
         h = spawn_peer(CHILD_LOOP_SERVER, 0, TEST_PRIORITY + 2, 1, &name);
     /* Servers above us have registered by now; make sure. */

@@ -64,10 +64,13 @@ const char *test_reason(void);
     } while (0)
 
 /* The handles init gives this task, found by start-up tag when it starts
- * (runner.c): the name server, and what build.mk asks for (caps := spawn
- * ioport irq). A handle the creator did not give is 0. */
+ * (runner.c): the name server, the right to serve the names build.mk
+ * lists (serves := console chat: the fresh servers the tests start use
+ * it), and what build.mk asks for (caps := spawn ioport irq). A handle
+ * the creator did not give is 0. */
 extern struct held_caps test_caps;
 #define H_NAME (test_caps.name)
+#define H_SERVE (test_caps.serve)
 #define H_SPAWN (test_caps.spawn)
 #define H_IOPORT (test_caps.ioport)
 #define H_IRQ (test_caps.irq)
@@ -153,6 +156,8 @@ enum child_mode {
     CHILD_ATTACK_FLOOD,
     CHILD_ATTACK_SQUAT,
     CHILD_ATTACK_ATTACH,
+    CHILD_ATTACK_SYSTEM_NAMES, /* serve "console", "chat" and a name of its
+                                  own; exit with what it got (SQUAT_*) */
 };
 
 extern const char *const test_names[];

@@ -24,11 +24,12 @@ static void stop_server(void) {
     server = 0;
 }
 
-/* A new server from the boot image; it gets the name server as handle 1. */
+/* A new server from the boot image, with the name server and our right to
+ * serve "chat". */
 static handle_t start_server(void) {
     stop_server(); /* one a failed test left behind */
-    handle_t name_server = H_NAME;
-    return server = start_boot_task("chat-server", 1, &name_server);
+    handle_t given[] = {H_NAME, H_SERVE};
+    return server = start_boot_task("chat-server", 2, given);
 }
 
 /* A fresh server and two clients of it (two lookups, two badges). */

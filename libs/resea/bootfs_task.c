@@ -50,11 +50,15 @@ handle_t bootfs_start(const struct bootfs_entry *e,
     if (e->flags & BOOTFS_CAP_SPAWN)
         spawn = handle_narrow(held->spawn, 0, priority + 1);
     startup_give(&spec, held->name, TAG_NAME);
+    if (bootfs_serves_any(bootfs_image(), e))
+        startup_give(&spec, held->serve, TAG_NAME_SERVE);
     startup_give(&spec, spawn, TAG_SPAWN);
     if (e->flags & BOOTFS_CAP_IOPORT)
         startup_give(&spec, held->ioport, TAG_IOPORT);
     if (e->flags & BOOTFS_CAP_IRQ)
         startup_give(&spec, held->irq, TAG_IRQ);
+    if (e->flags & BOOTFS_CAP_CONSOLE)
+        startup_give(&spec, held->console, TAG_CONSOLE);
     handle_t h = task_create(held->spawn, &spec);
     if (spawn > 0)
         handle_close(spawn);
@@ -68,7 +72,9 @@ static handle_t held(uint32_t tag) {
 
 struct held_caps startup_caps(void) {
     return (struct held_caps){.name = held(TAG_NAME),
+                              .serve = held(TAG_NAME_SERVE),
                               .spawn = held(TAG_SPAWN),
                               .ioport = held(TAG_IOPORT),
-                              .irq = held(TAG_IRQ)};
+                              .irq = held(TAG_IRQ),
+                              .console = held(TAG_CONSOLE)};
 }

@@ -1,3 +1,4 @@
 name := chat-server
 srcs-y := main.c
 priority := 15
+serves := chat

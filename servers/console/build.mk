@@ -1,3 +1,4 @@
 srcs-y := main.c
 priority := 20
 caps := ioport irq
+serves := console

@@ -314,7 +314,7 @@ int main(void) {
     for (int i = 0; i < CONSOLE_PORTS; i++)
         probe(&ports[i]);
     ipc_ool_buffer(write_buf, sizeof(write_buf));
-    error_t err = ipc_serve("console");
+    error_t err = ipc_serve(CONSOLE_NAME);
     if (err) {
         printf("[console] cannot register: %s\n", err_str(err));
         return err;

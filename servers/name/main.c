@@ -3,9 +3,12 @@
  * moving us a handle to itself; a lookup gets a copy, badged so that the
  * server can tell its clients apart. A lookup for a name not yet there
  * waits (a bounded while: the client library asks again); a name goes
- * away when its server ends.
+ * away when its server ends. A system name (one a boot entry lists) is
+ * registered only through the serve handle init gave that entry's tasks.
  */
+#include <bootfs.h>
 #include <msgtypes.h>
+#include <resea/bootfs_task.h>
 #include <resea/event_loop.h>
 #include <resea/name.h>
 #include <resea/printf.h>
@@ -77,9 +80,28 @@ static struct entry *find(const char *name) {
     return NULL;
 }
 
-/* A fresh badged handle to the entry's server for one client. */
+/* A fresh badged handle to the entry's server for one client. Badges
+ * from BADGE_LOOKUP_END up are its starter's to mint, never ours. */
 static handle_t mint(struct entry *e) {
+    if (e->next_badge >= BADGE_LOOKUP_END)
+        return ERR_FULL;
     return handle_dup(e->server, LOOKUP_RIGHTS, e->next_badge++);
+}
+
+/* Who may serve name: anyone, unless a boot entry lists it (build.mk
+ * `serves`); then only a task whose serve handle init badged for such an
+ * entry. A badge says which entry, so no task can claim another's. */
+static error_t may_serve(const char *name, uint64_t badge) {
+    const void *image = bootfs_image();
+    if (!bootfs_system_name(image, name))
+        return OK;
+    if (badge < NAME_BADGE_ENTRY(0) ||
+        badge - NAME_BADGE_ENTRY(0) >= bootfs_count(image))
+        return ERR_NOT_PERMITTED;
+    uint32_t index = badge - NAME_BADGE_ENTRY(0);
+    return bootfs_serves(image, bootfs_entry_at(image, index), name)
+               ? OK
+               : ERR_NOT_PERMITTED;
 }
 
 static void wake_waiters(struct entry *e) {
@@ -105,6 +127,8 @@ static bool server_handle_ok(const struct message *m) {
 static error_t serve(struct message *m) {
     char name[NAME_MAX];
     error_t err = request_name(m, name);
+    if (!err) /* first: whether it is taken is not a squatter's business */
+        err = may_serve(name, m->badge);
     if (!err && !server_handle_ok(m))
         err = ERR_INVALID_ARG;
     if (!err && find(name))

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Self-test for tools/mkbootfs.py's --cmdline: the entry it adds and its errors.
+"""Self-test for tools/mkbootfs.py's --cmdline and serves=: the entries they add and their errors.
 
 Run from the repository root: python3 -m unittest discover -s tools/tests -v
 """
@@ -25,7 +25,9 @@ def entries(image):
     return out
 
 
-class CmdlineTest(unittest.TestCase):
+class Packing(unittest.TestCase):
+    """A scratch directory with a fake ELF file, and the packer to run."""
+
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
         self.elf = os.path.join(self.tmp.name, "prog.elf")
@@ -40,6 +42,8 @@ class CmdlineTest(unittest.TestCase):
         return subprocess.run([sys.executable, MKBOOTFS, "-o", self.out, *args],
                               capture_output=True, text=True)
 
+
+class CmdlineTest(Packing):
     def test_cmdline_becomes_a_nul_terminated_entry(self):
         proc = self.pack("--cmdline", "fuzz=seed=3 calls=10", f"fuzz={self.elf}:autostart")
         self.assertEqual(proc.returncode, 0, proc.stderr)
@@ -58,6 +62,37 @@ class CmdlineTest(unittest.TestCase):
             (["--cmdline", "p=" + "x" * 128, f"p={self.elf}"], "at most 127 bytes"),
             (["--cmdline", "p=a", "--cmdline", "p=b", f"p={self.elf}"], "duplicate name"),
             (["--cmdline", "a" * 24 + "=x", f"{'a' * 24}={self.elf}"], "longer than 31"),
+        ]:
+            proc = self.pack(*args)
+            self.assertNotEqual(proc.returncode, 0, args)
+            self.assertIn(needle, proc.stderr, args)
+            self.assertFalse(os.path.exists(self.out), args)
+
+
+class ServesTest(Packing):
+    def test_serves_becomes_a_list_after_the_programs(self):
+        proc = self.pack(f"console={self.elf}:caps=ioport+console:serves=console+log",
+                         f"hello={self.elf}", "--cmdline", "hello=hi")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        with open(self.out, "rb") as f:
+            image = f.read()
+        got = entries(image)
+        self.assertEqual(got["console.serves"], b"console\0log\0")
+        # the programs keep their places: init's badges name them by index
+        _, _, count, _ = HEADER.unpack_from(image, 0)
+        names = [ENTRY.unpack_from(image, HEADER.size + i * ENTRY.size)[0].rstrip(b"\0")
+                 for i in range(count)]
+        self.assertEqual(names, [b"console", b"hello", b"console.serves", b"hello.cmdline"])
+        flags = ENTRY.unpack_from(image, HEADER.size)[3]
+        self.assertEqual(flags, (1 << 2) | (1 << 4))  # BOOTFS_CAP_IOPORT | BOOTFS_CAP_CONSOLE
+
+    def test_serves_errors(self):
+        for args, needle in [
+            ([f"p={self.elf}:serves="], "1 to 31 bytes"),
+            ([f"p={self.elf}:serves=a++b"], "1 to 31 bytes"),
+            ([f"p={self.elf}:serves=" + "x" * 32], "1 to 31 bytes"),
+            ([f"{'a' * 25}={self.elf}:serves=x"], "longer than 31"),
+            ([f"p={self.elf}:serves=x", f"p.serves={self.elf}"], "duplicate name"),
         ]:
             proc = self.pack(*args)
             self.assertNotEqual(proc.returncode, 0, args)

@@ -1,4 +1,5 @@
 #pragma once
+#include <proto/badges.h>
 #include <stdint.h>
 
 /*
@@ -23,6 +24,10 @@
  * erases; carriage return or line feed ends the line; a full line
  * (CONSOLE_LINE_MAX - 1 characters) ends itself.
  */
+#define CONSOLE_NAME "console" /* what the console registers */
+/* The badge of a handle to the console for port n, minted by whoever
+ * started the console (init gives shell copy i port i). */
+#define CONSOLE_PORT_BADGE(n) (BADGE_LOOKUP_END + (uint64_t) (n))
 #define CONSOLE_PORTS 4
 #define CONSOLE_LINE_MAX 128
 #define CONSOLE_WRITE_MAX 1024

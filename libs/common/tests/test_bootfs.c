@@ -243,11 +243,12 @@ static void touch_accepted(const unsigned char *p) {
     for (uint32_t i = 0; i < bootfs_count(p); i++) {
         const struct bootfs_entry *e = bootfs_entry_at(p, i);
         CHECK(bootfs_find(p, e->name) == e);
+        sum += bootfs_serves(p, e, "console") + bootfs_serves_any(p, e);
         const unsigned char *data = bootfs_data(p, e);
         for (uint32_t j = 0; j < e->size; j++)
             sum += data[j];
     }
-    sink = sum;
+    sink = sum + bootfs_system_name(p, "console");
 }
 
 /* Interesting 32-bit values for the header and entry fields. */
@@ -296,4 +297,48 @@ TEST(bootfs_fuzz_mutations) {
     }
     /* Both outcomes must occur, or the fuzzing tests nothing. */
     CHECK(accepted > 100 && accepted < 19000);
+}
+
+/* Serve lists: "NAME.serves" holds NAME's names, each with its NUL. */
+static void build_with_serves(void) {
+    static const char console_list[] = "console\0log\0";
+    memset(img, 0, sizeof(img));
+    put_header(img, 5, 0x4000);
+    put_entry(img, 0, "init", 0x1000, 100, 0, 3);
+    put_entry(img, 1, "console", 0x1000, 100, BOOTFS_AUTOSTART, 5);
+    put_entry(img, 2, "console.serves", 0x2000, sizeof(console_list) - 1, 0, 0);
+    put_entry(img, 3, "chat.serves", 0x3000, 4, 0, 0); /* no NUL: nothing */
+    put_entry(img, 4, "hello", 0x3000, 0, 0, 0);
+    memcpy(img + 0x2000, console_list, sizeof(console_list) - 1);
+    memcpy(img + 0x3000, "chat", 4);
+    CHECK_ERR(bootfs_check(img, IMAGE_BUF), OK);
+}
+
+TEST(bootfs_serve_lists) {
+    build_with_serves();
+    const struct bootfs_entry *console = bootfs_find(img, "console");
+    const struct bootfs_entry *hello = bootfs_find(img, "hello");
+    CHECK(bootfs_serves(img, console, "console"));
+    CHECK(bootfs_serves(img, console, "log"));
+    CHECK(!bootfs_serves(img, console, "con"));
+    CHECK(!bootfs_serves(img, console, "consoles"));
+    CHECK(!bootfs_serves(img, console, ""));
+    CHECK(!bootfs_serves(img, hello, "console"));
+    CHECK(!bootfs_serves(img, NULL, "console"));
+    CHECK(bootfs_serves_any(img, console));
+    CHECK(!bootfs_serves_any(img, hello));
+    CHECK(bootfs_system_name(img, "console"));
+    CHECK(bootfs_system_name(img, "log"));
+    CHECK(!bootfs_system_name(img, "chat")); /* its list has no NUL */
+    CHECK(!bootfs_system_name(img, "hello"));
+}
+
+/* A 31-byte name has no room for a list: it serves nothing. */
+TEST(bootfs_serve_list_of_a_long_name) {
+    build_with_serves();
+    put_entry(img, 4, "a-name-of-thirty-one-characters", 0x3000, 0, 0, 0);
+    CHECK_ERR(bootfs_check(img, IMAGE_BUF), OK);
+    const struct bootfs_entry *e = bootfs_entry_at(img, 4);
+    CHECK(!bootfs_serves_any(img, e));
+    CHECK(!bootfs_serves(img, e, "console"));
 }

@@ -117,3 +117,79 @@ const struct bootfs_entry *bootfs_find(const void *image, const char *name) {
 const void *bootfs_data(const void *image, const struct bootfs_entry *e) {
     return (const char *) image + e->offset;
 }
+
+/* --- serve lists: "NAME.serves", each name followed by a NUL --- */
+
+static size_t name_len(const char *name) {
+    size_t n = 0;
+    while (n < BOOTFS_NAME_MAX && name[n])
+        n++;
+    return n;
+}
+
+/* Two NUL-terminated strings, the first of them inside a list. */
+static bool str_eq(const char *a, const char *b) {
+    for (; *a == *b; a++, b++) {
+        if (*a == '\0')
+            return true;
+    }
+    return false;
+}
+
+/* Whether the list (size bytes) holds name; an unterminated tail holds
+ * nothing. */
+static bool list_holds(const char *list, uint32_t size, const char *name) {
+    for (uint32_t i = 0; i < size; i++) {
+        uint32_t start = i;
+        while (i < size && list[i] != '\0')
+            i++;
+        if (i < size && str_eq(list + start, name))
+            return true;
+    }
+    return false;
+}
+
+static bool holds(const void *image, const struct bootfs_entry *list,
+                  const char *name) {
+    return list && list_holds(bootfs_data(image, list), list->size, name);
+}
+
+/* The entry holding e's list, or NULL. */
+static const struct bootfs_entry *serve_list(const void *image,
+                                             const struct bootfs_entry *e) {
+    static const char suffix[] = BOOTFS_SERVES_SUFFIX;
+    char want[BOOTFS_NAME_MAX];
+    size_t len = name_len(e->name);
+    if (len + sizeof(suffix) > sizeof(want))
+        return NULL;
+    for (size_t i = 0; i < len; i++)
+        want[i] = e->name[i];
+    for (size_t i = 0; i < sizeof(suffix); i++)
+        want[len + i] = suffix[i];
+    return bootfs_find(image, want);
+}
+
+static bool is_serve_list(const struct bootfs_entry *e) {
+    static const char suffix[] = BOOTFS_SERVES_SUFFIX;
+    size_t len = name_len(e->name), n = sizeof(suffix) - 1;
+    return len > n && str_eq(e->name + len - n, suffix);
+}
+
+bool bootfs_serves(const void *image, const struct bootfs_entry *e,
+                   const char *name) {
+    return e && holds(image, serve_list(image, e), name);
+}
+
+bool bootfs_serves_any(const void *image, const struct bootfs_entry *e) {
+    const struct bootfs_entry *list = e ? serve_list(image, e) : NULL;
+    return list && list->size > 0;
+}
+
+bool bootfs_system_name(const void *image, const char *name) {
+    for (uint32_t i = 0; i < bootfs_count(image); i++) {
+        const struct bootfs_entry *e = bootfs_entry_at(image, i);
+        if (is_serve_list(e) && holds(image, e, name))
+            return true;
+    }
+    return false;
+}

@@ -1,4 +1,5 @@
 #pragma once
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <error.h>
@@ -22,6 +23,9 @@
 #define BOOTFS_CAP_SPAWN (1u << 1)
 #define BOOTFS_CAP_IOPORT (1u << 2)
 #define BOOTFS_CAP_IRQ (1u << 3)
+/* A handle to the console for the port of the copy (copy i: port i),
+ * under TAG_CONSOLE (build.mk: caps := console). */
+#define BOOTFS_CAP_CONSOLE (1u << 4)
 /* How many copies init starts (0 means 1); copy i gets task_arg() == i. */
 #define BOOTFS_INSTANCES_SHIFT 8
 static inline uint32_t bootfs_instances(uint32_t flags) {
@@ -56,3 +60,18 @@ const struct bootfs_entry *bootfs_entry_at(const void *image, uint32_t index);
 const struct bootfs_entry *bootfs_find(const void *image, const char *name);
 /* The entry's file contents. */
 const void *bootfs_data(const void *image, const struct bootfs_entry *e);
+
+/*
+ * The names an entry's tasks serve (build.mk: serves := console) are the
+ * contents of the entry "NAME.serves": each name followed by a NUL. A
+ * name that some entry lists is a system name: the name server lets only
+ * the tasks started from an entry that lists it serve it (docs/names.md).
+ */
+#define BOOTFS_SERVES_SUFFIX ".serves"
+/* Whether e's list holds name. */
+bool bootfs_serves(const void *image, const struct bootfs_entry *e,
+                   const char *name);
+/* Whether e has a list of names to serve. */
+bool bootfs_serves_any(const void *image, const struct bootfs_entry *e);
+/* Whether any entry lists name. */
+bool bootfs_system_name(const void *image, const char *name);

@@ -5,14 +5,18 @@
 
 /*
  * Start a program from the boot image the way init and the shell do: the
- * new task gets the name server (when `held.name` is set), then the
+ * new task gets the name server (when `held.name` is set), the right to
+ * serve names if its entry lists some (build.mk `serves`), then the
  * capabilities its build.mk asked for (BOOTFS_CAP_*), of those held, each
  * under its start-up tag (resea/startup.h), and the command line given
  * (NULL: the one the image stores for it).
  */
 struct held_caps {
-    handle_t name, spawn, ioport, irq; /* 0: not held */
-};
+    handle_t name;  /* TAG_NAME */
+    handle_t serve; /* TAG_NAME_SERVE: the name server, badged for serving */
+    handle_t spawn, ioport, irq;
+    handle_t console; /* TAG_CONSOLE: the console, badged for one port */
+};                    /* 0: not held */
 /* The held_caps of the calling task: its own start-up table. */
 struct held_caps startup_caps(void);
 

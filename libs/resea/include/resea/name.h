@@ -1,6 +1,7 @@
 #pragma once
 #include <error.h>
 #include <kobject.h>
+#include <proto/badges.h>
 #include <stddef.h>
 
 /*
@@ -10,6 +11,14 @@
  * TAG_NAME_SERVE, through which ipc_serve and ipc_unserve go.
  */
 #define NAME_MAX 32 /* including the NUL */
+
+/* The badges of the name-server handles init gives out (proto/badges.h):
+ * every task's TAG_NAME handle has NAME_BADGE_PLAIN, which may look up
+ * and serve any name no boot entry lists; the TAG_NAME_SERVE handle of
+ * the tasks started from boot entry i has NAME_BADGE_ENTRY(i), which may
+ * also serve the names entry i lists (build.mk `serves`). */
+#define NAME_BADGE_PLAIN BADGE_LOOKUP_END
+#define NAME_BADGE_ENTRY(i) (BADGE_LOOKUP_END + 1 + (uint64_t) (i))
 
 /* The request and reply layout in message.data. */
 struct name_request {
