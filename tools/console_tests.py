@@ -198,6 +198,27 @@ def case_chat_quit(c1, c2, c3):
     c2.expect(r"shell2> ")
 
 
+def case_program_from_a_shell_gets_no_terminal(c1, c2, c3):
+    # a plain app started on terminal 2 (apps/intruder) tries every port and
+    # the system's names; it says what it got on COM1, the kernel log
+    c2.line("start intruder")
+    c2.expect(r"started intruder")
+    for port in (1, 2, 3):
+        c1.expect(rf"intruder: attach port {port}: (\w+)\n")
+    c1.expect(r"intruder: listening")
+    log = c1.mark
+    c3.line("echo hunter2 is my password")
+    c3.expect(r"\nhunter2 is my password\n")  # the shell still reads its terminal
+    c1.expect(r"intruder: done\n", timeout=10)
+    got = c1.seen[:c1.mark]
+    for needle in ("serve console: ERR_NOT_PERMITTED", "serve chat: ERR_NOT_PERMITTED",
+                   "attach port 3: ERR_NOT_PERMITTED", "write port 2: ERR_NOT_PERMITTED"):
+        if needle not in got:
+            raise AssertionError(f"the kernel log lacks 'intruder: {needle}'")
+    if "hunter2" in c1.seen[log:] or "[kernel] fake" in c2.seen + c3.seen:
+        raise AssertionError("the intruder read or wrote a terminal")
+
+
 def case_test_task_from_another_terminal(c1, c2, c3):
     # started from shell 2, whose port is not the test task's concern: the
     # suite runs (its lines go to the kernel log on COM1); last, as it

@@ -1,2 +1,3 @@
 srcs-y := main.c
 priority := 10
+caps := console

@@ -1,8 +1,9 @@
 /*
- * The chat client: one per terminal. Its console port is task_arg() and its
- * nickname task_cmdline(). It attaches to the port, opens a chat session
- * and waits for notifications: NOTIFY_CONSOLE_INPUT means typed lines to
- * read and post, NOTIFY_CHAT means new lines to fetch and write out.
+ * The chat client: one per terminal. Its console port is task_arg(), its
+ * nickname task_cmdline(), and its terminal the console handle for that
+ * port its shell lent it (TAG_CONSOLE). It attaches to the port, opens a
+ * chat session and waits for notifications: NOTIFY_CONSOLE_INPUT means typed
+ * lines to read and post, NOTIFY_CHAT means new lines to fetch and write out.
  * "/quit" leaves. The chat server never blocks on us; we pull.
  */
 #include <msgtypes.h>
@@ -11,6 +12,7 @@
 #include <resea/event_loop.h>
 #include <resea/name.h>
 #include <resea/printf.h>
+#include <resea/startup.h>
 #include <resea/syscall.h>
 #include <string.h>
 
@@ -218,9 +220,9 @@ static int run(void) {
 int main(void) {
     port = task_arg();
     const char *nick = task_cmdline();
-    console = ipc_lookup_timeout("console", LOOKUP_MS);
+    console = startup_handle(TAG_CONSOLE); /* lent by our shell */
     if (console < 0) {
-        printf("chat: no console server: %s\n", err_str(console));
+        printf("chat: no terminal: start me with a shell's 'chat'\n");
         return 1;
     }
     error_t err = console_attach(console, port);

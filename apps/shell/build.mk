@@ -1,3 +1,3 @@
 srcs-y := main.c commands.c
 priority := 12
-caps := spawn ioport irq
+caps := spawn ioport irq console

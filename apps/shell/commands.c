@@ -76,17 +76,20 @@ static void cmd_names(struct shell *sh) {
 }
 
 /* Start a program from the boot image, giving it the name server and the
- * capabilities its build.mk asks for (of those we hold). Its argument is
- * our port (the chat client's terminal), but for the test task, where a
- * non-zero argument names one of its own child modes. */
+ * capabilities its build.mk asks for (of those we hold); our terminal
+ * only if it runs in the foreground. Its argument is our port (the chat
+ * client's terminal), but for the test task, where a non-zero argument
+ * names one of its own child modes. */
 static handle_t start(struct shell *sh, const char *prog, const char *task_name,
-                      const char *cmdline) {
-    const struct held_caps *held = &sh->caps;
+                      const char *cmdline, bool foreground) {
+    struct held_caps held = sh->caps;
+    if (!foreground)
+        held.console = 0;
     const struct bootfs_entry *e = bootfs_find(bootfs_image(), prog);
     if (!e || !strcmp(prog, "init"))
         return ERR_NOT_FOUND;
     uint64_t arg = strcmp(prog, "test") ? sh->port : 0;
-    return bootfs_start(e, held, task_name, arg, cmdline);
+    return bootfs_start(e, &held, task_name, arg, cmdline);
 }
 
 static void run_foreground(struct shell *sh, handle_t h, const char *what) {
@@ -97,7 +100,7 @@ static void run_foreground(struct shell *sh, handle_t h, const char *what) {
 }
 
 static void cmd_start(struct shell *sh, char *prog) {
-    handle_t h = start(sh, prog, prog, "");
+    handle_t h = start(sh, prog, prog, "", false);
     if (h < 0) {
         say(sh, "start: %s: %s\n", prog, err_str(h));
         return;
@@ -132,7 +135,7 @@ static void cmd_kill(struct shell *sh, const char *what) {
 static void cmd_chat(struct shell *sh, const char *nick) {
     char name[TASK_NAME_MAX];
     format(name, sizeof(name), "chat-%s", nick);
-    run_foreground(sh, start(sh, "chat", name, nick), "chat");
+    run_foreground(sh, start(sh, "chat", name, nick, true), "chat");
 }
 
 static void cmd_help(struct shell *sh) {
@@ -201,5 +204,5 @@ void shell_run(struct shell *sh, char *line) {
     else if (!strcmp(c->name, "chat"))
         cmd_chat(sh, argv[1]);
     else if (!strcmp(c->name, "test"))
-        run_foreground(sh, start(sh, "test", "test", ""), "test");
+        run_foreground(sh, start(sh, "test", "test", "", true), "test");
 }

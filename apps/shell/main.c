@@ -2,7 +2,9 @@
  * The shell: one per console port. It reads lines from its port (the
  * console notifies, the shell pulls), runs commands and starts programs
  * from the boot image; while a foreground program runs it holds the port,
- * and the shell waits for it to end.
+ * and the shell waits for it to end. Its terminal is the console handle
+ * init badged for its port; it lends a copy to its foreground program
+ * only.
  */
 #include <resea/ipc.h>
 #include "shell.h"
@@ -35,11 +37,12 @@ static void read_lines(struct shell *sh) {
 }
 
 int main(void) {
+    /* Our terminal is the console handle init badged for our port. */
     struct shell sh = {.caps = startup_caps(), .port = task_arg()};
-    sh.console = ipc_lookup_timeout("console", 5000);
-    if (sh.console < 0) {
-        printf("[shell] no console: %s\n", err_str(sh.console));
-        return sh.console;
+    sh.console = sh.caps.console;
+    if (!sh.console) {
+        printf("[shell] no terminal: start me from init (caps := console)\n");
+        return ERR_NOT_FOUND;
     }
     error_t err = console_attach(sh.console, sh.port);
     if (err) {

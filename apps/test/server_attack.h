@@ -34,6 +34,8 @@ handle_t start_victim(enum victim v);
 /* An attacker child in `mode` against v. */
 handle_t attacker(int mode, enum victim v, enum hold how);
 void end_task(handle_t h);
+/* A handle to the console victim for one port, as init gives its shell. */
+handle_t terminal_handle(int port);
 /* Handles in a task's table (-1 if we cannot tell). */
 int handles_of(handle_t task);
 

@@ -116,6 +116,22 @@ static int squat_system_names(void) {
     return got;
 }
 
+/* Every port's reader place, line and output, through a lookup. */
+static int steal_terminals(void) {
+    handle_t h = victim(VICTIM_CONSOLE);
+    if (h < 0)
+        return h;
+    int got = 0;
+    for (int port = 0; port < CONSOLE_PORTS; port++) {
+        char line[CONSOLE_LINE_MAX];
+        got += console_attach(h, port) == OK;
+        int n = console_read(h, port, line, sizeof(line));
+        got += n >= 0 || n == ERR_EMPTY; /* it would read the next line */
+        got += console_write(h, port, "[kernel] fake\n", 14) == OK;
+    }
+    return got;
+}
+
 static bool accept_any(struct event_loop *loop, task_t src) {
     (void) loop;
     (void) src;
@@ -153,6 +169,8 @@ int server_attack_main(int mode, uint64_t param) {
         return attach_all();
     case CHILD_ATTACK_SYSTEM_NAMES:
         return squat_system_names();
+    case CHILD_ATTACK_TERMINALS:
+        return steal_terminals();
     }
     return -1;
 }

@@ -10,6 +10,9 @@
 #include <resea/name.h>
 #include <string.h>
 
+/* The last victim started: we hold it unbadged, as its starter. */
+static handle_t victim_task;
+
 handle_t start_victim(enum victim v) {
     if (v == VICTIM_NAME)
         return 0; /* always there */
@@ -30,7 +33,12 @@ handle_t start_victim(enum victim v) {
         return probe;
     }
     handle_close(probe);
-    return h;
+    return victim_task = h;
+}
+
+handle_t terminal_handle(int port) {
+    return handle_dup(victim_task, RIGHT_SEND | RIGHT_CALL | RIGHT_GRANT,
+                      CONSOLE_PORT_BADGE(port));
 }
 
 handle_t attacker(int mode, enum victim v, enum hold how) {
@@ -87,8 +95,9 @@ error_t chat_open_answers(void) {
     return err;
 }
 
+/* The fresh client is the test port's user: its shell's handle. */
 error_t console_write_answers(void) {
-    handle_t h = ipc_lookup_timeout("console", LIVE_MS);
+    handle_t h = terminal_handle(CONSOLE_TEST_PORT);
     if (h < 0)
         return h;
     static const char text[] = "still here\n";
@@ -103,7 +112,7 @@ error_t console_write_answers(void) {
 }
 
 error_t console_attach_answers(void) {
-    handle_t h = ipc_lookup_timeout("console", LIVE_MS);
+    handle_t h = terminal_handle(CONSOLE_TEST_PORT);
     if (h < 0)
         return h;
     struct message m = {.type = CONSOLE_ATTACH_MSG};

@@ -158,6 +158,8 @@ enum child_mode {
     CHILD_ATTACK_ATTACH,
     CHILD_ATTACK_SYSTEM_NAMES, /* serve "console", "chat" and a name of its
                                   own; exit with what it got (SQUAT_*) */
+    CHILD_ATTACK_TERMINALS,    /* attach, read and write every port through
+                                  "console"; exit with how many worked */
 };
 
 extern const char *const test_names[];

@@ -4,7 +4,11 @@
  * line-disciplined (echo, backspace, end of line); each port has a stack
  * of readers, the last attached reading, and the reader is told of a
  * complete line by NOTIFY_CONSOLE_INPUT and pulls it (CONSOLE_READ_MSG).
- * The kernel keeps writing its own log to COM1 directly.
+ * A port is used only through a handle badged for it (CONSOLE_PORT_BADGE),
+ * which whoever started us minted: init gives one to the shell of that
+ * port, which lends it to the program it runs in the foreground. A handle
+ * from a lookup reaches no port. The kernel keeps writing its own log to
+ * COM1 directly.
  */
 #include <msgtypes.h>
 #include <proto/console.h>
@@ -185,9 +189,15 @@ static void on_notify(struct event_loop *loop, uint64_t bits) {
     }
 }
 
-static struct port *port_of(const struct message *m) {
+/* The port a request names, if it came through that port's badge. */
+static error_t port_of(const struct message *m, struct port **p) {
     uint64_t n = m->words[0];
-    return n < CONSOLE_PORTS && ports[n].io ? &ports[n] : NULL;
+    if (n >= CONSOLE_PORTS || !ports[n].io)
+        return ERR_INVALID_ARG;
+    if (m->badge != CONSOLE_PORT_BADGE(n))
+        return ERR_NOT_PERMITTED;
+    *p = &ports[n];
+    return OK;
 }
 
 static bool is_reader(const struct port *p, task_t who) {
@@ -274,14 +284,15 @@ static error_t write_text(struct port *p, const struct message *m) {
 
 static void on_request(struct event_loop *loop, struct message *m) {
     (void) loop;
-    struct port *p = port_of(m);
+    struct port *p = NULL;
+    error_t err = port_of(m, &p);
     struct message r = {.type = m->type};
-    if (m->type == CONSOLE_READ_MSG && p) {
+    if (m->type == CONSOLE_READ_MSG && !err) {
         read_line(p, m);
         return;
     }
-    if (!p) {
-        r.words[0] = ERR_INVALID_ARG;
+    if (err) {
+        r.words[0] = err;
     } else if (m->type == CONSOLE_ATTACH_MSG) {
         r.words[0] = attach(p, m);
     } else if (m->type == CONSOLE_DETACH_MSG) {

@@ -5,7 +5,10 @@
 /*
  * The console server's protocol (servers/console). All requests are calls;
  * the reply's words[0] is an error_t. A port is 0..CONSOLE_PORTS-1
- * (COM1..COM4).
+ * (COM1..COM4). Every request must come through a handle badged for the
+ * port it names (CONSOLE_PORT_BADGE): ERR_NOT_PERMITTED otherwise, as
+ * through a handle from ipc_lookup("console"). ERR_INVALID_ARG: no such
+ * port.
  *
  * CONSOLE_ATTACH_MSG  words[0] = port; moves a handle to the caller with
  *                     RIGHT_NOTIFY. The caller becomes the port's reader
