@@ -7,14 +7,17 @@
 #include "server_attack.h"
 #include <format.h>
 #include <msgtypes.h>
+#include <proto/chat.h>
 #include <proto/console.h>
 #include <resea/async.h>
 #include <resea/console.h>
 #include <resea/event_loop.h>
 #include <resea/name.h>
+#include <string.h>
 
 #define SEND_MS 500
 #define FLOOD_SENDS (2 * HANDLE_MAX) /* more than any table holds */
+#define WAITERS_REFRESH_MS 100       /* the name server holds one 500 ms */
 
 const char *const attack_victims[] = {
     [VICTIM_NAME] = "", /* handle 1: no lookup */
@@ -132,6 +135,36 @@ static int steal_terminals(void) {
     return got;
 }
 
+/* As many chat sessions as the server lets us open, kept while we live. */
+static int take_sessions(void) {
+    handle_t self = task_self();
+    for (int n = 0; n < CHAT_SESSIONS; n++) {
+        handle_t h = victim(VICTIM_CHAT);
+        handle_t notify = handle_dup(self, RIGHT_NOTIFY, 0);
+        struct message m = {
+            .type = CHAT_OPEN_MSG, .flags = MSG_HANDLE_MOVE, .handle = notify};
+        format((char *) m.data, CHAT_NICK_MAX, "squat%d", n);
+        if (h < 0 || ipc_call(h, &m) != OK || m.words[0] != OK)
+            break;
+    }
+    hold(HOLD_SLEEP);
+}
+
+/* Lookups that wait, sent rather than called, again before the name
+ * server lets the last ones go: each would hold a waiter's place. */
+static int send_waiting_lookups(void) {
+    for (;;) {
+        for (int i = 0; i < FLOOD_SENDS; i++) {
+            struct message m = {.type = NAME_LOOKUP_MSG};
+            struct name_request *req = (struct name_request *) m.data;
+            strlcpy(req->name, "t-never", sizeof(req->name));
+            req->timeout_ms = IPC_FOREVER;
+            ipc_send_timeout(H_NAME, &m, SEND_MS);
+        }
+        sleep_ms(WAITERS_REFRESH_MS);
+    }
+}
+
 static bool accept_any(struct event_loop *loop, task_t src) {
     (void) loop;
     (void) src;
@@ -171,6 +204,10 @@ int server_attack_main(int mode, uint64_t param) {
         return squat_system_names();
     case CHILD_ATTACK_TERMINALS:
         return steal_terminals();
+    case CHILD_ATTACK_SESSIONS:
+        return take_sessions();
+    case CHILD_ATTACK_WAITERS:
+        return send_waiting_lookups();
     }
     return -1;
 }

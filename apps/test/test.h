@@ -140,6 +140,8 @@ enum child_mode {
     CHILD_CHAT_STUCK,    /* never receives again */
     CHILD_CHAT_LISTENER, /* catches up, waits for NOTIFY_CHAT, fetches;
                             exit 42 if it got exactly "<alice> ping" */
+    CHILD_CHAT_HOLDER,   /* opens its share of sessions as "h<param>-<n>"
+                            instead, and never receives again */
     /* Attackers of the kernel's authority checks (attack_peers.c): each
      * tries one thing with handle 1 and exits with the result. */
     CHILD_SPAWN_AT,      /* task_create at priority param */
@@ -160,6 +162,9 @@ enum child_mode {
                                   own; exit with what it got (SQUAT_*) */
     CHILD_ATTACK_TERMINALS,    /* attach, read and write every port through
                                   "console"; exit with how many worked */
+    CHILD_ATTACK_SESSIONS,     /* open chat sessions until refused; hold */
+    CHILD_ATTACK_WAITERS,      /* send the name server lookups that wait,
+                                  over and over */
 };
 
 extern const char *const test_names[];

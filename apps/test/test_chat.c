@@ -216,21 +216,39 @@ static int listen_for_ping(handle_t h, uint64_t sid) {
     return 42;
 }
 
+/* Wait for a message the name server will never send: nothing reaches
+ * us, not even notifications. */
+__attribute__((noreturn)) static void never_receive(void) {
+    struct message m;
+    for (;;)
+        ipc_recv(task_id_of(H_NAME), &m);
+}
+
+/* CHAT_SESSIONS_PER_TASK sessions, kept while we live. */
+static int hold_sessions(handle_t h, uint64_t param) {
+    for (int i = 0; i < CHAT_SESSIONS_PER_TASK; i++) {
+        char nick[CHAT_NICK_MAX];
+        format(nick, sizeof(nick), "h%lu-%d", param, i);
+        error_t err = open_as(h, nick, NULL);
+        if (err)
+            return err;
+    }
+    never_receive();
+}
+
 int chat_peer_main(int mode, uint64_t param) {
     handle_t h = ipc_lookup_timeout("chat", 2000);
+    if (mode == CHILD_CHAT_HOLDER)
+        return h < 0 ? h : hold_sessions(h, param);
     uint64_t sid;
     error_t err = h < 0 ? h : open_as(h, chat_nicks[param], &sid);
     if (err)
         return err;
-    struct message m;
     switch (mode) {
     case CHILD_CHAT_QUITTER:
         return 0; /* no CLOSE */
     case CHILD_CHAT_STUCK:
-        /* Wait for a message the name server will never send: nothing
-         * reaches us, not even notifications. */
-        for (;;)
-            ipc_recv(task_id_of(H_NAME), &m);
+        never_receive();
     case CHILD_CHAT_LISTENER:
         return listen_for_ping(h, sid);
     }
@@ -543,20 +561,45 @@ TEST(chat_member_that_dies_is_announced) {
     teardown(a, b);
 }
 
+/* The room: CHAT_SESSIONS, held by tasks of CHAT_SESSIONS_PER_TASK each. */
 TEST(chat_sessions_are_bounded) {
     handle_t a, b;
     CHECK_ERR(setup(&a, &b), OK);
-    uint64_t sids[CHAT_SESSIONS], sid;
-    char nick[8];
-    for (int i = 0; i < CHAT_SESSIONS; i++) {
-        format(nick, sizeof(nick), "u%d", i);
-        CHECK_ERR(open_as(a, nick, &sids[i]), OK);
+    enum { HOLDERS = CHAT_SESSIONS / CHAT_SESSIONS_PER_TASK };
+    handle_t holders[HOLDERS];
+    for (int i = 0; i < HOLDERS; i++) {
+        holders[i] = chat_child(CHILD_CHAT_HOLDER, i);
+        CHECK(wait_receiving(holders[i]));
     }
     int handles = server_handles();
+    uint64_t sid;
     CHECK_ERR(open_as(b, "late", &sid), ERR_FULL);
     CHECK_EQ(server_handles(), handles);
-    CHECK_ERR(close_session(a, sids[3]), OK);
+    task_kill(holders[3]); /* its sessions end with it */
+    drain_ms(50);
     CHECK_ERR(open_as(b, "late", &sid), OK);
+    for (int i = 0; i < HOLDERS; i++) {
+        task_kill(holders[i]);
+        handle_close(holders[i]);
+    }
+    teardown(a, b);
+}
+
+/* One task holds CHAT_SESSIONS_PER_TASK at most, through any handles. */
+TEST(chat_sessions_per_task_are_bounded) {
+    handle_t a, b;
+    CHECK_ERR(setup(&a, &b), OK);
+    uint64_t alice, bob, carl;
+    CHECK_ERR(open_as(a, "alice", &alice), OK);
+    CHECK_ERR(open_as(b, "bob", &bob), OK);
+    int handles = server_handles();
+    CHECK_ERR(open_as(a, "carl", &carl), ERR_FULL);
+    CHECK_ERR(open_as(b, "carl", &carl), ERR_FULL);
+    CHECK_EQ(server_handles(), handles);
+    handle_t erin = chat_child(CHILD_CHAT_QUITTER, ERIN); /* others may */
+    CHECK_EQ(exit_code_of(erin), 0);
+    CHECK_ERR(close_session(b, bob), OK);
+    CHECK_ERR(open_as(a, "carl", &carl), OK); /* its share again */
     teardown(a, b);
 }
 

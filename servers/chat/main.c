@@ -23,6 +23,7 @@
 struct session {
     uint64_t id;     /* 0: the slot is free */
     uint64_t badge;  /* of the handle that opened it */
+    task_t client;   /* the task that opened it (its notify handle's) */
     handle_t notify; /* to the client, RIGHT_NOTIFY */
     uint64_t next;   /* sequence number of the first line not fetched */
     char nick[CHAT_NICK_MAX];
@@ -80,6 +81,13 @@ static struct session *find_nick(const char *nick) {
     return NULL;
 }
 
+static int sessions_of(task_t client) {
+    int n = 0;
+    for (int i = 0; i < CHAT_SESSIONS; i++)
+        n += sessions[i].id && sessions[i].client == client;
+    return n;
+}
+
 static struct session *free_session(void) {
     for (int i = 0; i < CHAT_SESSIONS; i++) {
         if (!sessions[i].id)
@@ -119,6 +127,8 @@ static error_t check_open(const struct message *m, struct session **slot) {
         err = check_notify(m);
     if (!err && find_nick((const char *) m->data))
         err = ERR_ALREADY_EXISTS;
+    if (!err && sessions_of(m->src) >= CHAT_SESSIONS_PER_TASK)
+        err = ERR_FULL; /* its share: the room stays open to others */
     if (!err && !(*slot = free_session()))
         err = ERR_FULL;
     if (!err)
@@ -134,6 +144,7 @@ static error_t open_session(struct message *m, struct message *r) {
         return err;
     *s = (struct session){.id = next_id++,
                           .badge = m->badge,
+                          .client = m->src,
                           .notify = msg_take_handle(m),
                           .next = head};
     strlcpy(s->nick, (const char *) m->data, sizeof(s->nick));

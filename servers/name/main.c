@@ -178,6 +178,24 @@ static void arm_timer(void) {
         timer_set(next > now ? next - now : 1, 0);
 }
 
+/*
+ * Where a lookup from `client` waits: one place per task. A task blocked in
+ * its call to us cannot send another request, so if one comes while its
+ * lookup waits, that lookup was sent, not called (or its call gave up),
+ * and nobody waits for the answer: the new one takes its place. Else a
+ * free slot, or NULL.
+ */
+static struct waiter *waiter_slot(task_t client) {
+    struct waiter *free = NULL;
+    for (int i = 0; i < WAITERS_MAX; i++) {
+        if (waiters[i].client == client)
+            return &waiters[i];
+        if (!waiters[i].client && !free)
+            free = &waiters[i];
+    }
+    return free;
+}
+
 /* Answer now, or hold the request until the name comes or time is up. */
 static void lookup(struct message *m) {
     char name[NAME_MAX];
@@ -194,16 +212,14 @@ static void lookup(struct message *m) {
     int64_t wait = (timeout == IPC_FOREVER || timeout > WAIT_MAX_MS)
                        ? WAIT_MAX_MS
                        : timeout;
-    for (int i = 0; i < WAITERS_MAX; i++) {
-        if (!waiters[i].client) {
-            waiters[i] = (struct waiter){.client = m->src,
-                                         .deadline = uptime_ms() + wait};
-            memcpy(waiters[i].name, name, sizeof(name));
-            arm_timer();
-            return;
-        }
+    struct waiter *w = waiter_slot(m->src);
+    if (!w) {
+        answer(m->src, ERR_FULL, 0); /* too many waiting: refuse, serve on */
+        return;
     }
-    answer(m->src, ERR_FULL, 0); /* too many waiting: refuse, keep serving */
+    *w = (struct waiter){.client = m->src, .deadline = uptime_ms() + wait};
+    memcpy(w->name, name, sizeof(name));
+    arm_timer();
 }
 
 static void expire(struct event_loop *loop) {

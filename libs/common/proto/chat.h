@@ -12,7 +12,8 @@
  * CHAT_OPEN_MSG     data = nickname (NUL-terminated, 1..CHAT_NICK_MAX-1
  *                   bytes); moves a handle to the client with
  *                   RIGHT_NOTIFY. Reply words[1] = session id.
- *                   ERR_ALREADY_EXISTS: nickname taken.
+ *                   ERR_ALREADY_EXISTS: nickname taken. ERR_FULL: the
+ *                   room, or the calling task's share of it, is full.
  * CHAT_POST_MSG     words[0] = session; the text out of line (MSG_OOL),
  *                   1..CHAT_TEXT_MAX bytes.
  * CHAT_FETCH_MSG    words[0] = session; MSG_REPLY_BUF of at least
@@ -36,3 +37,6 @@
 #define CHAT_FETCH_LINES 16 /* lines per fetch, at most */
 #define CHAT_FETCH_BYTES (CHAT_FETCH_LINES * CHAT_LINE_MAX)
 #define CHAT_SESSIONS 16
+/* A terminal's client needs one; two let one task be both sides of a
+ * conversation (the tests are). No task takes the room for the rest. */
+#define CHAT_SESSIONS_PER_TASK 2
