@@ -40,6 +40,18 @@ static void give_in_order(struct task_spec *spec, int n, const handle_t *hs) {
     spec->num_handles = n;
 }
 
+/* The same for a server, which finds its handles by tag: one we lack (0:
+ * H_SERVE when a shell started us) is left out. */
+static void give_tagged(struct task_spec *spec, int n, const handle_t *hs) {
+    handle_t held[TASK_SPEC_HANDLES];
+    int m = 0;
+    for (int i = 0; i < n && m < TASK_SPEC_HANDLES; i++) {
+        if (hs[i] > 0)
+            held[m++] = hs[i];
+    }
+    give_in_order(spec, m, held);
+}
+
 handle_t spawn_peer(int mode, uint64_t param, int priority, int num_handles,
                     const handle_t *handles) {
     uint64_t size;
@@ -65,7 +77,7 @@ handle_t start_boot_task(const char *name, int num_handles,
                              .image = bootfs_data(bootfs, e),
                              .image_size = e->size,
                              .priority = e->priority};
-    give_in_order(&spec, num_handles, handles);
+    give_tagged(&spec, num_handles, handles);
     return task_create(H_SPAWN, &spec);
 }
 

@@ -46,3 +46,7 @@ error_t console_write_answers(void);
 error_t console_attach_answers(void);
 error_t loop_answers(uint64_t *peers);
 error_t name_register_and_lookup_answers(void);
+/* A fresh victim v, an attacker in `mode` that holds on, and a fresh
+ * client's answer meanwhile; both tasks are ended after. */
+error_t answers_while_attacked(enum victim v, int mode,
+                               error_t (*answers)(void));

@@ -156,3 +156,15 @@ error_t name_register_and_lookup_answers(void) {
     end_task(s);
     return err;
 }
+
+error_t answers_while_attacked(enum victim v, int mode,
+                               error_t (*answers)(void)) {
+    handle_t server = start_victim(v);
+    if (server < 0)
+        return server;
+    handle_t a = attacker(mode, v, HOLD_SLEEP);
+    error_t answer = a < 0 ? a : answers();
+    end_task(a);
+    end_task(server);
+    return answer;
+}

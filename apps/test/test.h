@@ -214,9 +214,9 @@ int child_main(uint64_t arg);
 int ipc_peer_main(int mode, uint64_t param);
 int echo_server_main(void);
 uint64_t fnv_hash(const void *buf, size_t len);
-/* Start the boot image's task `name` at its priority, with these handles
- * as 1, 2, ..., each under the start-up tag it has here: a system server,
- * to test it afresh. */
+/* Start the boot image's task `name` at its priority, with these handles,
+ * each under the start-up tag it has here (0, not held: left out): a
+ * system server, to test it afresh. */
 handle_t start_boot_task(const char *name, int num_handles,
                          const handle_t *handles);
 /* Start a copy of this program in `mode` at `priority`. */

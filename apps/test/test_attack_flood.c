@@ -30,14 +30,9 @@ TEST(attack_copied_handles_pile_up_in_no_console) {
 
 /* Each reader of a terminal is a handle the console holds. */
 TEST(attack_one_app_takes_no_terminal_s_every_reader_place) {
-    handle_t server = start_victim(VICTIM_CONSOLE);
-    CHECK(server > 0);
-    handle_t a = attacker(CHILD_ATTACK_ATTACH, VICTIM_CONSOLE, HOLD_SLEEP);
-    CHECK(a > 0);
-    error_t answer = console_attach_answers();
-    end_task(a);
-    end_task(server);
-    CHECK_ERR(answer, OK);
+    CHECK_ERR(answers_while_attacked(VICTIM_CONSOLE, CHILD_ATTACK_ATTACH,
+                                     console_attach_answers),
+              OK);
 }
 
 /* Each name is a handle the name server holds. */

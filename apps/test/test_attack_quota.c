@@ -9,14 +9,9 @@
 #include <resea/name.h>
 
 TEST(attack_one_app_takes_no_more_than_its_share_of_the_chat) {
-    handle_t server = start_victim(VICTIM_CHAT);
-    CHECK(server > 0);
-    handle_t a = attacker(CHILD_ATTACK_SESSIONS, VICTIM_CHAT, HOLD_SLEEP);
-    CHECK(a > 0);
-    error_t answer = chat_open_answers();
-    end_task(a);
-    end_task(server);
-    CHECK_ERR(answer, OK);
+    CHECK_ERR(answers_while_attacked(VICTIM_CHAT, CHILD_ATTACK_SESSIONS,
+                                     chat_open_answers),
+              OK);
 }
 
 /* A lookup sent (not called) waits like one called, with nobody to take

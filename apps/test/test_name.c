@@ -52,6 +52,10 @@ TEST(name_register_and_look_up) {
     CHECK_ERR(ipc_call(b, &m), OK);
     CHECK(badge_a != 0);
     CHECK(m.words[ECHO_BADGE_WORD] != badge_a); /* clients told apart */
+    /* A client may call its server, not end it or read its state. */
+    struct task_status st;
+    CHECK_ERR(task_kill(a), ERR_NOT_PERMITTED);
+    CHECK_ERR(task_status(a, &st), ERR_NOT_PERMITTED);
     handle_close(a);
     handle_close(b);
     end(s);
