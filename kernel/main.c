@@ -20,8 +20,6 @@ static void init_memory(const struct boot_info *info) {
     printk("[kernel] memory: %lu KiB free\n", mm_free_pages() * 4);
 }
 
-/* The root task gets the right to create tasks, every I/O port and every
- * interrupt line. */
 /* One of init's handles, under the tag it finds it by. */
 static void install_tagged(struct task *t, const struct handle *h, int tag) {
     handle_t slot = handle_install(t, h);
@@ -29,6 +27,8 @@ static void install_tagged(struct task *t, const struct handle *h, int tag) {
     t->handles[slot].tag = tag;
 }
 
+/* The root task gets the right to create tasks, every I/O port and every
+ * interrupt line. */
 static void start_init(void) {
     const void *image = PADDR2PTR(boot_image.paddr);
     if (bootfs_check(image, boot_image.size) != OK)

@@ -16,7 +16,7 @@
 #include <resea/syscall.h>
 #include <string.h>
 
-#define LOOKUP_MS 5000 /* how long to wait for the servers to appear */
+#define LOOKUP_MS 5000 /* how long to wait for the chat server to appear */
 /* How often to look for the servers' death when we cannot watch them (a
  * task has few watcher slots). */
 #define CHECK_MS 1000

@@ -1,8 +1,7 @@
 #pragma once
+#include <resea/bootfs_task.h>
 #include <resea/console.h>
 #include <resea/syscall.h>
-
-#include <resea/bootfs_task.h>
 
 /* The handles init gives the shell: the name server and build.mk's caps
  * (passed on only to programs that ask for them, such as `test`). */

@@ -39,7 +39,7 @@ static void drop(handle_t *h) {
 static void remember(handle_t h) {
     if (num_started < STARTED_MAX)
         started[num_started++] = h;
-    else
+    else if (h != name_task && h != console_task)
         handle_close(h); /* it runs; we just will not report its end */
 }
 
@@ -79,18 +79,24 @@ static void start_name_server(void) {
 }
 
 /*
- * Start copy `copy` of entry `index`: the right to serve the entry's names
- * is minted from its place in the image, so a server init starts again
- * gets the same right, and a task started by anyone else gets none.
+ * The badged handles copy `copy` of entry `index` gets: the right to serve
+ * the entry's names, minted from its place in the image, and the console
+ * port of its copy number. Minted again each time, so a server init starts
+ * again gets the same right, and a task started by anyone else gets none.
  */
-static void start_copy(const struct bootfs_entry *e, uint32_t index,
-                       uint32_t copy) {
+static void mint_for(const struct bootfs_entry *e, uint32_t index,
+                     uint32_t copy) {
     held.serve = bootfs_serves_any(bootfs, e)
                      ? badged(name_task, NAME_BADGE_ENTRY(index))
                      : 0;
     held.console = (e->flags & BOOTFS_CAP_CONSOLE) && copy < CONSOLE_PORTS
                        ? badged(console_task, CONSOLE_PORT_BADGE(copy))
                        : 0;
+}
+
+static void start_copy(const struct bootfs_entry *e, uint32_t index,
+                       uint32_t copy) {
+    mint_for(e, index, copy);
     handle_t h = bootfs_start(e, &held, NULL, copy, NULL);
     drop(&held.serve); /* the child has its copies */
     drop(&held.console);
@@ -101,7 +107,7 @@ static void start_copy(const struct bootfs_entry *e, uint32_t index,
     printf("[init] started %s\n", e->name);
     if (!console_task && bootfs_serves(bootfs, e, CONSOLE_NAME))
         console_task = h; /* kept for the ports' handles */
-    if (copy == 0)
+    if (copy == 0 || h == console_task)
         remember(h);
     else
         handle_close(h);

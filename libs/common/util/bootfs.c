@@ -127,7 +127,7 @@ static size_t name_len(const char *name) {
     return n;
 }
 
-/* Two NUL-terminated strings, the first of them inside a list. */
+/* Two NUL-terminated strings; reads neither past its NUL. */
 static bool str_eq(const char *a, const char *b) {
     for (; *a == *b; a++, b++) {
         if (*a == '\0')

@@ -11,12 +11,15 @@
  * under its start-up tag (resea/startup.h), and the command line given
  * (NULL: the one the image stores for it).
  */
+/* The handles a starter holds, to pass on (0: not held). */
 struct held_caps {
-    handle_t name;  /* TAG_NAME */
-    handle_t serve; /* TAG_NAME_SERVE: the name server, badged for serving */
-    handle_t spawn, ioport, irq;
+    handle_t name;    /* TAG_NAME */
+    handle_t serve;   /* TAG_NAME_SERVE: the name server, badged to serve */
+    handle_t spawn;   /* TAG_SPAWN */
+    handle_t ioport;  /* TAG_IOPORT */
+    handle_t irq;     /* TAG_IRQ */
     handle_t console; /* TAG_CONSOLE: the console, badged for one port */
-};                    /* 0: not held */
+};
 /* The held_caps of the calling task: its own start-up table. */
 struct held_caps startup_caps(void);
 
