@@ -93,6 +93,10 @@ static error_t check_task_name(const char *name) {
         if (*p < 0x21 || *p > 0x7e || *p == '[' || *p == ']')
             return ERR_INVALID_ARG;
     }
+    /* "[kernel]" lines are the kernel's, "[init]" lines the root task's
+     * (which the kernel creates): no task created later is named so. */
+    if (!strcmp(name, "kernel") || !strcmp(name, "init"))
+        return ERR_NOT_PERMITTED;
     return OK;
 }
 

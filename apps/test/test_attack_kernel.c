@@ -180,6 +180,10 @@ TEST(attack_task_names_that_forge_log_lines) {
         spec.name = bad[i];
         CHECK_ERR(task_create(H_SPAWN, &spec), ERR_INVALID_ARG);
     }
+    spec.name = "kernel"; /* whose lines the log shows as the kernel's */
+    CHECK_ERR(task_create(H_SPAWN, &spec), ERR_NOT_PERMITTED);
+    spec.name = "init";
+    CHECK_ERR(task_create(H_SPAWN, &spec), ERR_NOT_PERMITTED);
     spec.name = "plain-name.2";
     handle_t h = task_create(H_SPAWN, &spec);
     CHECK(h > 0);
