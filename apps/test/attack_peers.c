@@ -3,15 +3,21 @@
 
 #define H_GIVEN 1 /* the one handle each is started with */
 
-/* A copy of us in `mode` at `priority`, through the handle we were given. */
-static handle_t spawn_with_given(int mode, uint32_t priority) {
+/* A copy of us named `name` in `mode` at `priority`, with no handles. */
+static handle_t spawn_self(handle_t spawner, const char *name, int mode,
+                           uint32_t priority) {
     uint64_t size;
-    struct task_spec spec = {.name = "grandchild",
+    struct task_spec spec = {.name = name,
                              .image = self_image(&size),
                              .arg = mode,
                              .priority = priority};
     spec.image_size = size;
-    return task_create(H_GIVEN, &spec);
+    return task_create(spawner, &spec);
+}
+
+/* The same through the handle we were given. */
+static handle_t spawn_with_given(int mode, uint32_t priority) {
+    return spawn_self(H_GIVEN, "grandchild", mode, priority);
 }
 
 static int spawn_at(uint32_t priority) {
@@ -71,13 +77,7 @@ int attack_peer_main(int mode, uint64_t param) {
 }
 
 int log_spoof_main(void) {
-    uint64_t size;
-    struct task_spec spec = {.name = "spoofer",
-                             .image = self_image(&size),
-                             .arg = CHILD_LOG_SPOOF,
-                             .priority = TEST_PRIORITY};
-    spec.image_size = size;
-    handle_t h = task_create(H_SPAWN, &spec);
+    handle_t h = spawn_self(H_SPAWN, "spoofer", CHILD_LOG_SPOOF, TEST_PRIORITY);
     int64_t code = h < 0 ? h : exit_code_of(h);
     printf("log spoof: %ld\n", code);
     io_out(H_IOPORT, 0xf4, 1, code == 0 ? 0 : 1);
