@@ -156,6 +156,9 @@ static struct task *task_alloc(const char *name, int priority) {
     list_init(&t->runq_node);
     list_init(&t->timeout_node);
     list_init(&t->timer_node);
+    list_init(&t->watchers);
+    for (int i = 0; i < TASK_WATCHES_MAX; i++)
+        list_init(&t->watches[i].node);
     ipc_task_init(t);
     return t;
 }
@@ -190,7 +193,7 @@ struct task *task_spawn(const char *name, const struct task_image *image,
 
     t->arch.pml4 = pml4;
     t->id = slot | (++generations[slot] << 8);
-    t->watchers[0] = current ? current->id : 0;
+    t->creator = current ? current->id : 0;
     t->parent = current ? current->id : 0;
     tasks[slot] = t;
     num_tasks++;
@@ -215,18 +218,21 @@ void task_set_fault(struct task *t, uint64_t addr, uint64_t rip) {
 error_t task_watch(struct task *t, struct task *watcher) {
     if (t->state == TASK_STATE_DEAD)
         return ERR_ABORTED;
-    for (int i = 0; i < TASK_WATCHERS_MAX; i++) {
-        if (t->watchers[i] == watcher->id)
-            return OK;
-    }
-    for (int i = 0; i < TASK_WATCHERS_MAX; i++) {
-        struct task *w = task_lookup(t->watchers[i]);
-        if (!w || w->state == TASK_STATE_DEAD) { /* free, or a dead watcher */
-            t->watchers[i] = watcher->id;
+    struct watch *free = NULL;
+    for (int i = 0; i < TASK_WATCHES_MAX; i++) {
+        struct watch *w = &watcher->watches[i];
+        if (!list_linked(&w->node)) {
+            free = free ? free : w;
+        } else if (w->target == t->id) {
             return OK;
         }
     }
-    return ERR_FULL;
+    if (!free)
+        return ERR_FULL;
+    free->target = t->id;
+    free->watcher = watcher->id;
+    list_push_back(&t->watchers, &free->node);
+    return OK;
 }
 
 bool task_is_ancestor(const struct task *a, const struct task *t) {
@@ -255,11 +261,21 @@ static void forget_ended(const struct task *t) {
     }
 }
 
+/* Tell t's creator and watchers that t has ended, and drop the watches
+ * t kept on others. Both ends of a watch unlink it when they end, so a
+ * watch on the list always names a live watcher. */
 static void notify_watchers(struct task *t) {
-    for (int i = 0; i < TASK_WATCHERS_MAX; i++) {
-        struct task *w = task_lookup(t->watchers[i]);
-        if (w && w->state != TASK_STATE_DEAD)
-            task_notify(w, NOTIFY_DEATH);
+    struct task *c = task_lookup(t->creator);
+    if (c && c->state != TASK_STATE_DEAD)
+        task_notify(c, NOTIFY_DEATH);
+    struct list *n;
+    while ((n = list_pop_front(&t->watchers))) {
+        struct watch *w = container_of(n, struct watch, node);
+        task_notify(task_lookup(w->watcher), NOTIFY_DEATH);
+    }
+    for (int i = 0; i < TASK_WATCHES_MAX; i++) {
+        if (list_linked(&t->watches[i].node))
+            list_remove(&t->watches[i].node);
     }
 }
 

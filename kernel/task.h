@@ -16,7 +16,6 @@
 #define TASK_ID_SLOT(id) ((id) &0xff)
 #define TASK_ID_GEN(id) ((id) >> 8)
 #define TASK_QUANTUM_TICKS 10
-#define TASK_WATCHERS_MAX 16
 
 enum task_state {
     TASK_STATE_UNUSED = 0,
@@ -31,6 +30,15 @@ enum block_reason {
     BLOCK_SEND,  /* queued in ipc_peer's senders */
     BLOCK_REPLY, /* ipc_peer took our call and owes us a reply */
     BLOCK_SLEEP, /* until the timeout: sleep_ms */
+};
+
+/* One task_watch, kept by the watcher (so watching is charged to the
+ * task that asks, never to the task watched) and linked into the watched
+ * task's list of watchers while both are alive. */
+struct watch {
+    struct list node; /* in the watched task's `watchers`; unlinked: free */
+    task_t target;
+    task_t watcher;
 };
 
 /* ipc_result while a wait is still open. */
@@ -68,9 +76,11 @@ struct task {
     /* Who created us; when it ends, its creator (so an ancestor's
      * authority survives the death of a task in between). */
     task_t parent;
-    /* Told through NOTIFY_DEATH when we end: the creator, then any task
-     * that asked with task_watch. */
-    uint32_t watchers[TASK_WATCHERS_MAX];
+    /* Told through NOTIFY_DEATH when we end, if still alive: the task
+     * that created us, then every watch in `watchers`. */
+    task_t creator;
+    struct list watchers;
+    struct watch watches[TASK_WATCHES_MAX]; /* the tasks we watch */
 
     uint64_t notifications; /* pending, OR-ed by notify */
 

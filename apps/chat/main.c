@@ -17,8 +17,8 @@
 #include <string.h>
 
 #define LOOKUP_MS 5000 /* how long to wait for the chat server to appear */
-/* How often to look for the servers' death when we cannot watch them (a
- * task has few watcher slots). */
+/* How often to look for the servers' death when we could not watch them
+ * (one had ended already). */
 #define CHECK_MS 1000
 
 static handle_t console, chat;

@@ -116,3 +116,49 @@ TEST(task_watch_tells_of_death) {
     handle_close(v);
     handle_close(w);
 }
+
+/* Watches are charged to the watcher: any number of tasks may watch one
+ * (apps watching a server leave room for the name server and init). */
+TEST(many_tasks_watch_one) {
+    enum { WATCHERS = 24 }; /* more than a fixed table on the target had */
+    handle_t v = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
+    handle_t send_only = handle_dup(v, RIGHT_SEND | RIGHT_GRANT, 0);
+    handle_t w[WATCHERS];
+    for (int i = 0; i < WATCHERS; i++) {
+        w[i] = spawn_peer(CHILD_WATCH, 0, TEST_PRIORITY + 1, 1, &send_only);
+        CHECK(w[i] > 0);
+    }
+    /* A watcher that ends first leaves the others' watches intact. */
+    struct task_status st;
+    CHECK_ERR(task_kill(w[0]), OK);
+    CHECK_ERR(wait_dead(w[0], &st), OK);
+    handle_close(w[0]);
+    CHECK_ERR(task_kill(v), OK);
+    for (int i = 1; i < WATCHERS; i++)
+        CHECK_EQ(exit_code_of(w[i]), 42);
+    handle_close(send_only);
+    handle_close(v);
+}
+
+/* More than our handle table holds: each target is watched, then known
+ * by id only (we may end it as its creator). */
+TEST(a_watcher_watches_at_most_its_share) {
+    task_t t[TASK_WATCHES_MAX];
+    for (int i = 0; i < TASK_WATCHES_MAX; i++) {
+        handle_t h = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
+        CHECK(h > 0);
+        CHECK_ERR(task_watch(h), OK);
+        CHECK_ERR(task_watch(h), OK); /* again: no second watch */
+        t[i] = task_id_of(h);
+        handle_close(h);
+    }
+    handle_t last = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
+    CHECK_ERR(task_watch(last), ERR_FULL);
+    /* An ended target frees the watch it took. */
+    CHECK_ERR(task_kill_id(H_SPAWN, t[0]), OK);
+    CHECK_ERR(task_watch(last), OK);
+    for (int i = 1; i < TASK_WATCHES_MAX; i++)
+        CHECK_ERR(task_kill_id(H_SPAWN, t[i]), OK);
+    task_kill(last);
+    handle_close(last);
+}

@@ -55,6 +55,8 @@ enum startup_tag { STARTUP_TAG_LIST(STARTUP_TAG_ENUM_ENTRY) STARTUP_TAG_COUNT };
 
 /* Task slots: an id's low 8 bits. Slot 0 is never used (id 0 means any). */
 #define TASK_MAX 256
+/* Tasks one task may watch at a time (task_watch); ERR_FULL past it. */
+#define TASK_WATCHES_MAX 64
 #define TASK_NAME_MAX 32     /* including the NUL */
 #define TASK_PRIORITY_MAX 31 /* 0 (lowest) .. 31 (highest) */
 #define TASK_SPEC_HANDLES 8
