@@ -33,6 +33,10 @@
  */
 #define NOTIFY_CONSOLE_INPUT (1ull << 16) /* a line is ready: CONSOLE_READ */
 #define NOTIFY_CHAT (1ull << 17)          /* new lines: CHAT_FETCH */
+/* Ctrl-C on a port: to the reader that lent the terminal (below the top). */
+#define NOTIFY_CONSOLE_INTERRUPT (1ull << 18)
+/* A port refused a write (ERR_FULL) and has room again. */
+#define NOTIFY_CONSOLE_WRITABLE (1ull << 19)
 
 #define MSG_TYPE_ENUM_ENTRY(name, value, desc) name = value,
 enum msg_type { MSG_TYPE_LIST(MSG_TYPE_ENUM_ENTRY) };
