@@ -25,23 +25,52 @@ static handle_t console, chat;
 static int port;
 static uint64_t session;
 static int exit_code;
-static char fetched[CHAT_FETCH_BYTES];
+/* What a fetch brought, after room for a "(N lines missed)" notice. */
+#define NOTE_MAX 48
+static char fetched[NOTE_MAX + CHAT_FETCH_BYTES];
+/* Output the console refused (ERR_FULL), kept to write when it has room:
+ * meanwhile we fetch nothing, and the chat server counts what we miss. */
+static char *kept;
+static size_t kept_len;
+static bool retrying; /* the timer is set to RETRY_MS */
+/* While output is kept, it is tried again this often, besides on
+ * NOTIFY_CONSOLE_WRITABLE. */
+#define RETRY_MS 500
 
 /* --- the console (resea/console.h), on our port --- */
 
 #define say(...) console_printf(console, port, __VA_ARGS__)
 
-/* Write text in pieces the console takes. */
-static error_t put_text(const char *text, size_t len) {
-    for (size_t done = 0; done < len; done += CONSOLE_WRITE_MAX) {
-        size_t n = len - done;
-        if (n > CONSOLE_WRITE_MAX)
-            n = CONSOLE_WRITE_MAX;
-        error_t err = console_write(console, port, text + done, n);
-        if (err)
-            return err;
+/* The most of text one write takes, ending at a line's end if any does. */
+static size_t piece(const char *text, size_t len) {
+    if (len <= CONSOLE_WRITE_MAX)
+        return len;
+    for (size_t n = CONSOLE_WRITE_MAX; n > 0; n--) {
+        if (text[n - 1] == '\n')
+            return n;
     }
-    return OK;
+    return CONSOLE_WRITE_MAX;
+}
+
+/* Write the kept output, whole lines at a time, until the console refuses
+ * a piece (kept: true, and the retry timer set) or it is all out. Text
+ * the console fails to take otherwise is dropped: it has gone, which
+ * check_servers sees. */
+static bool write_kept(void) {
+    while (kept_len) {
+        size_t n = piece(kept, kept_len);
+        error_t err = console_write_keep(console, port, kept, n);
+        if (err == ERR_FULL) {
+            retrying = retrying || timer_set(RETRY_MS, RETRY_MS) == OK;
+            return true;
+        }
+        kept += n;
+        kept_len = err ? 0 : kept_len - n;
+    }
+    if (retrying) /* back to the servers' check, which is harmless */
+        timer_set(CHECK_MS, CHECK_MS);
+    retrying = false;
+    return false;
 }
 
 /* The next typed line, NUL-terminated: its length, or ERR_EMPTY. */
@@ -91,23 +120,45 @@ static void chat_close(void) {
     call(&m);
 }
 
-/* Pull every line we have not seen and write it out. */
+/* One fetch, to keep: the lines, after the server's notice of those we
+ * missed. *more: the reply was full, so more wait. */
+static error_t fetch_once(bool *more) {
+    struct message m = {.type = CHAT_FETCH_MSG,
+                        .flags = MSG_REPLY_BUF,
+                        .ool_ptr = (uint64_t) (fetched + NOTE_MAX),
+                        .ool_len = CHAT_FETCH_BYTES};
+    m.words[0] = session;
+    error_t err = call(&m);
+    if (err)
+        return err;
+    kept = fetched + NOTE_MAX;
+    kept_len = m.ool_len;
+    if (m.words[2]) {
+        char note[NOTE_MAX];
+        int n = format(note, sizeof(note), "(%lu lines missed)\n", m.words[2]);
+        n = n < NOTE_MAX ? n : NOTE_MAX - 1;
+        kept -= n;
+        memcpy(kept, note, n);
+        kept_len += n;
+    }
+    *more = m.words[1] >= CHAT_FETCH_LINES;
+    return OK;
+}
+
+/* Write out what we kept, then pull every line we have not seen and write
+ * it out; stop while the console refuses our output. */
 static error_t chat_fetch_all(void) {
-    for (;;) {
-        struct message m = {.type = CHAT_FETCH_MSG,
-                            .flags = MSG_REPLY_BUF,
-                            .ool_ptr = (uint64_t) fetched,
-                            .ool_len = sizeof(fetched)};
-        m.words[0] = session;
-        error_t err = call(&m);
+    bool more = true; /* after kept output, there may be more */
+    if (write_kept())
+        return OK;
+    while (more) {
+        error_t err = fetch_once(&more);
         if (err)
             return err;
-        if (m.words[2])
-            say("(%lu lines missed)\n", m.words[2]);
-        put_text(fetched, m.ool_len);
-        if (m.words[1] < CHAT_FETCH_LINES)
-            return OK; /* we are up to date: the next line notifies us */
+        if (write_kept())
+            return OK; /* until NOTIFY_CONSOLE_WRITABLE or the timer */
     }
+    return OK; /* we are up to date: the next line notifies us */
 }
 
 /* --- the session --- */
@@ -159,8 +210,9 @@ static void on_notify(struct event_loop *loop, uint64_t bits) {
     if (bits & NOTIFY_CONSOLE_INPUT)
         on_input(loop);
     error_t err; /* after input too: our own posts, in their place */
-    if (!loop->stop && (bits & (NOTIFY_CHAT | NOTIFY_CONSOLE_INPUT)) &&
-        (err = chat_fetch_all()))
+    uint64_t output =
+        NOTIFY_CHAT | NOTIFY_CONSOLE_INPUT | NOTIFY_CONSOLE_WRITABLE;
+    if (!loop->stop && (bits & output) && (err = chat_fetch_all()))
         chat_failed(loop, err);
 }
 
@@ -172,6 +224,14 @@ static void check_servers(struct event_loop *loop) {
     } else if (!alive(chat)) {
         chat_failed(loop, ERR_ABORTED);
     }
+}
+
+/* The timer: the servers, and output the console refused. */
+static void on_timer(struct event_loop *loop) {
+    check_servers(loop);
+    error_t err;
+    if (!loop->stop && kept_len && (err = chat_fetch_all()))
+        chat_failed(loop, err);
 }
 
 static void report_open_error(const char *nick, error_t err) {
@@ -204,7 +264,7 @@ static error_t join(const char *nick) {
 static int run(void) {
     struct event_loop loop = {.on_notify = on_notify,
                               .on_death = check_servers,
-                              .on_timer = check_servers};
+                              .on_timer = on_timer};
     if (task_watch(chat) || task_watch(console))
         timer_set(CHECK_MS, CHECK_MS);
     error_t err = chat_fetch_all(); /* our own "joined" line */

@@ -1,3 +1,3 @@
-srcs-y := main.c commands.c
+srcs-y := main.c commands.c leases.c
 priority := 12
 caps := spawn ioport irq console

@@ -76,39 +76,61 @@ static void cmd_names(struct shell *sh) {
 }
 
 /* Start a program from the boot image, giving it the name server and the
- * capabilities its build.mk asks for (of those we hold); our terminal
- * only if it runs in the foreground. Its argument is our port (the chat
- * client's terminal), but for the test task, where a non-zero argument
- * names one of its own child modes. */
+ * capabilities its build.mk asks for (of those we hold), and a lease of
+ * our terminal (leases.c): read and write in the foreground, write only
+ * in the background. Its argument is our port (the chat client's
+ * terminal), but for the test task, where a non-zero argument names one
+ * of its own child modes. */
 static handle_t start(struct shell *sh, const char *prog, const char *task_name,
-                      const char *cmdline, bool foreground) {
+                      const char *cmdline, bool foreground, uint64_t *lease) {
     struct held_caps held = sh->caps;
-    if (!foreground)
-        held.console = 0;
+    *lease = 0;
     const struct bootfs_entry *e = bootfs_find(bootfs_image(), prog);
     if (!e || !strcmp(prog, "init"))
         return ERR_NOT_FOUND;
+    held.console = shell_lend(sh, foreground, lease);
     uint64_t arg = strcmp(prog, "test") ? sh->port : 0;
-    return bootfs_start(e, &held, task_name, arg, cmdline);
+    handle_t h = bootfs_start(e, &held, task_name, arg, cmdline);
+    if (held.console)
+        handle_close(held.console); /* the program has its copy */
+    if (h < 0)
+        shell_end_lease(sh, lease);
+    return h;
 }
 
-static void run_foreground(struct shell *sh, handle_t h, const char *what) {
-    if (h < 0)
+static void run_foreground(struct shell *sh, handle_t h, uint64_t lease,
+                           const char *what) {
+    if (h < 0) {
         say(sh, "%s: %s\n", what, err_str(h));
-    else
-        sh->foreground = h;
+        return;
+    }
+    sh->foreground = h;
+    sh->foreground_lease = lease;
 }
 
 static void cmd_start(struct shell *sh, char *prog) {
-    handle_t h = start(sh, prog, prog, "", false);
+    uint64_t lease;
+    handle_t h = start(sh, prog, prog, "", false, &lease);
     if (h < 0) {
         say(sh, "start: %s: %s\n", prog, err_str(h));
         return;
     }
     struct task_status st;
     task_status(h, &st);
-    say(sh, "started %s (id %u)\n", prog, st.id);
-    handle_close(h); /* in the background: we do not wait for it */
+    if (lease)
+        say(sh, "started %s (id %u)\n", prog, st.id);
+    else
+        say(sh,
+            "started %s (id %u), without a terminal: its output goes "
+            "to the kernel log\n",
+            prog, st.id);
+    shell_keep_background(sh, h, lease); /* in the background */
+}
+
+static void cmd_run(struct shell *sh, const char *prog) {
+    uint64_t lease;
+    handle_t h = start(sh, prog, prog, "", true, &lease);
+    run_foreground(sh, h, lease, prog);
 }
 
 /* kill <id|name>: a number is an id, else the first task of that name. */
@@ -135,7 +157,9 @@ static void cmd_kill(struct shell *sh, const char *what) {
 static void cmd_chat(struct shell *sh, const char *nick) {
     char name[TASK_NAME_MAX];
     format(name, sizeof(name), "chat-%s", nick);
-    run_foreground(sh, start(sh, "chat", name, nick, true), "chat");
+    uint64_t lease;
+    handle_t h = start(sh, "chat", name, nick, true, &lease);
+    run_foreground(sh, h, lease, "chat");
 }
 
 static void cmd_help(struct shell *sh) {
@@ -143,6 +167,7 @@ static void cmd_help(struct shell *sh) {
             "ps                 tasks: state, who waits on whom, priority\n"
             "names              names registered with the name server\n"
             "start <program>    start a program from the boot image\n"
+            "run <program>      run one in the foreground, on this terminal\n"
             "kill <id|name>     end a task\n"
             "chat <nickname>    join the chat (leave with /quit)\n"
             "test               run the test task\n"
@@ -159,7 +184,7 @@ static const struct command commands[] = {
     {"help", 0, "help"},           {"ps", 0, "ps"},
     {"names", 0, "names"},         {"start", 1, "start <program>"},
     {"kill", 1, "kill <id|name>"}, {"chat", 1, "chat <nickname>"},
-    {"test", 0, "test"},
+    {"test", 0, "test"},           {"run", 1, "run <program>"},
 };
 
 static const struct command *find_command(const char *name) {
@@ -199,10 +224,12 @@ void shell_run(struct shell *sh, char *line) {
         cmd_names(sh);
     else if (!strcmp(c->name, "start"))
         cmd_start(sh, argv[1]);
+    else if (!strcmp(c->name, "run"))
+        cmd_run(sh, argv[1]);
     else if (!strcmp(c->name, "kill"))
         cmd_kill(sh, argv[1]);
     else if (!strcmp(c->name, "chat"))
         cmd_chat(sh, argv[1]);
     else if (!strcmp(c->name, "test"))
-        run_foreground(sh, start(sh, "test", "test", "", true), "test");
+        cmd_run(sh, "test");
 }

@@ -3,8 +3,8 @@
  * console notifies, the shell pulls), runs commands and starts programs
  * from the boot image; while a foreground program runs it holds the port,
  * and the shell waits for it to end. Its terminal is the console handle
- * init badged for its port; it lends a copy to its foreground program
- * only.
+ * init badged for its port, of which it is the owner: every program it
+ * starts gets a lease of it, which ends when the program does (leases.c).
  */
 #include <resea/ipc.h>
 #include "shell.h"
@@ -23,6 +23,7 @@ static void check_foreground(struct shell *sh) {
         say(sh, "[%s ended: reason %u]\n", st.name, st.exit_reason);
     handle_close(sh->foreground);
     sh->foreground = 0;
+    shell_end_lease(sh, &sh->foreground_lease); /* whoever holds a copy */
     prompt(sh);
 }
 
@@ -44,6 +45,8 @@ int main(void) {
         printf("[shell] no terminal: start me from init (caps := console)\n");
         return ERR_NOT_FOUND;
     }
+    /* Leases a shell before us on this port lent end with it. */
+    console_revoke(sh.console, sh.port, CONSOLE_LEASE_ALL);
     error_t err = console_attach(sh.console, sh.port);
     if (err) {
         printf("[shell] cannot attach to port %d: %s\n", sh.port, err_str(err));
@@ -55,8 +58,10 @@ int main(void) {
         struct message m;
         if (ipc_recv(IPC_ANY, &m) != OK || m.type != MSG_NOTIFICATIONS)
             continue;
-        if (m.notifications.bits & NOTIFY_DEATH)
+        if (m.notifications.bits & NOTIFY_DEATH) {
             check_foreground(&sh);
+            shell_check_background(&sh);
+        }
         if (m.notifications.bits & NOTIFY_CONSOLE_INPUT)
             read_lines(&sh);
     }

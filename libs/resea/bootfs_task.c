@@ -57,8 +57,9 @@ handle_t bootfs_start(const struct bootfs_entry *e,
         startup_give(&spec, held->ioport, TAG_IOPORT);
     if (e->flags & BOOTFS_CAP_IRQ)
         startup_give(&spec, held->irq, TAG_IRQ);
-    if (e->flags & BOOTFS_CAP_CONSOLE)
-        startup_give(&spec, held->console, TAG_CONSOLE);
+    /* A terminal is the starter's to give (init: to entries with caps :=
+     * console; a shell: a lease to whatever it runs). */
+    startup_give(&spec, held->console, TAG_CONSOLE);
     handle_t h = task_create(held->spawn, &spec);
     if (spawn > 0)
         handle_close(spawn);

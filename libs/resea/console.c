@@ -33,14 +33,61 @@ error_t console_detach(handle_t console, int port) {
     return call(console, &m);
 }
 
-error_t console_write(handle_t console, int port, const char *text,
-                      size_t len) {
+static error_t write_text(handle_t console, int port, const char *text,
+                          size_t len, uint64_t flags) {
     struct message m = {.type = CONSOLE_WRITE_MSG,
                         .flags = MSG_OOL,
                         .ool_ptr = (uint64_t) text,
                         .ool_len = len};
     m.words[0] = port;
+    m.words[1] = flags;
     return call(console, &m);
+}
+
+error_t console_write(handle_t console, int port, const char *text,
+                      size_t len) {
+    return write_text(console, port, text, len, 0);
+}
+
+error_t console_write_keep(handle_t console, int port, const char *text,
+                           size_t len) {
+    return write_text(console, port, text, len, CONSOLE_WRITE_KEEP);
+}
+
+handle_t console_lend(handle_t console, int port, uint64_t rights,
+                      uint64_t *lease) {
+    struct message m = {.type = CONSOLE_LEND_MSG};
+    m.words[0] = port;
+    m.words[1] = rights;
+    error_t err = ipc_call_handle(console, &m);
+    if (!err)
+        err = m.words[0];
+    if (err) {
+        if (m.handle > 0)
+            handle_close(m.handle);
+        return err;
+    }
+    *lease = m.words[1];
+    return m.handle;
+}
+
+error_t console_revoke(handle_t console, int port, uint64_t lease) {
+    struct message m = {.type = CONSOLE_REVOKE_MSG};
+    m.words[0] = port;
+    m.words[1] = lease;
+    return call(console, &m);
+}
+
+error_t console_status(handle_t console, int port, uint64_t *queued,
+                       uint64_t *lost) {
+    struct message m = {.type = CONSOLE_STATUS_MSG};
+    m.words[0] = port;
+    error_t err = call(console, &m);
+    if (!err) {
+        *queued = m.words[1];
+        *lost = m.words[2];
+    }
+    return err;
 }
 
 int console_printf(handle_t console, int port, const char *fmt, ...) {

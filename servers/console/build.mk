@@ -1,4 +1,4 @@
-srcs-y := main.c
+srcs-y := main.c lease.c
 priority := 20
 caps := ioport irq
 serves := console

@@ -6,10 +6,13 @@
  * complete line by NOTIFY_CONSOLE_INPUT and pulls it (CONSOLE_READ_MSG).
  * A port is used only through a handle badged for it (CONSOLE_PORT_BADGE),
  * which whoever started us minted: init gives one to the shell of that
- * port, which lends it to the program it runs in the foreground. A handle
- * from a lookup reaches no port. The kernel keeps writing its own log to
- * COM1 directly.
+ * port, its owner, which has us mint leases of it (lease.c) for the
+ * programs it runs, and revokes them when they end. A handle from a
+ * lookup reaches no port. Output is all or nothing per write, and what
+ * was refused is reported on the terminal (resea/tx_ring.h). The kernel
+ * keeps writing its own log to COM1 directly.
  */
+#include "lease.h"
 #include <msgtypes.h>
 #include <proto/console.h>
 #include <resea/event_loop.h>
@@ -18,6 +21,7 @@
 #include <resea/printf.h>
 #include <resea/startup.h>
 #include <resea/syscall.h>
+#include <resea/tx_ring.h>
 #include <string.h>
 
 #define READERS_MAX 4
@@ -35,13 +39,16 @@
 #define IER_TX 0x02 /* interrupt when the transmitter is empty */
 #define MCR_DTR_RTS_OUT2 0x0b
 #define UART_FIFO 16
-#define TX_RING 8192
+/* A lease's handle: to call us, and to pass on at a task's creation. */
+#define LEASE_HANDLE_RIGHTS (RIGHT_SEND | RIGHT_CALL | RIGHT_GRANT)
 
 _Static_assert(LINE_MAX == CONSOLE_LINE_MAX, "one line length");
 
 struct reader {
     task_t id;
     handle_t notify;
+    uint64_t badge;  /* of the handle it attached through */
+    bool wants_room; /* refused a write it keeps: NOTIFY_CONSOLE_WRITABLE */
 };
 
 struct port {
@@ -54,10 +61,8 @@ struct port {
     struct reader readers[READERS_MAX];
     int num_readers;
     /* Output waits here for the transmitter; a terminal that stops
-     * reading loses output rather than stalling the others. */
-    char tx[TX_RING];
-    unsigned tx_head, tx_count;
-    uint64_t tx_dropped;
+     * reading has its writers refused rather than stalling the others. */
+    struct tx_ring tx;
 };
 
 static struct port ports[CONSOLE_PORTS] = {
@@ -67,6 +72,7 @@ static struct port ports[CONSOLE_PORTS] = {
     {.base = 0x2e8, .irq = 3},
 };
 static char write_buf[CONSOLE_WRITE_MAX];
+static handle_t self;          /* unbadged, to mint leases from */
 static handle_t ioports, irqs; /* from init: TAG_IOPORT, TAG_IRQ */
 
 static uint8_t in(struct port *p, int reg) {
@@ -82,40 +88,38 @@ static void out(struct port *p, int reg, uint8_t v) {
  * PIC triggers on edges and two UARTs share each line). */
 static void update_ier(struct port *p) {
     uint8_t ier = (p->q_count < CONSOLE_LINES_QUEUED ? IER_RX : 0) |
-                  (p->tx_count ? IER_TX : 0);
+                  (p->tx.count ? IER_TX : 0);
     out(p, UART_IER, 0);
     out(p, UART_IER, ier);
+}
+
+/* Readers whose writes were refused and kept: there is room now. */
+static void tell_writers(struct port *p) {
+    for (int i = 0; i < p->num_readers; i++) {
+        if (p->readers[i].wants_room)
+            ipc_notify(p->readers[i].notify, NOTIFY_CONSOLE_WRITABLE);
+        p->readers[i].wants_room = false;
+    }
 }
 
 /* Move queued output into the UART's FIFO when it is empty. */
 static void transmit(struct port *p) {
     if (!(in(p, UART_LSR) & LSR_TX_EMPTY))
         return;
-    for (int n = 0; n < UART_FIFO && p->tx_count; n++) {
-        out(p, UART_DATA, p->tx[p->tx_head]);
-        p->tx_head = (p->tx_head + 1) % TX_RING;
-        p->tx_count--;
-    }
+    char c;
+    for (int n = 0; n < UART_FIFO && tx_pop(&p->tx, &c); n++)
+        out(p, UART_DATA, c);
+    if (tx_drained(&p->tx))
+        tell_writers(p);
 }
 
-static void put_char(struct port *p, char c) {
-    if (p->tx_count == TX_RING) {
-        p->tx_dropped++;
-        return;
-    }
-    p->tx[(p->tx_head + p->tx_count++) % TX_RING] = c;
-}
-
+/* Our own output (echo): what does not fit is lost, and reported. */
 static void queue_text(struct port *p, const char *s, size_t len) {
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '\n')
-            put_char(p, '\r');
-        put_char(p, s[i]);
-    }
+    if (!tx_put(&p->tx, s, len))
+        tx_lose(&p->tx, s, len);
 }
 
-static void put_text(struct port *p, const char *s, size_t len) {
-    queue_text(p, s, len);
+static void start_output(struct port *p) {
     transmit(p);
     update_ier(p);
 }
@@ -139,6 +143,7 @@ static void probe(struct port *p) {
     out(p, UART_LCR, 0x03); /* 8N1 */
     out(p, UART_FCR, 0xc7);
     out(p, UART_MCR, MCR_DTR_RTS_OUT2);
+    tx_init(&p->tx);
     irq_listen(irqs, p->irq); /* two ports share a line: ours already */
     update_ier(p);
 }
@@ -189,15 +194,37 @@ static void on_notify(struct event_loop *loop, uint64_t bits) {
     }
 }
 
-/* The port a request names, if it came through that port's badge. */
-static error_t port_of(const struct message *m, struct port **p) {
+/* The port a request names, if it came through a handle for that port
+ * (its owner's or a live lease of it), and what that handle allows. */
+static error_t port_of(const struct message *m, struct port **p,
+                       uint8_t *rights) {
+    int mine = 0;
+    error_t err = lease_check(m->badge, &mine, rights);
     uint64_t n = m->words[0];
+    if (n == (uint64_t) CONSOLE_HANDLE_PORT)
+        n = mine; /* 0 for a handle of no port's: refused below */
     if (n >= CONSOLE_PORTS || !ports[n].io)
         return ERR_INVALID_ARG;
-    if (m->badge != CONSOLE_PORT_BADGE(n))
+    if (err || (int) n != mine)
         return ERR_NOT_PERMITTED;
     *p = &ports[n];
     return OK;
+}
+
+/* What each request needs of the handle it came through. */
+static uint8_t rights_needed(int32_t type) {
+    switch (type) {
+    case CONSOLE_ATTACH_MSG:
+    case CONSOLE_DETACH_MSG:
+    case CONSOLE_READ_MSG:
+        return CONSOLE_LEASE_READ;
+    case CONSOLE_WRITE_MSG:
+        return CONSOLE_LEASE_WRITE;
+    case CONSOLE_LEND_MSG:
+    case CONSOLE_REVOKE_MSG:
+        return LEASE_OWNER;
+    }
+    return 0;
 }
 
 static bool is_reader(const struct port *p, task_t who) {
@@ -229,7 +256,8 @@ static error_t attach(struct port *p, struct message *m) {
     error_t err = task_watch(m->handle); /* else its death goes unseen */
     if (err)
         return err;
-    p->readers[p->num_readers++] = (struct reader){m->src, msg_take_handle(m)};
+    p->readers[p->num_readers++] =
+        (struct reader){m->src, msg_take_handle(m), m->badge, false};
     tell_reader(p);
     return OK;
 }
@@ -275,20 +303,106 @@ static void read_line(struct port *p, struct message *m) {
     ipc_reply(m->src, &r);
 }
 
+static struct reader *reader_of(struct port *p, task_t who) {
+    for (int i = 0; i < p->num_readers; i++) {
+        if (p->readers[i].id == who)
+            return &p->readers[i];
+    }
+    return NULL;
+}
+
+/* All or nothing; a writer that keeps its text is not counted, and is
+ * told when there is room again if it is a reader (it has given us a
+ * handle to notify). */
 static error_t write_text(struct port *p, const struct message *m) {
-    if (!(m->flags & MSG_OOL))
+    uint64_t flags = m->words[1];
+    if (!(m->flags & MSG_OOL) || (flags & ~(uint64_t) CONSOLE_WRITE_KEEP))
         return ERR_INVALID_ARG;
-    put_text(p, (const char *) m->ool_ptr, m->ool_len);
+    const char *text = (const char *) m->ool_ptr;
+    bool queued = tx_put(&p->tx, text, m->ool_len);
+    start_output(p);
+    if (queued)
+        return OK;
+    struct reader *r = reader_of(p, m->src);
+    if (!(flags & CONSOLE_WRITE_KEEP))
+        tx_lose(&p->tx, text, m->ool_len);
+    else if (r)
+        r->wants_room = true;
+    return ERR_FULL;
+}
+
+/* A new handle to us, badged for a lease of p, moved to the caller. */
+static void lend(struct port *p, struct message *m) {
+    uint64_t rights = m->words[1];
+    struct message r = {.type = CONSOLE_LEND_MSG};
+    uint64_t badge = 0;
+    error_t err = ERR_INVALID_ARG;
+    if (rights &&
+        !(rights & ~(uint64_t) (CONSOLE_LEASE_READ | CONSOLE_LEASE_WRITE)))
+        err = lease_new(p - ports, rights, &badge);
+    handle_t h = err ? err : handle_dup(self, LEASE_HANDLE_RIGHTS, badge);
+    if (h < 0) {
+        if (!err)
+            lease_end(p - ports, badge);
+        r.words[0] = h;
+        ipc_reply(m->src, &r);
+        return;
+    }
+    r.flags = MSG_HANDLE_MOVE;
+    r.handle = h;
+    r.words[1] = badge;
+    if (ipc_reply(m->src, &r) != OK) { /* the caller took nothing */
+        handle_close(h);
+        lease_end(p - ports, badge);
+    }
+}
+
+/* Readers that attached through a lease stop reading when it ends. */
+static void drop_readers_of(struct port *p, uint64_t badge) {
+    for (int i = p->num_readers - 1; i >= 0; i--) {
+        if (p->readers[i].badge == badge)
+            remove_reader(p, i);
+    }
+}
+
+static error_t revoke_one(struct port *p, uint64_t badge) {
+    error_t err = lease_end(p - ports, badge);
+    if (!err)
+        drop_readers_of(p, badge);
+    return err;
+}
+
+static error_t revoke(struct port *p, uint64_t which) {
+    if (which != CONSOLE_LEASE_ALL)
+        return revoke_one(p, which);
+    for (int i = 0; i < CONSOLE_LEASES; i++) {
+        uint64_t badge = lease_badge(p - ports, i);
+        if (badge)
+            revoke_one(p, badge);
+    }
     return OK;
+}
+
+static void status(struct port *p, struct message *r) {
+    r->words[1] = p->tx.count;
+    r->words[2] = p->tx.lost;
+    r->words[3] = TX_RING;
 }
 
 static void on_request(struct event_loop *loop, struct message *m) {
     (void) loop;
     struct port *p = NULL;
-    error_t err = port_of(m, &p);
+    uint8_t rights = 0;
+    error_t err = port_of(m, &p, &rights);
+    if (!err && (rights_needed(m->type) & ~rights))
+        err = ERR_NOT_PERMITTED;
     struct message r = {.type = m->type};
     if (m->type == CONSOLE_READ_MSG && !err) {
         read_line(p, m);
+        return;
+    }
+    if (m->type == CONSOLE_LEND_MSG && !err) {
+        lend(p, m);
         return;
     }
     if (err) {
@@ -299,6 +413,10 @@ static void on_request(struct event_loop *loop, struct message *m) {
         r.words[0] = detach(p, m->src);
     } else if (m->type == CONSOLE_WRITE_MSG) {
         r.words[0] = write_text(p, m);
+    } else if (m->type == CONSOLE_REVOKE_MSG) {
+        r.words[0] = revoke(p, m->words[1]);
+    } else if (m->type == CONSOLE_STATUS_MSG) {
+        status(p, &r);
     } else {
         r.type = ERR_UNKNOWN_MESSAGE;
         r.words[0] = ERR_UNKNOWN_MESSAGE;
@@ -325,6 +443,7 @@ int main(void) {
     for (int i = 0; i < CONSOLE_PORTS; i++)
         probe(&ports[i]);
     ipc_ool_buffer(write_buf, sizeof(write_buf));
+    self = task_self();
     error_t err = ipc_serve(CONSOLE_NAME);
     if (err) {
         printf("[console] cannot register: %s\n", err_str(err));

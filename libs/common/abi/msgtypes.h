@@ -21,6 +21,9 @@
     X(CONSOLE_DETACH_MSG, 49, "console: stop sending me input")                \
     X(CONSOLE_WRITE_MSG, 50, "console: write text to a port")                  \
     X(CONSOLE_READ_MSG, 51, "console: the next input line, if any")            \
+    X(CONSOLE_LEND_MSG, 56, "console: a revocable lease of my port")           \
+    X(CONSOLE_REVOKE_MSG, 57, "console: end a lease of my port")               \
+    X(CONSOLE_STATUS_MSG, 58, "console: output queued and lost on a port")     \
     X(CHAT_OPEN_MSG, 64, "chat: join with a nickname")                         \
     X(CHAT_POST_MSG, 65, "chat: say something")                                \
     X(CHAT_FETCH_MSG, 66, "chat: the lines I have not seen")                   \

@@ -5,23 +5,59 @@
 /*
  * The console server's protocol (servers/console). All requests are calls;
  * the reply's words[0] is an error_t. A port is 0..CONSOLE_PORTS-1
- * (COM1..COM4). Every request must come through a handle badged for the
- * port it names (CONSOLE_PORT_BADGE): ERR_NOT_PERMITTED otherwise, as
- * through a handle from ipc_lookup("console"). ERR_INVALID_ARG: no such
- * port.
+ * (COM1..COM4), or CONSOLE_HANDLE_PORT: the port the handle is for.
+ * Every request must come through a handle for the port it names:
+ * ERR_NOT_PERMITTED otherwise, as through a handle from
+ * ipc_lookup("console"). ERR_INVALID_ARG: no such port.
+ *
+ * Two kinds of handle reach a port. Its owner's, badged
+ * CONSOLE_PORT_BADGE(n), which whoever started the console minted (init
+ * gives shell copy n port n): it can do everything below. And leases,
+ * which the console mints for the owner (CONSOLE_LEND_MSG), each with the
+ * rights it was lent with (CONSOLE_LEASE_*), until the owner revokes it:
+ * after that every request through it is ERR_NOT_PERMITTED. A lease
+ * cannot lend.
  *
  * CONSOLE_ATTACH_MSG  words[0] = port; moves a handle to the caller with
  *                     RIGHT_NOTIFY. The caller becomes the port's reader
- *                     (the last attached reads; when it ends or detaches
- *                     the one before reads again) and gets
- *                     NOTIFY_CONSOLE_INPUT when a line is complete.
- * CONSOLE_DETACH_MSG  words[0] = port.
- * CONSOLE_WRITE_MSG   words[0] = port; the text out of line (MSG_OOL), at
- *                     most CONSOLE_WRITE_MAX bytes. "\n" becomes "\r\n".
+ *                     (the last attached reads; when it ends, detaches or
+ *                     its lease is revoked, the one before reads again)
+ *                     and gets NOTIFY_CONSOLE_INPUT when a line is
+ *                     complete. Needs CONSOLE_LEASE_READ.
+ * CONSOLE_DETACH_MSG  words[0] = port. Needs CONSOLE_LEASE_READ.
  * CONSOLE_READ_MSG    words[0] = port; MSG_REPLY_BUF of CONSOLE_LINE_MAX
  *                     bytes. Reply: the line out of line, without its end
  *                     of line; ERR_EMPTY when none waits. Only the port's
- *                     reader may read.
+ *                     reader may read. Needs CONSOLE_LEASE_READ.
+ * CONSOLE_WRITE_MSG   words[0] = port, words[1] = flags (CONSOLE_WRITE_*);
+ *                     the text out of line (MSG_OOL), at most
+ *                     CONSOLE_WRITE_MAX bytes. "\n" becomes "\r\n". All or
+ *                     nothing: text that does not fit in the port's output
+ *                     ring is not queued at all, and the reply is
+ *                     ERR_FULL. The console counts refused text as lost
+ *                     and, once the port has drained, shows
+ *                     "(N characters lost)" on the terminal, where the
+ *                     text would have been. With CONSOLE_WRITE_KEEP the
+ *                     writer keeps the text to write it again: it is not
+ *                     counted, and if the writer is a reader of the port,
+ *                     it gets NOTIFY_CONSOLE_WRITABLE once the port has
+ *                     drained to TX_LOW_WATER (2048 bytes queued), when any
+ *                     one write fits. A writer that is not a reader (a
+ *                     write-only lease) is not told: it retries on a
+ *                     timer. Needs CONSOLE_LEASE_WRITE.
+ * CONSOLE_LEND_MSG    words[0] = port, words[1] = rights (CONSOLE_LEASE_*).
+ *                     The port's owner only. Reply with a handle moved
+ *                     (call with ipc_call_handle): a new handle to the
+ *                     console for that lease, and words[1] = the lease's
+ *                     id, to revoke it. ERR_FULL: the port has
+ *                     CONSOLE_LEASES (8) leases already.
+ * CONSOLE_REVOKE_MSG  words[0] = port, words[1] = a lease id, or
+ *                     CONSOLE_LEASE_ALL. The port's owner only. Ends the
+ *                     lease: a reader attached through it is removed.
+ *                     ERR_NOT_FOUND: no such lease (it was revoked).
+ * CONSOLE_STATUS_MSG  words[0] = port. Reply words[1] = bytes of output
+ *                     queued, words[2] = characters lost not yet
+ *                     reported, words[3] = the ring's size.
  *
  * Line discipline: typed characters are echoed; backspace (0x08, 0x7f)
  * erases; carriage return or line feed ends the line; a full line
@@ -29,9 +65,16 @@
  */
 #define CONSOLE_NAME "console" /* what the console registers */
 /* The badge of a handle to the console for port n, minted by whoever
- * started the console (init gives shell copy i port i). */
+ * started the console (init gives shell copy i port i). Lease badges are
+ * the console's own, from CONSOLE_PORT_BADGE(CONSOLE_PORTS) up. */
 #define CONSOLE_PORT_BADGE(n) (BADGE_LOOKUP_END + (uint64_t) (n))
 #define CONSOLE_PORTS 4
+#define CONSOLE_HANDLE_PORT (-1) /* words[0]: the port of this handle */
 #define CONSOLE_LINE_MAX 128
 #define CONSOLE_WRITE_MAX 1024
 #define CONSOLE_LINES_QUEUED 8 /* lines kept per port until read */
+#define CONSOLE_WRITE_KEEP 1   /* words[1] of a write: I will retry */
+#define CONSOLE_LEASE_WRITE 1  /* a lease's rights: write */
+#define CONSOLE_LEASE_READ 2   /* attach, read, detach */
+#define CONSOLE_LEASES 8       /* live leases per port */
+#define CONSOLE_LEASE_ALL 0    /* revoke: every lease of the port */

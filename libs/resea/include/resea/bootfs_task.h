@@ -8,8 +8,10 @@
  * new task gets the name server (when `held.name` is set), the right to
  * serve names if its entry lists some (build.mk `serves`), then the
  * capabilities its build.mk asked for (BOOTFS_CAP_*), of those held, each
- * under its start-up tag (resea/startup.h), and the command line given
- * (NULL: the one the image stores for it).
+ * under its start-up tag (resea/startup.h), the terminal `held.console` if
+ * set (the starter decides: init sets it for entries with caps := console,
+ * a shell to a lease of its port for every program), and the command line
+ * given (NULL: the one the image stores for it).
  */
 /* The handles a starter holds, to pass on (0: not held). */
 struct held_caps {

@@ -1,7 +1,9 @@
 #pragma once
 #include <format.h>
 
-/* printf to the kernel log; returns the number of characters formatted.
- * At most PRINTF_MAX - 1 of them are written: the rest is cut. */
+/* printf to the task's terminal if it has one (TAG_CONSOLE), else (or if
+ * the console refuses it) to the kernel log; returns the number of
+ * characters formatted. At most PRINTF_MAX - 1 of them are written: the
+ * rest is cut. */
 #define PRINTF_MAX 512
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
