@@ -81,7 +81,7 @@ class Terminal:
             self.mark = len(self.seen)
 
 
-def boot(tmp):
+def boot(tmp, terminal=Terminal):
     socks = [tmp / f"com{i}.sock" for i in (1, 2, 3)]
     cmd = [QEMU, "-m", "128", "-kernel", str(BUILD / "kernel.bin"),
            "-initrd", str(BUILD / "bootfs.img"), "-no-reboot", "-display", "none"]
@@ -90,7 +90,7 @@ def boot(tmp):
     cmd += os.environ.get("QEMU_EXTRA", "").split()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    terms = [Terminal(s) for s in socks]
+    terms = [terminal(s) for s in socks]
     for i, t in enumerate(terms):  # prompts printed before we connected are lost
         deadline = time.monotonic() + WAIT
         while True:
@@ -200,29 +200,35 @@ def case_chat_quit(c1, c2, c3):
 
 def case_program_from_a_shell_gets_no_terminal(c1, c2, c3):
     # a plain app started on terminal 2 (apps/intruder) tries every port and
-    # the system's names; it says what it got on COM1, the kernel log
+    # the system's names; it says what it got on terminal 2, through the
+    # write-only lease its shell gave it, through which it can neither
+    # read nor lend
     c2.line("start intruder")
     c2.expect(r"started intruder")
     for port in (1, 2, 3):
-        c1.expect(rf"intruder: attach port {port}: (\w+)\n")
-    c1.expect(r"intruder: listening")
-    log = c1.mark
+        c2.expect(rf"intruder: attach port {port}: (\w+)\n")
+    c2.expect(r"intruder: listening")
+    log = c2.mark
     c3.line("echo hunter2 is my password")
     c3.expect(r"\nhunter2 is my password\n")  # the shell still reads its terminal
-    c1.expect(r"intruder: done\n", timeout=10)
-    got = c1.seen[:c1.mark]
+    c2.expect(r"intruder: done\n", timeout=10)
+    got = c2.seen[:c2.mark]
     for needle in ("serve console: ERR_NOT_PERMITTED", "serve chat: ERR_NOT_PERMITTED",
-                   "attach port 3: ERR_NOT_PERMITTED", "write port 2: ERR_NOT_PERMITTED"):
+                   "attach port 3: ERR_NOT_PERMITTED", "write port 2: ERR_NOT_PERMITTED",
+                   "attach with its lease: ERR_NOT_PERMITTED",
+                   "lend with its lease: ERR_NOT_PERMITTED"):
         if needle not in got:
-            raise AssertionError(f"the kernel log lacks 'intruder: {needle}'")
-    if "hunter2" in c1.seen[log:] or "[kernel] fake" in c2.seen + c3.seen:
+            raise AssertionError(f"terminal 2 lacks 'intruder: {needle}'")
+    if "hunter2" in c2.seen[log:] or "[kernel] fake" in c1.seen + c2.seen + c3.seen:
         raise AssertionError("the intruder read or wrote a terminal")
 
 
 def case_test_task_from_another_terminal(c1, c2, c3):
     # started from shell 2, whose port is not the test task's concern: the
-    # suite runs (its lines go to the kernel log on COM1); last, as it
-    # keeps running while the system is torn down
+    # suite runs; each case runs in a child of its own, which has no
+    # terminal, so its PASS line goes to the kernel log on COM1 (the
+    # runner's own lines, such as the final count, go to terminal 2);
+    # last, as it keeps running while the system is torn down
     c2.line("test")
     c1.expect(r"PASS \w+\n", timeout=30)
 
