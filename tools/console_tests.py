@@ -28,7 +28,8 @@ WAIT = 15  # seconds for any one expected output
 class Terminal:
     """One serial port: what we type and what it shows. Like a real
     terminal it reads all the time (a background thread), so the guest's
-    output never waits for the test."""
+    output never waits for the test, unless its user stops reading
+    (pause(), as when socat is stopped) until resume()."""
 
     def __init__(self, path):
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -41,10 +42,13 @@ class Terminal:
         self.seen = ""  # everything shown so far
         self.mark = 0   # expect() looks after this point
         self.lock = threading.Lock()
+        self.reading = threading.Event()
+        self.reading.set()
         threading.Thread(target=self._reader, daemon=True).start()
 
     def _reader(self):
         while True:
+            self.reading.wait()
             try:
                 chunk = self.sock.recv(65536)
             except OSError:
@@ -53,6 +57,12 @@ class Terminal:
                 return
             with self.lock:
                 self.seen += chunk.decode(errors="replace").replace("\r", "")
+
+    def pause(self):
+        self.reading.clear()
+
+    def resume(self):
+        self.reading.set()
 
     def type(self, text):
         self.sock.sendall(text.encode())
@@ -81,7 +91,7 @@ class Terminal:
             self.mark = len(self.seen)
 
 
-def boot(tmp, terminal=Terminal):
+def boot(tmp):
     socks = [tmp / f"com{i}.sock" for i in (1, 2, 3)]
     cmd = [QEMU, "-m", "128", "-kernel", str(BUILD / "kernel.bin"),
            "-initrd", str(BUILD / "bootfs.img"), "-no-reboot", "-display", "none"]
@@ -90,7 +100,7 @@ def boot(tmp, terminal=Terminal):
     cmd += os.environ.get("QEMU_EXTRA", "").split()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    terms = [terminal(s) for s in socks]
+    terms = [Terminal(s) for s in socks]
     for i, t in enumerate(terms):  # prompts printed before we connected are lost
         deadline = time.monotonic() + WAIT
         while True:
@@ -233,8 +243,10 @@ def case_test_task_from_another_terminal(c1, c2, c3):
     c1.expect(r"PASS \w+\n", timeout=30)
 
 
-def main():
-    cases = [(n[5:], f) for n, f in globals().items() if n.startswith("case_")]
+def run_cases(prefix, names):
+    """Boot once and run the case_* functions of names (a module's
+    globals) in order on its terminals; print the results and exit."""
+    cases = [(n[5:], f) for n, f in names.items() if n.startswith("case_")]
     passed = failed = 0
     with tempfile.TemporaryDirectory() as tmp:
         proc, terms = boot(Path(tmp))
@@ -244,10 +256,10 @@ def main():
                     for t in terms:
                         t.settle(0.1)
                     fn(*terms)
-                    print(f"PASS console/{name}", flush=True)
+                    print(f"PASS {prefix}/{name}", flush=True)
                     passed += 1
                 except AssertionError as e:
-                    print(f"FAIL console/{name}: {e}", flush=True)
+                    print(f"FAIL {prefix}/{name}: {e}", flush=True)
                     failed += 1
         finally:
             proc.kill()
@@ -257,4 +269,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    run_cases("console", globals())

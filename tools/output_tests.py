@@ -12,43 +12,12 @@ program is taken back when it ends, whoever it passed it on to. Prints
 failed`.
 """
 import re
-import sys
-import tempfile
-import threading
-from pathlib import Path
 
-from console_tests import Terminal, boot
+from console_tests import run_cases
 
 FLOOD = 400  # posts while a terminal is paused: far more than it buffers
 PAD = "x" * 40  # each post's tail, so that the flood outgrows every buffer
 STARTS = 10  # background programs, one after the other: more than leases
-
-
-class PausableTerminal(Terminal):
-    """A terminal whose user can stop reading (as when socat is stopped)."""
-
-    def __init__(self, path):
-        self.reading = threading.Event()
-        self.reading.set()
-        super().__init__(path)
-
-    def _reader(self):
-        while True:
-            self.reading.wait()
-            try:
-                chunk = self.sock.recv(4096)
-            except OSError:
-                return
-            if not chunk:
-                return
-            with self.lock:
-                self.seen += chunk.decode(errors="replace").replace("\r", "")
-
-    def pause(self):
-        self.reading.clear()
-
-    def resume(self):
-        self.reading.set()
 
 
 def check_whole_lines(text, who):
@@ -73,11 +42,13 @@ def case_paused_terminal_during_a_flood(c1, c2, c3):
     c3.expect(r"\* bob joined")
     c2.expect(r"\* bob joined")
     c3.pause()  # bob stops reading his terminal
-    c2.type("".join(f"flood {i} {PAD}\r" for i in range(FLOOD)))
-    c2.expect(rf"<alice> flood {FLOOD - 1} {PAD}\n", timeout=120)
-    c1.line("echo not stalled")  # the other terminals carry on
-    c1.expect(r"\nnot stalled\n")
-    c3.resume()
+    try:
+        c2.type("".join(f"flood {i} {PAD}\r" for i in range(FLOOD)))
+        c2.expect(rf"<alice> flood {FLOOD - 1} {PAD}\n", timeout=120)
+        c1.line("echo not stalled")  # the other terminals carry on
+        c1.expect(r"\nnot stalled\n")
+    finally:
+        c3.resume()
     m = c3.expect(r"\((\d+) (lines? missed|characters? lost)\)")
     print(f"  (bob was told: {m.group(0)})")
     c3.expect(rf"<alice> flood {FLOOD - 1} {PAD}\n", timeout=60)
@@ -129,29 +100,5 @@ def case_foreground_program_loses_the_terminal_it_passed_on(c1, c2, c3):
     c1.expect(r"intruder: done\n", timeout=30)
 
 
-def main():
-    cases = [(n[5:], f) for n, f in globals().items() if n.startswith("case_")]
-    passed = failed = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        proc, terms = boot(Path(tmp), PausableTerminal)
-        try:
-            for name, fn in cases:
-                try:
-                    for t in terms:
-                        t.resume()
-                        t.settle(0.1)
-                    fn(*terms)
-                    print(f"PASS output/{name}", flush=True)
-                    passed += 1
-                except AssertionError as e:
-                    print(f"FAIL output/{name}: {e}", flush=True)
-                    failed += 1
-        finally:
-            proc.kill()
-            proc.wait()
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
-
-
 if __name__ == "__main__":
-    main()
+    run_cases("output", globals())

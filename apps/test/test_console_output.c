@@ -17,23 +17,38 @@
 #define WRITES_MAX 20
 #define DRAIN_MAX 2000 /* empty writes, 16 bytes sent at each */
 
-/* A console without IRQs, registered; 0 if it could not start. */
-static handle_t start_quiet_console(void) {
+/* A console without IRQs, registered; the port's owner's handle, as init
+ * gives its shell; and a lease of it (rights 0: none). */
+struct quiet {
+    handle_t server, owner, lease;
+    uint64_t id;
+};
+
+static bool quiet_start(struct quiet *q, uint64_t rights) {
     handle_t caps[] = {H_NAME, H_SERVE, H_IOPORT};
+    *q = (struct quiet){0};
     handle_t h = start_boot_task("console", 3, caps);
     handle_t probe = h < 0 ? h : ipc_lookup_timeout(CONSOLE_NAME, LIVE_MS);
     if (probe < 0) {
         end_task(h);
-        return 0;
+        return false;
     }
     handle_close(probe);
-    return h;
+    q->server = h;
+    q->owner = handle_dup(h, RIGHT_SEND | RIGHT_CALL | RIGHT_GRANT,
+                          CONSOLE_PORT_BADGE(PORT));
+    if (rights)
+        q->lease = console_lend(q->owner, PORT, rights, &q->id);
+    return q->owner > 0 && (!rights || q->lease > 0);
 }
 
-/* The port's owner's handle, as init gives its shell. */
-static handle_t owner_of(handle_t server) {
-    return handle_dup(server, RIGHT_SEND | RIGHT_CALL | RIGHT_GRANT,
-                      CONSOLE_PORT_BADGE(PORT));
+static void quiet_end(struct quiet *q) {
+    end_task(q->server);
+    handle_t hs[] = {q->owner, q->lease};
+    for (unsigned i = 0; i < sizeof(hs) / sizeof(hs[0]); i++) {
+        if (hs[i] > 0)
+            handle_close(hs[i]);
+    }
 }
 
 static uint64_t queued(handle_t h) {
@@ -87,19 +102,18 @@ static bool notified(uint64_t bit) {
 /* A full ring refuses a write whole and counts it as lost; a writer that
  * keeps its text is refused without being counted. */
 TEST(console_full_ring_refuses_a_write_whole) {
-    handle_t server = start_quiet_console();
-    CHECK(server > 0);
-    handle_t owner = owner_of(server);
-    int taken = fill(owner); /* the last one was refused */
-    uint64_t before = queued(owner), lost_before = lost(owner);
+    struct quiet q;
+    bool up = quiet_start(&q, 0);
+    int taken = fill(q.owner); /* the last one was refused */
+    uint64_t before = queued(q.owner), lost_before = lost(q.owner);
     static char chunk[CHUNK];
     memset(chunk, 'y', sizeof(chunk));
-    error_t refused = console_write(owner, PORT, chunk, sizeof(chunk));
-    uint64_t after = queued(owner), lost_after = lost(owner);
-    error_t kept = console_write_keep(owner, PORT, chunk, sizeof(chunk));
-    uint64_t lost_kept = lost(owner);
-    end_task(server);
-    handle_close(owner);
+    error_t refused = console_write(q.owner, PORT, chunk, sizeof(chunk));
+    uint64_t after = queued(q.owner), lost_after = lost(q.owner);
+    error_t kept = console_write_keep(q.owner, PORT, chunk, sizeof(chunk));
+    uint64_t lost_kept = lost(q.owner);
+    quiet_end(&q);
+    CHECK(up);
     CHECK(taken > 0 && taken < WRITES_MAX);
     CHECK(before > TX_RING - CHUNK);
     CHECK_ERR(refused, ERR_FULL);
@@ -112,20 +126,19 @@ TEST(console_full_ring_refuses_a_write_whole) {
 /* Once the port drains, what was lost is reported (and no longer owed),
  * and a reader that kept a refused write is told there is room. */
 TEST(console_refused_reader_is_told_when_there_is_room) {
-    handle_t server = start_quiet_console();
-    CHECK(server > 0);
-    handle_t owner = owner_of(server);
-    error_t attach = console_attach(owner, PORT);
-    fill(owner);
+    struct quiet q;
+    bool up = quiet_start(&q, 0);
+    error_t attach = console_attach(q.owner, PORT);
+    fill(q.owner);
     static char chunk[CHUNK];
-    error_t kept = console_write_keep(owner, PORT, chunk, sizeof(chunk));
+    error_t kept = console_write_keep(q.owner, PORT, chunk, sizeof(chunk));
     bool early = pending(NOTIFY_CONSOLE_WRITABLE);
-    drain_to(owner, TX_LOW_WATER);
+    drain_to(q.owner, TX_LOW_WATER);
     bool told = notified(NOTIFY_CONSOLE_WRITABLE);
-    uint64_t owed = lost(owner);
-    error_t again = console_write_keep(owner, PORT, chunk, sizeof(chunk));
-    end_task(server);
-    handle_close(owner);
+    uint64_t owed = lost(q.owner);
+    error_t again = console_write_keep(q.owner, PORT, chunk, sizeof(chunk));
+    quiet_end(&q);
+    CHECK(up);
     CHECK_ERR(attach, OK);
     CHECK_ERR(kept, ERR_FULL);
     CHECK(!early);
@@ -137,29 +150,24 @@ TEST(console_refused_reader_is_told_when_there_is_room) {
 /* A revoked lease reaches nothing, and its reader place is gone: the
  * owner reads again. A new lease in its place has a new badge. */
 TEST(console_revoked_lease_reaches_nothing) {
-    handle_t server = start_quiet_console();
-    CHECK(server > 0);
-    handle_t owner = owner_of(server);
-    uint64_t id = 0, id2 = 0;
-    handle_t lease = console_lend(
-        owner, PORT, CONSOLE_LEASE_READ | CONSOLE_LEASE_WRITE, &id);
-    error_t wrote = console_write(lease, CONSOLE_HANDLE_PORT, "ok\n", 3);
-    error_t attached = console_attach(lease, PORT);
-    error_t revoked = console_revoke(owner, PORT, id);
-    error_t write_after = console_write(lease, PORT, "no\n", 3);
+    struct quiet q;
+    bool up = quiet_start(&q, CONSOLE_LEASE_READ | CONSOLE_LEASE_WRITE);
+    error_t wrote = console_write(q.lease, CONSOLE_HANDLE_PORT, "ok\n", 3);
+    error_t attached = console_attach(q.lease, PORT);
+    error_t revoked = console_revoke(q.owner, PORT, q.id);
+    error_t write_after = console_write(q.lease, PORT, "no\n", 3);
     char line[CONSOLE_LINE_MAX];
-    int read_after = console_read(lease, PORT, line, sizeof(line));
-    error_t attach_after = console_attach(lease, PORT);
-    error_t owner_attach = console_attach(owner, PORT); /* place freed */
-    error_t twice = console_revoke(owner, PORT, id);
-    handle_t lease2 = console_lend(owner, PORT, CONSOLE_LEASE_WRITE, &id2);
-    error_t stale = console_write(lease, PORT, "no\n", 3);
-    int handles = handles_of(server);
-    end_task(server);
-    handle_close(owner);
-    handle_close(lease);
-    handle_close(lease2);
-    CHECK(lease > 0);
+    int read_after = console_read(q.lease, PORT, line, sizeof(line));
+    error_t attach_after = console_attach(q.lease, PORT);
+    error_t owner_attach = console_attach(q.owner, PORT); /* place freed */
+    error_t twice = console_revoke(q.owner, PORT, q.id);
+    uint64_t id2 = q.id;
+    handle_t lease2 = console_lend(q.owner, PORT, CONSOLE_LEASE_WRITE, &id2);
+    error_t stale = console_write(q.lease, PORT, "no\n", 3);
+    quiet_end(&q);
+    if (lease2 > 0)
+        handle_close(lease2);
+    CHECK(up);
     CHECK_ERR(wrote, OK);
     CHECK_ERR(attached, OK);
     CHECK_ERR(revoked, OK);
@@ -169,28 +177,22 @@ TEST(console_revoked_lease_reaches_nothing) {
     CHECK_ERR(owner_attach, OK);
     CHECK_ERR(twice, ERR_NOT_FOUND);
     CHECK(lease2 > 0);
-    CHECK(id2 != id);
+    CHECK(id2 != q.id);
     CHECK_ERR(stale, ERR_NOT_PERMITTED);
-    CHECK(handles > 0);
 }
 
 /* Only the owner lends and revokes; a lease is for its own port. */
 TEST(console_lease_cannot_lend) {
-    handle_t server = start_quiet_console();
-    CHECK(server > 0);
-    handle_t owner = owner_of(server);
-    uint64_t id = 0, other;
-    handle_t lease = console_lend(
-        owner, PORT, CONSOLE_LEASE_READ | CONSOLE_LEASE_WRITE, &id);
-    handle_t sub = console_lend(lease, PORT, CONSOLE_LEASE_WRITE, &other);
-    error_t revoke = console_revoke(lease, PORT, CONSOLE_LEASE_ALL);
-    error_t other_port = console_write(lease, PORT - 1, "no\n", 3);
-    handle_t bad_rights = console_lend(owner, PORT, 0x80, &other);
-    error_t still = console_write(lease, PORT, "ok\n", 3);
-    end_task(server);
-    handle_close(owner);
-    handle_close(lease);
-    CHECK(lease > 0);
+    struct quiet q;
+    bool up = quiet_start(&q, CONSOLE_LEASE_READ | CONSOLE_LEASE_WRITE);
+    uint64_t other;
+    handle_t sub = console_lend(q.lease, PORT, CONSOLE_LEASE_WRITE, &other);
+    error_t revoke = console_revoke(q.lease, PORT, CONSOLE_LEASE_ALL);
+    error_t other_port = console_write(q.lease, PORT - 1, "no\n", 3);
+    handle_t bad_rights = console_lend(q.owner, PORT, 0x80, &other);
+    error_t still = console_write(q.lease, PORT, "ok\n", 3);
+    quiet_end(&q);
+    CHECK(up);
     CHECK_ERR(sub, ERR_NOT_PERMITTED);
     CHECK_ERR(revoke, ERR_NOT_PERMITTED);
     CHECK_ERR(other_port, ERR_NOT_PERMITTED);
@@ -200,20 +202,15 @@ TEST(console_lease_cannot_lend) {
 
 /* A background program's lease writes, and nothing else. */
 TEST(console_write_only_lease_cannot_attach_or_read) {
-    handle_t server = start_quiet_console();
-    CHECK(server > 0);
-    handle_t owner = owner_of(server);
-    uint64_t id = 0;
-    handle_t lease = console_lend(owner, PORT, CONSOLE_LEASE_WRITE, &id);
-    error_t wrote = console_write(lease, PORT, "ok\n", 3);
-    error_t attach = console_attach(lease, PORT);
+    struct quiet q;
+    bool up = quiet_start(&q, CONSOLE_LEASE_WRITE);
+    error_t wrote = console_write(q.lease, PORT, "ok\n", 3);
+    error_t attach = console_attach(q.lease, PORT);
     char line[CONSOLE_LINE_MAX];
-    int read = console_read(lease, PORT, line, sizeof(line));
-    error_t detach = console_detach(lease, PORT);
-    end_task(server);
-    handle_close(owner);
-    handle_close(lease);
-    CHECK(lease > 0);
+    int read = console_read(q.lease, PORT, line, sizeof(line));
+    error_t detach = console_detach(q.lease, PORT);
+    quiet_end(&q);
+    CHECK(up);
     CHECK_ERR(wrote, OK);
     CHECK_ERR(attach, ERR_NOT_PERMITTED);
     CHECK_ERR(read, ERR_NOT_PERMITTED);
@@ -223,34 +220,29 @@ TEST(console_write_only_lease_cannot_attach_or_read) {
 /* A port has CONSOLE_LEASES leases, and revoking them all frees them;
  * the console keeps no handle for any. */
 TEST(console_leases_are_bounded) {
-    handle_t server = start_quiet_console();
-    CHECK(server > 0);
-    handle_t owner = owner_of(server);
-    int handles = handles_of(server);
-    handle_t leases[CONSOLE_LEASES];
+    struct quiet q;
+    bool up = quiet_start(&q, 0);
+    int handles = handles_of(q.server);
+    handle_t leases[CONSOLE_LEASES + 1];
     uint64_t id;
+    for (int i = 0; i <= CONSOLE_LEASES; i++)
+        leases[i] = console_lend(q.owner, PORT, CONSOLE_LEASE_WRITE, &id);
+    int holding = handles_of(q.server);
+    error_t all = console_revoke(q.owner, PORT, CONSOLE_LEASE_ALL);
+    error_t old = console_write(leases[0], PORT, "no\n", 3);
+    q.lease = console_lend(q.owner, PORT, CONSOLE_LEASE_WRITE, &id);
+    quiet_end(&q);
     int lent = 0;
     for (int i = 0; i < CONSOLE_LEASES; i++) {
-        leases[i] = console_lend(owner, PORT, CONSOLE_LEASE_WRITE, &id);
         lent += leases[i] > 0;
-    }
-    handle_t one_more = console_lend(owner, PORT, CONSOLE_LEASE_WRITE, &id);
-    int holding = handles_of(server);
-    error_t all = console_revoke(owner, PORT, CONSOLE_LEASE_ALL);
-    error_t old = console_write(leases[0], PORT, "no\n", 3);
-    handle_t fresh = console_lend(owner, PORT, CONSOLE_LEASE_WRITE, &id);
-    end_task(server);
-    handle_close(owner);
-    for (int i = 0; i < CONSOLE_LEASES; i++) {
         if (leases[i] > 0)
             handle_close(leases[i]);
     }
-    if (fresh > 0)
-        handle_close(fresh);
+    CHECK(up);
     CHECK_EQ(lent, CONSOLE_LEASES);
-    CHECK_ERR(one_more, ERR_FULL);
+    CHECK_ERR(leases[CONSOLE_LEASES], ERR_FULL);
     CHECK_EQ(holding, handles);
     CHECK_ERR(all, OK);
     CHECK_ERR(old, ERR_NOT_PERMITTED);
-    CHECK(fresh > 0);
+    CHECK(q.lease > 0);
 }
