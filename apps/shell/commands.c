@@ -132,9 +132,16 @@ static void cmd_kill(struct shell *sh, const char *what) {
         say(sh, "killed %u\n", id);
 }
 
+/* The client checks the nickname and says what is wrong with it; its
+ * task name only has to be one the kernel takes (printable ASCII, no
+ * brackets), so other bytes show there as '?'. */
 static void cmd_chat(struct shell *sh, const char *nick) {
     char name[TASK_NAME_MAX];
     format(name, sizeof(name), "chat-%s", nick);
+    for (char *p = name; *p; p++) {
+        if (*p < 0x21 || *p > 0x7e || *p == '[' || *p == ']')
+            *p = '?';
+    }
     run_foreground(sh, start(sh, "chat", name, nick, true), "chat");
 }
 

@@ -1,11 +1,16 @@
 /*
  * The chat server (servers/chat, proto/chat.h): every request and error,
  * joins and leaves, ordering, a client that falls out of the history,
- * notifications, a stuck member, a member that dies. Each test starts a
+ * notifications, a stuck member, a member that dies, what posts and
+ * nicknames may hold, and the chat client (apps/chat) rejoining a
+ * restarted server. Each test starts a
  * fresh server from the boot image and kills it at the end. The test task
  * is a client twice over: each lookup gives a handle with its own badge.
  */
+#include "server_attack.h"
 #include "test.h"
+#include <bootfs.h>
+#include <layout.h>
 #include <msgtypes.h>
 #include <proto/chat.h>
 #include <resea/name.h>
@@ -351,6 +356,39 @@ TEST(chat_bad_nicknames) {
     CHECK_ERR(open_as(a, "two words", NULL), ERR_INVALID_ARG);
     CHECK_ERR(open_as(a, "bell\a", NULL), ERR_INVALID_ARG);
     CHECK_ERR(open_as(a, "tab\t", NULL), ERR_INVALID_ARG);
+    /* Refused, never changed: "ab\x01cd" must not join as "abcd". */
+    CHECK_ERR(open_as(a,
+                      "ab\x01"
+                      "cd",
+                      NULL),
+              ERR_INVALID_ARG);
+    CHECK_ERR(open_as(a, "\x1b[31mred", NULL), ERR_INVALID_ARG);
+    CHECK_ERR(open_as(a, "del\x7f", NULL), ERR_INVALID_ARG);
+    CHECK_ERR(open_as(a,
+                      "ab\xc2\x9b"
+                      "cd",
+                      NULL),
+              ERR_INVALID_ARG); /* C1 */
+    CHECK_ERR(open_as(a,
+                      "ab\x9b"
+                      "cd",
+                      NULL),
+              ERR_INVALID_ARG);                               /* not UTF-8 */
+    CHECK_ERR(open_as(a, "caf\xc3", NULL), ERR_INVALID_ARG);  /* cut short */
+    CHECK_ERR(open_as(a, "\xc0\xa0", NULL), ERR_INVALID_ARG); /* overlong */
+    CHECK_ERR(open_as(a,
+                      "no\xc2\xa0"
+                      "break",
+                      NULL),
+              ERR_INVALID_ARG);
+    CHECK_ERR(open_as(a, "zero\xe2\x80\x8bwidth", NULL), ERR_INVALID_ARG);
+    /* CHAT_NICK_MAX counts bytes: 8 two-byte characters are too many. */
+    CHECK_ERR(
+        open_as(
+            a,
+            "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9",
+            NULL),
+        ERR_TOO_LARGE);
     /* The notify handle: missing, without RIGHT_NOTIFY, someone else's. */
     CHECK_ERR(open_raw(a, "alice", 6, 0, NULL), ERR_INVALID_ARG);
     handle_t send_only = handle_dup(self_handle(), RIGHT_SEND, 0);
@@ -362,6 +400,8 @@ TEST(chat_bad_nicknames) {
     uint64_t sid;
     CHECK_ERR(open_as(a, "fifteen-letters", &sid), OK);
     CHECK_STR(transcript(a, sid), "* fifteen-letters joined\n");
+    CHECK_ERR(open_as(b, "caf\xc3\xa9\xe2\x98\x95", &sid), OK); /* UTF-8 */
+    CHECK_STR(transcript(b, sid), "* caf\xc3\xa9\xe2\x98\x95 joined\n");
     task_kill(other);
     handle_close(other);
     teardown(a, b);
@@ -386,17 +426,49 @@ TEST(chat_bad_text) {
     m = (struct message){.type = CHAT_POST_MSG}; /* no text at all */
     m.words[0] = sid;
     CHECK_ERR(call(a, &m), ERR_INVALID_ARG);
-    CHECK_ERR(post(a, sid, "two\nlines"), ERR_INVALID_ARG);
-    CHECK_ERR(post(a, sid, "\x1b[2Jclear"), ERR_INVALID_ARG);
-    CHECK_ERR(post(a, sid, "rub\x7fout"), ERR_INVALID_ARG);
-    CHECK_ERR(post_n(a, sid, "nul\0inside", 10), ERR_INVALID_ARG);
     CHECK_STR(transcript(a, sid), ""); /* none of them became a line */
-    CHECK_ERR(post(a, sid, "a\ttab"), OK);
     CHECK_ERR(post_n(a, sid, text, CHAT_TEXT_MAX), OK);
     static char want[CHAT_LINE_MAX * 2];
-    format(want, sizeof(want), "<alice> a\ttab\n<alice> %.*s\n", CHAT_TEXT_MAX,
-           text);
+    format(want, sizeof(want), "<alice> %.*s\n", CHAT_TEXT_MAX, text);
     CHECK_STR(transcript(a, sid), want);
+    teardown(a, b);
+}
+
+/* What a post may hold: anything; the line holds it as text_shown shows
+ * it, so what reaches the members' terminals is text, never a command. */
+TEST(chat_post_is_stored_escaped) {
+    handle_t a, b;
+    CHECK_ERR(setup(&a, &b), OK);
+    uint64_t sid;
+    CHECK_ERR(open_as(a, "alice", &sid), OK);
+    transcript(a, sid);
+    CHECK_ERR(post(a, sid, "\x1b[2Jclear \x1b]0;title\a"), OK);
+    CHECK_ERR(post(a, sid,
+                   "csi \x9b"
+                   "31m and \xc2\x9b"
+                   "31m"),
+              OK);
+    CHECK_ERR(post(a, sid, "two\nlines\r, rub\x7fout"), OK);
+    CHECK_ERR(post_n(a, sid, "nul\0inside", 10), OK);
+    CHECK_ERR(post(a, sid, "bad \xed\xa0\x80 \xc0\xaf cut \xe2\x98"), OK);
+    CHECK_ERR(post(a, sid, "a\ttab, caf\xc3\xa9 \xe2\x98\x95 \xf0\x9f\x98\x80"),
+              OK);
+    CHECK_STR(transcript(a, sid),
+              "<alice> ^[[2Jclear ^[]0;title^G\n"
+              "<alice> csi \\x9b31m and <U+009B>31m\n"
+              "<alice> two^Jlines^M, rub^?out\n"
+              "<alice> nul^@inside\n"
+              "<alice> bad \\xed\\xa0\\x80 \\xc0\\xaf cut \\xe2\\x98\n"
+              "<alice> a\ttab, caf\xc3\xa9 \xe2\x98\x95 \xf0\x9f\x98\x80\n");
+    /* The worst case, every byte escaped, still fits one line. */
+    static char worst[CHAT_TEXT_MAX];
+    memset(worst, 0x9b, sizeof(worst));
+    CHECK_ERR(post_n(a, sid, worst, sizeof(worst)), OK);
+    static struct fetched f;
+    CHECK_ERR(fetch(a, sid, &f), OK);
+    CHECK_EQ(f.lines, 1);
+    CHECK_EQ(strlen(f.text), strlen("<alice> \n") + 4 * CHAT_TEXT_MAX);
+    CHECK(!strncmp(f.text + 8 + 4 * (CHAT_TEXT_MAX - 1), "\\x9b\n", 6));
     teardown(a, b);
 }
 
@@ -631,4 +703,95 @@ TEST(chat_name_goes_with_the_server) {
     CHECK_ERR(ipc_lookup_timeout("chat", IPC_POLL), ERR_NOT_FOUND);
     handle_close(a);
     handle_close(b);
+}
+
+/* The chat client (apps/chat) on a terminal of a console of our own, as
+ * the shell starts it, below our priority so that we act first. */
+static handle_t start_client(const char *nick, handle_t terminal) {
+    const void *bootfs = (const void *) BOOTFS_ADDR;
+    const struct bootfs_entry *e = bootfs_find(bootfs, "chat");
+    if (!e)
+        return ERR_NOT_FOUND;
+    struct task_spec spec = {.name = "chat-client",
+                             .image = bootfs_data(bootfs, e),
+                             .image_size = e->size,
+                             .priority = TEST_PRIORITY - 1,
+                             .arg = CONSOLE_TEST_PORT,
+                             .cmdline = nick,
+                             .num_handles = 2,
+                             .handles = {H_NAME, terminal},
+                             .tags = {TAG_NAME, TAG_CONSOLE}};
+    return task_create(H_SPAWN, &spec);
+}
+
+/* Fetch until `line` comes (within about 3 s). */
+static bool line_comes(handle_t h, uint64_t sid, const char *line) {
+    for (int i = 0; i < 60; i++) {
+        if (strstr(transcript(h, sid), line))
+            return true;
+        drain_ms(50);
+    }
+    return false;
+}
+
+/* A console, a chat server, and alice's client on the console, in the
+ * chat with bob (us). */
+static handle_t client_in_chat(handle_t *a, handle_t *b, uint64_t *bob) {
+    handle_t terminal = terminal_handle(CONSOLE_TEST_PORT);
+    error_t err = setup(a, b);
+    if (!err)
+        err = open_as(*a, "bob", bob);
+    handle_t client = err ? err : start_client("alice", terminal);
+    handle_close(terminal);
+    if (client > 0 && !line_comes(*a, *bob, "* alice joined\n")) {
+        end_task(client);
+        return ERR_TIMEOUT;
+    }
+    return client;
+}
+
+/* The server ends and another takes its place: the client joins it as
+ * the same nickname, which the members see as a join. */
+TEST(chat_client_rejoins_a_restarted_server) {
+    handle_t console = start_victim(VICTIM_CONSOLE);
+    CHECK(console > 0);
+    handle_t a, b;
+    uint64_t bob;
+    handle_t client = client_in_chat(&a, &b, &bob);
+    CHECK(client > 0);
+    handle_close(a);
+    handle_close(b);
+    stop_server();
+    CHECK_ERR(setup(&a, &b), OK); /* nothing survived: no members, no lines */
+    CHECK_ERR(open_as(a, "bob", &bob), OK);
+    bool rejoined = line_comes(a, bob, "* alice joined\n");
+    error_t taken = open_as(b, "alice", NULL);
+    struct task_status st;
+    CHECK_ERR(task_status(client, &st), OK);
+    end_task(client);
+    end_task(console);
+    CHECK(rejoined);
+    CHECK_ERR(taken, ERR_ALREADY_EXISTS);
+    CHECK(st.state != TASK_DEAD);
+    teardown(a, b);
+}
+
+/* No server takes its place: after its bounded tries the client says so
+ * and ends. */
+TEST(chat_client_ends_when_no_server_returns) {
+    handle_t console = start_victim(VICTIM_CONSOLE);
+    CHECK(console > 0);
+    handle_t a, b;
+    uint64_t bob;
+    handle_t client = client_in_chat(&a, &b, &bob);
+    CHECK(client > 0);
+    teardown(a, b);
+    struct task_status st;
+    error_t err = wait_dead(client, &st);
+    if (err == ERR_TIMEOUT) /* the tries take up to 6 s; wait_dead 5 */
+        err = wait_dead(client, &st);
+    end_task(client);
+    end_task(console);
+    CHECK_ERR(err, OK);
+    CHECK_EQ(st.exit_code, 1);
 }
