@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the chat as its users see it: what another member's
+text can do to your terminal, nicknames, over-long posts, leaving.
+
+Usage: chat_tests.py [BUILD_DIR]   (default: build, next to this folder)
+
+Boots the default system with every serial port on a local socket (see
+console_tests.py), puts alice in the chat on COM2 and bob on COM3, and
+checks the bytes their terminals receive. Prints `PASS chat/<name>`,
+`FAIL chat/<name>: <reason>` or `SKIP chat/<name>: <why>` (a case whose
+console behaviour this tree lacks), then `N passed, M failed`.
+"""
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import console_tests
+from console_tests import ROOT, WAIT, Terminal, boot
+
+
+def constant(header, name):
+    """A #define'd number from a header of the tree: the tests follow the
+    limits the code has, whatever they are."""
+    text = (ROOT / header).read_text()
+    return int(re.search(rf"#define {name} (\d+)", text)[1])
+
+
+CHAT_TEXT_MAX = constant("libs/common/proto/chat.h", "CHAT_TEXT_MAX")
+CONSOLE_LINE_MAX = constant("libs/common/proto/console.h", "CONSOLE_LINE_MAX")
+
+
+class Skip(Exception):
+    pass
+
+
+class RawTerminal(Terminal):
+    """A Terminal that also keeps the bytes exactly as they came: what the
+    decoded view shows as U+FFFD may have been a raw C1 control."""
+
+    def __init__(self, path):
+        self.raw = b""
+        self.raw_mark = 0
+        super().__init__(path)
+
+    def _reader(self):
+        while True:
+            try:
+                chunk = self.sock.recv(65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            with self.lock:
+                self.raw += chunk
+                self.seen += chunk.decode(errors="replace").replace("\r", "")
+
+    def type_bytes(self, data):
+        self.sock.sendall(data)
+
+    def expect_raw(self, pattern, timeout=WAIT):
+        """Wait for a bytes regex after the raw mark; move past it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                m = re.search(pattern, self.raw[self.raw_mark:], re.DOTALL)
+            if m:
+                self.raw_mark += m.end()
+                return m
+            time.sleep(0.02)
+        with self.lock:
+            tail = self.raw[self.raw_mark:][-300:]
+        raise AssertionError(f"no {pattern!r} within {timeout} s; raw bytes {tail!r}")
+
+    def settle(self, seconds=0.3):
+        super().settle(seconds)
+        with self.lock:
+            self.raw_mark = len(self.raw)
+
+
+def check_shows_as_text(line):
+    """A line of chat as a terminal receives it: valid UTF-8, and nothing a
+    terminal acts on (C0 but tab, DEL, C1)."""
+    try:
+        text = line.decode()
+    except UnicodeDecodeError as e:
+        raise AssertionError(f"not UTF-8 ({e}): {line!r}")
+    bad = [c for c in text if (ord(c) < 0x20 and c != "\t") or 0x7f <= ord(c) < 0xa0]
+    if bad:
+        raise AssertionError(f"raw control characters {bad!r} reached the terminal: {line!r}")
+    return text
+
+
+def received_line(term, prefix):
+    """The next line that starts with prefix, raw, without its CR LF."""
+    return term.expect_raw(re.escape(prefix) + rb"(.*?)\r\n")[1]
+
+
+def case_two_users_join(c1, c2, c3):
+    c2.line("chat alice")
+    c2.expect(r"\* alice joined")
+    c3.line("chat bob")
+    c3.expect(r"\* bob joined")
+    c2.expect(r"\* bob joined")
+
+
+def case_escape_and_c1_in_a_post_arrive_escaped(c1, c2, c3):
+    # ESC sequences, a raw 8-bit CSI (0x9b) and U+009B encoded: a console
+    # that lets them into the line gets them escaped at the other end, one
+    # that keeps them out leaves them out; none arrives raw.
+    c2.type_bytes(b"esc \x1b[31mred c1 \x9b2J u+009b \xc2\x9b2J end\r")
+    text = check_shows_as_text(received_line(c3, b"<alice> esc "))
+    if not re.fullmatch(r"(\^\[)?(\[31m)?red c1 (\\x9b)?2J u\+009b (<U\+009B>)?2J end", text):
+        raise AssertionError(f"bob's terminal shows {text!r}")
+    # the author's own copy of the line is the same text
+    mine = check_shows_as_text(received_line(c2, b"<alice> esc "))
+    if mine != text:
+        raise AssertionError(f"alice sees {mine!r}, bob {text!r}")
+
+
+def case_utf8_passes_unchanged(c1, c2, c3):
+    c2.line("café ☕ 😀 ok")
+    got = received_line(c3, b"<alice> ")
+    if got != "café ☕ 😀 ok".encode():
+        raise AssertionError(f"bob's terminal got {got!r}")
+
+
+def case_nickname_with_control_character_refused(c1, c2, c3):
+    # U+009B, a C1 control: refused with the reason, never joined as "abcd"
+    c1.type_bytes(b"chat ab\xc2\x9bcd\r")
+    c1.expect(r"nickname may not contain control characters")
+    c1.expect(r"shell1> ")
+    c2.line("still alone")
+    c2.expect(r"<alice> still alone")
+    c3.expect(r"<alice> still alone")
+    if re.search(r"\* ab.*cd joined", c2.seen + c3.seen):
+        raise AssertionError("a nickname with a control character joined")
+
+
+def case_nickname_with_space_or_too_long_refused(c1, c2, c3):
+    c1.line("chat " + "n" * 16)
+    c1.expect(r"a nickname is at most 15 bytes")
+    c1.expect(r"shell1> ")
+    c1.line("chat wide\u00a0space")  # a no-break space: a blank in a name
+    c1.expect(r"nickname may not contain spaces")
+    c1.expect(r"shell1> ")
+
+
+def case_over_long_post_refused_whole(c1, c2, c3):
+    if CONSOLE_LINE_MAX - 1 <= CHAT_TEXT_MAX:
+        raise Skip(f"the console delivers lines of at most {CONSOLE_LINE_MAX - 1} "
+                   f"characters, no more than a post ({CHAT_TEXT_MAX})")
+    length = min(CHAT_TEXT_MAX + 40, CONSOLE_LINE_MAX - 1)
+    c2.line("y" * length)
+    c2.expect(rf"\(not sent: the line is {length} bytes; a post is at most {CHAT_TEXT_MAX}\)")
+    c2.line("z" * CHAT_TEXT_MAX)  # at the limit: one post, whole
+    got = received_line(c3, b"<alice> ")
+    if got != b"z" * CHAT_TEXT_MAX:
+        raise AssertionError(f"bob got {got[:40]!r}... ({len(got)} bytes) first")
+    if "yyyyyyyy" in c3.seen:
+        raise AssertionError("part of the over-long line was posted")
+
+
+def console_has_end_of_input():
+    """Whether this tree's console delivers Ctrl-D as end of input."""
+    sources = list((ROOT / "servers/console").glob("*.c")) + list((ROOT / "libs/resea").glob("*.c"))
+    return any("ERR_EOF" in p.read_text() for p in sources)
+
+
+def case_quit_leaves_with_a_goodbye(c1, c2, c3):
+    c3.line("/quit")
+    c3.expect(r"chat: you left the chat\n")
+    c3.expect(r"shell3> ")
+    c2.expect(r"\* bob left\n")
+
+
+def case_ctrl_d_at_an_empty_prompt_leaves(c1, c2, c3):
+    if not console_has_end_of_input():
+        raise Skip("this tree's console does not deliver Ctrl-D as end of input (ERR_EOF)")
+    c3.line("chat bob")
+    c3.expect(r"\* bob joined")
+    c2.expect(r"\* bob joined")
+    c3.type("\x04")
+    c3.expect(r"chat: you left the chat\n")
+    c3.expect(r"shell3> ")
+    c2.expect(r"\* bob left\n")
+    c3.line("echo back")
+    c3.expect(r"\nback\n")  # the shell reads its terminal again
+
+
+def main():
+    cases = [(n[5:], f) for n, f in globals().items() if n.startswith("case_")]
+    passed = failed = 0
+    console_tests.Terminal = RawTerminal  # boot() makes the terminals
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, terms = boot(Path(tmp))
+        try:
+            for name, fn in cases:
+                try:
+                    for t in terms:
+                        t.settle(0.1)
+                    fn(*terms)
+                    print(f"PASS chat/{name}", flush=True)
+                    passed += 1
+                except Skip as e:
+                    print(f"SKIP chat/{name}: {e}", flush=True)
+                except AssertionError as e:
+                    print(f"FAIL chat/{name}: {e}", flush=True)
+                    failed += 1
+        finally:
+            proc.kill()
+            proc.wait()
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
