@@ -11,13 +11,8 @@ checks the bytes their terminals receive. Prints `PASS chat/<name>`,
 console behaviour this tree lacks), then `N passed, M failed`.
 """
 import re
-import sys
-import tempfile
-import time
-from pathlib import Path
 
-import console_tests
-from console_tests import ROOT, WAIT, Terminal, boot
+from console_tests import ROOT, Skip, main
 
 
 def constant(header, name):
@@ -29,54 +24,6 @@ def constant(header, name):
 
 CHAT_TEXT_MAX = constant("libs/common/proto/chat.h", "CHAT_TEXT_MAX")
 CONSOLE_LINE_MAX = constant("libs/common/proto/console.h", "CONSOLE_LINE_MAX")
-
-
-class Skip(Exception):
-    pass
-
-
-class RawTerminal(Terminal):
-    """A Terminal that also keeps the bytes exactly as they came: what the
-    decoded view shows as U+FFFD may have been a raw C1 control."""
-
-    def __init__(self, path):
-        self.raw = b""
-        self.raw_mark = 0
-        super().__init__(path)
-
-    def _reader(self):
-        while True:
-            try:
-                chunk = self.sock.recv(65536)
-            except OSError:
-                return
-            if not chunk:
-                return
-            with self.lock:
-                self.raw += chunk
-                self.seen += chunk.decode(errors="replace").replace("\r", "")
-
-    def type_bytes(self, data):
-        self.sock.sendall(data)
-
-    def expect_raw(self, pattern, timeout=WAIT):
-        """Wait for a bytes regex after the raw mark; move past it."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self.lock:
-                m = re.search(pattern, self.raw[self.raw_mark:], re.DOTALL)
-            if m:
-                self.raw_mark += m.end()
-                return m
-            time.sleep(0.02)
-        with self.lock:
-            tail = self.raw[self.raw_mark:][-300:]
-        raise AssertionError(f"no {pattern!r} within {timeout} s; raw bytes {tail!r}")
-
-    def settle(self, seconds=0.3):
-        super().settle(seconds)
-        with self.lock:
-            self.raw_mark = len(self.raw)
 
 
 def check_shows_as_text(line):
@@ -189,31 +136,5 @@ def case_ctrl_d_at_an_empty_prompt_leaves(c1, c2, c3):
     c3.expect(r"\nback\n")  # the shell reads its terminal again
 
 
-def main():
-    cases = [(n[5:], f) for n, f in globals().items() if n.startswith("case_")]
-    passed = failed = 0
-    console_tests.Terminal = RawTerminal  # boot() makes the terminals
-    with tempfile.TemporaryDirectory() as tmp:
-        proc, terms = boot(Path(tmp))
-        try:
-            for name, fn in cases:
-                try:
-                    for t in terms:
-                        t.settle(0.1)
-                    fn(*terms)
-                    print(f"PASS chat/{name}", flush=True)
-                    passed += 1
-                except Skip as e:
-                    print(f"SKIP chat/{name}: {e}", flush=True)
-                except AssertionError as e:
-                    print(f"FAIL chat/{name}: {e}", flush=True)
-                    failed += 1
-        finally:
-            proc.kill()
-            proc.wait()
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
-
-
 if __name__ == "__main__":
-    main()
+    main("chat", globals())

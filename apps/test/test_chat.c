@@ -357,38 +357,29 @@ TEST(chat_bad_nicknames) {
     CHECK_ERR(open_as(a, "bell\a", NULL), ERR_INVALID_ARG);
     CHECK_ERR(open_as(a, "tab\t", NULL), ERR_INVALID_ARG);
     /* Refused, never changed: "ab\x01cd" must not join as "abcd". */
-    CHECK_ERR(open_as(a,
-                      "ab\x01"
-                      "cd",
-                      NULL),
-              ERR_INVALID_ARG);
-    CHECK_ERR(open_as(a, "\x1b[31mred", NULL), ERR_INVALID_ARG);
-    CHECK_ERR(open_as(a, "del\x7f", NULL), ERR_INVALID_ARG);
-    CHECK_ERR(open_as(a,
-                      "ab\xc2\x9b"
-                      "cd",
-                      NULL),
-              ERR_INVALID_ARG); /* C1 */
-    CHECK_ERR(open_as(a,
-                      "ab\x9b"
-                      "cd",
-                      NULL),
-              ERR_INVALID_ARG);                               /* not UTF-8 */
-    CHECK_ERR(open_as(a, "caf\xc3", NULL), ERR_INVALID_ARG);  /* cut short */
-    CHECK_ERR(open_as(a, "\xc0\xa0", NULL), ERR_INVALID_ARG); /* overlong */
-    CHECK_ERR(open_as(a,
-                      "no\xc2\xa0"
-                      "break",
-                      NULL),
-              ERR_INVALID_ARG);
-    CHECK_ERR(open_as(a, "zero\xe2\x80\x8bwidth", NULL), ERR_INVALID_ARG);
+    static const char *const unshowable[] = {
+        "ab\001cd",              /* octal: the escape ends after 3 digits */
+        "\x1b[31mred",           /* ESC */
+        "del\x7f",               /* DEL */
+        "ab\302\233cd",          /* U+009B, a C1 control */
+        "ab\233cd",              /* 0x9b alone: not UTF-8 */
+        "caf\xc3",               /* cut short */
+        "\xc0\xa0",              /* overlong */
+        "no\302\240break",       /* a no-break space */
+        "zero\xe2\x80\x8bwidth", /* a zero-width space */
+    };
+    for (size_t i = 0; i < sizeof(unshowable) / sizeof(unshowable[0]); i++) {
+        error_t err = open_as(a, unshowable[i], NULL);
+        if (err != ERR_INVALID_ARG) {
+            test_fail(__FILE__, __LINE__, "unshowable[%lu]: %s", i,
+                      err_name(err));
+            return;
+        }
+    }
     /* CHAT_NICK_MAX counts bytes: 8 two-byte characters are too many. */
-    CHECK_ERR(
-        open_as(
-            a,
-            "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9",
-            NULL),
-        ERR_TOO_LARGE);
+    static const char eight_e[] = "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                                  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9";
+    CHECK_ERR(open_as(a, eight_e, NULL), ERR_TOO_LARGE);
     /* The notify handle: missing, without RIGHT_NOTIFY, someone else's. */
     CHECK_ERR(open_raw(a, "alice", 6, 0, NULL), ERR_INVALID_ARG);
     handle_t send_only = handle_dup(self_handle(), RIGHT_SEND, 0);
@@ -443,11 +434,8 @@ TEST(chat_post_is_stored_escaped) {
     CHECK_ERR(open_as(a, "alice", &sid), OK);
     transcript(a, sid);
     CHECK_ERR(post(a, sid, "\x1b[2Jclear \x1b]0;title\a"), OK);
-    CHECK_ERR(post(a, sid,
-                   "csi \x9b"
-                   "31m and \xc2\x9b"
-                   "31m"),
-              OK);
+    /* 0x9b alone, then U+009B; an octal escape ends after three digits */
+    CHECK_ERR(post(a, sid, "csi \23331m and \302\23331m"), OK);
     CHECK_ERR(post(a, sid, "two\nlines\r, rub\x7fout"), OK);
     CHECK_ERR(post_n(a, sid, "nul\0inside", 10), OK);
     CHECK_ERR(post(a, sid, "bad \xed\xa0\x80 \xc0\xaf cut \xe2\x98"), OK);
@@ -735,63 +723,65 @@ static bool line_comes(handle_t h, uint64_t sid, const char *line) {
 }
 
 /* A console, a chat server, and alice's client on the console, in the
- * chat with bob (us). */
-static handle_t client_in_chat(handle_t *a, handle_t *b, uint64_t *bob) {
+ * chat with bob (us, through a; b is a second client of ours). */
+struct with_client {
+    handle_t console, client, a, b;
+    uint64_t bob;
+};
+
+static error_t client_in_chat(struct with_client *w) {
+    *w = (struct with_client){.console = start_victim(VICTIM_CONSOLE)};
+    if (w->console < 0)
+        return w->console;
     handle_t terminal = terminal_handle(CONSOLE_TEST_PORT);
-    error_t err = setup(a, b);
+    error_t err = setup(&w->a, &w->b);
     if (!err)
-        err = open_as(*a, "bob", bob);
-    handle_t client = err ? err : start_client("alice", terminal);
+        err = open_as(w->a, "bob", &w->bob);
+    w->client = err ? err : start_client("alice", terminal);
     handle_close(terminal);
-    if (client > 0 && !line_comes(*a, *bob, "* alice joined\n")) {
-        end_task(client);
-        return ERR_TIMEOUT;
-    }
-    return client;
+    if (w->client < 0)
+        return w->client;
+    return line_comes(w->a, w->bob, "* alice joined\n") ? OK : ERR_TIMEOUT;
+}
+
+static void end_client(struct with_client *w) {
+    end_task(w->client);
+    end_task(w->console);
+    teardown(w->a, w->b);
 }
 
 /* The server ends and another takes its place: the client joins it as
  * the same nickname, which the members see as a join. */
 TEST(chat_client_rejoins_a_restarted_server) {
-    handle_t console = start_victim(VICTIM_CONSOLE);
-    CHECK(console > 0);
-    handle_t a, b;
-    uint64_t bob;
-    handle_t client = client_in_chat(&a, &b, &bob);
-    CHECK(client > 0);
-    handle_close(a);
-    handle_close(b);
+    struct with_client w;
+    CHECK_ERR(client_in_chat(&w), OK);
+    handle_close(w.a);
+    handle_close(w.b);
     stop_server();
-    CHECK_ERR(setup(&a, &b), OK); /* nothing survived: no members, no lines */
-    CHECK_ERR(open_as(a, "bob", &bob), OK);
-    bool rejoined = line_comes(a, bob, "* alice joined\n");
-    error_t taken = open_as(b, "alice", NULL);
+    CHECK_ERR(setup(&w.a, &w.b), OK); /* nothing survived: no members */
+    CHECK_ERR(open_as(w.a, "bob", &w.bob), OK);
+    bool rejoined = line_comes(w.a, w.bob, "* alice joined\n");
+    error_t taken = open_as(w.b, "alice", NULL);
     struct task_status st;
-    CHECK_ERR(task_status(client, &st), OK);
-    end_task(client);
-    end_task(console);
+    error_t status = task_status(w.client, &st);
+    end_client(&w);
     CHECK(rejoined);
     CHECK_ERR(taken, ERR_ALREADY_EXISTS);
+    CHECK_ERR(status, OK);
     CHECK(st.state != TASK_DEAD);
-    teardown(a, b);
 }
 
 /* No server takes its place: after its bounded tries the client says so
  * and ends. */
 TEST(chat_client_ends_when_no_server_returns) {
-    handle_t console = start_victim(VICTIM_CONSOLE);
-    CHECK(console > 0);
-    handle_t a, b;
-    uint64_t bob;
-    handle_t client = client_in_chat(&a, &b, &bob);
-    CHECK(client > 0);
-    teardown(a, b);
+    struct with_client w;
+    CHECK_ERR(client_in_chat(&w), OK);
+    stop_server();
     struct task_status st;
-    error_t err = wait_dead(client, &st);
+    error_t err = wait_dead(w.client, &st);
     if (err == ERR_TIMEOUT) /* the tries take up to 6 s; wait_dead 5 */
-        err = wait_dead(client, &st);
-    end_task(client);
-    end_task(console);
+        err = wait_dead(w.client, &st);
+    end_client(&w);
     CHECK_ERR(err, OK);
     CHECK_EQ(st.exit_code, 1);
 }

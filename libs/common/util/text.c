@@ -58,6 +58,7 @@ static size_t show_one(char piece[8], const char *in, size_t len,
     *step = n ? n : 1;
     if (!n) { /* "\x9b" */
         piece[0] = '\\', piece[1] = 'x';
+        /* lower case: 0x20 is already set in the digits */
         piece[2] = hex[b >> 4] | 0x20, piece[3] = hex[b & 15] | 0x20;
         return 4;
     }
