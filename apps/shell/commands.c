@@ -151,7 +151,7 @@ static void cmd_help(struct shell *sh) {
             "names              names registered with the name server\n"
             "start <program>    start a program from the boot image\n"
             "kill <id|name>     end a task\n"
-            "chat <nickname>    join the chat (leave with /quit)\n"
+            "chat <nickname>    join the chat (leave with /quit or Ctrl-D)\n"
             "test               run the test task\n"
             "echo <text>        print the text\n");
 }
