@@ -136,5 +136,27 @@ def case_ctrl_d_at_an_empty_prompt_leaves(c1, c2, c3):
     c3.expect(r"\nback\n")  # the shell reads its terminal again
 
 
+def case_members_rejoin_a_restarted_chat_server(c1, c2, c3):
+    # last: it ends the chat server. Needs a shell that may end it (the
+    # operator's, COM1) and a supervisor that starts it again.
+    c3.line("chat bob")  # alice is still in the chat on COM2
+    c3.expect(r"\* bob joined")
+    c2.expect(r"\* bob joined")
+    c1.line("kill chat-server")
+    m = c1.expect(r"(killed \d+|kill: chat-server: [^\n]*)\n")
+    if m[1].startswith("kill:"):
+        raise Skip(f"no shell here may end the chat server ({m[1]!r})")
+    for term, nick in ((c2, "alice"), (c3, "bob")):
+        term.expect(r"\(the chat server stopped; rejoining\.\.\.\)")
+        term.expect(rf"\(rejoined as {nick}\)")
+    c2.line("after the restart")
+    c3.expect(r"<alice> after the restart")
+    c2.expect(r"<alice> after the restart")
+    c3.line("/quit")
+    c2.expect(r"\* bob left\n")
+    c2.line("/quit")
+    c2.expect(r"shell2> ")
+
+
 if __name__ == "__main__":
     main("chat", globals())
