@@ -712,9 +712,9 @@ static handle_t start_client(const char *nick, handle_t terminal) {
     return task_create(H_SPAWN, &spec);
 }
 
-/* Fetch until `line` comes (within about 3 s). */
+/* Fetch until `line` comes (within about 5 s). */
 static bool line_comes(handle_t h, uint64_t sid, const char *line) {
-    for (int i = 0; i < 60; i++) {
+    for (int i = 0; i < 100; i++) {
         if (strstr(transcript(h, sid), line))
             return true;
         drain_ms(50);
