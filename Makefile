@@ -53,7 +53,7 @@ HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 \
 	-Ilibs/common/tests -Ilibs/resea/include
 
 COMMON_SRCS := libs/common/abi/error.c $(addprefix libs/common/util/,format.c \
-	string.c bootfs.c elf.c)
+	string.c bootfs.c elf.c text.c)
 # The host tests build string.c under other names (test_string.c).
 HOST_SRCS := $(filter-out %/string.c,$(COMMON_SRCS)) \
 	$(wildcard libs/common/tests/*.c) \
@@ -129,6 +129,7 @@ test: setup
 	$(Q)$(PYTHON) tools/run_tests.py --host $(BUILD)/host/common_tests \
 		--host tools/boot_tests.py --host tools/console_tests.py \
 		--host tools/output_tests.py \
+		--host tools/chat_tests.py \
 		--host "tools/fuzz.py --suite --build $(BUILD)" \
 		--timeout 120 -- $(QEMU) $(QEMU_TEST_FLAGS)
 

@@ -41,6 +41,8 @@ class Terminal:
                 time.sleep(0.05)
         self.seen = ""  # everything shown so far
         self.mark = 0   # expect() looks after this point
+        self.raw = b""  # the same, as the bytes came (no U+FFFD, no CR removed)
+        self.raw_mark = 0
         self.lock = threading.Lock()
         self.reading = threading.Event()
         self.reading.set()
@@ -56,6 +58,7 @@ class Terminal:
             if not chunk:
                 return
             with self.lock:
+                self.raw += chunk
                 self.seen += chunk.decode(errors="replace").replace("\r", "")
 
     def pause(self):
@@ -66,6 +69,9 @@ class Terminal:
 
     def type(self, text):
         self.sock.sendall(text.encode())
+
+    def type_bytes(self, data):
+        self.sock.sendall(data)
 
     def line(self, text):
         self.type(text + "\r")
@@ -85,10 +91,29 @@ class Terminal:
             tail = self.seen[self.mark:][-300:]
         raise AssertionError(f"no {pattern!r} within {timeout} s; terminal shows {tail!r}")
 
+    def expect_raw(self, pattern, timeout=WAIT):
+        """expect() for a bytes regex on the raw bytes, after raw_mark."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                m = re.search(pattern, self.raw[self.raw_mark:], re.DOTALL)
+            if m:
+                self.raw_mark += m.end()
+                return m
+            time.sleep(0.02)
+        with self.lock:
+            tail = self.raw[self.raw_mark:][-300:]
+        raise AssertionError(f"no {pattern!r} within {timeout} s; raw bytes {tail!r}")
+
     def settle(self, seconds=0.3):
         time.sleep(seconds)
         with self.lock:
             self.mark = len(self.seen)
+            self.raw_mark = len(self.raw)
+
+
+class Skip(Exception):
+    """A case whose premise this tree lacks: printed as SKIP, not counted."""
 
 
 def boot(tmp):
@@ -245,7 +270,8 @@ def case_test_task_from_another_terminal(c1, c2, c3):
 
 def run_cases(prefix, names):
     """Boot once and run the case_* functions of names (a module's
-    globals) in order on its terminals; print the results and exit."""
+    globals) in order on its terminals; print PASS/FAIL/SKIP
+    <prefix>/<name> and the counts, and exit."""
     cases = [(n[5:], f) for n, f in names.items() if n.startswith("case_")]
     passed = failed = 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -258,6 +284,8 @@ def run_cases(prefix, names):
                     fn(*terms)
                     print(f"PASS {prefix}/{name}", flush=True)
                     passed += 1
+                except Skip as e:
+                    print(f"SKIP {prefix}/{name}: {e}", flush=True)
                 except AssertionError as e:
                     print(f"FAIL {prefix}/{name}: {e}", flush=True)
                     failed += 1

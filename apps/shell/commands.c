@@ -154,9 +154,16 @@ static void cmd_kill(struct shell *sh, const char *what) {
         say(sh, "killed %u\n", id);
 }
 
+/* The client checks the nickname and says what is wrong with it; its
+ * task name only has to be one the kernel takes (printable ASCII, no
+ * brackets), so other bytes show there as '?'. */
 static void cmd_chat(struct shell *sh, const char *nick) {
     char name[TASK_NAME_MAX];
     format(name, sizeof(name), "chat-%s", nick);
+    for (char *p = name; *p; p++) {
+        if (*p < 0x21 || *p > 0x7e || *p == '[' || *p == ']')
+            *p = '?';
+    }
     uint64_t lease;
     handle_t h = start(sh, "chat", name, nick, true, &lease);
     run_foreground(sh, h, lease, "chat");
@@ -169,7 +176,7 @@ static void cmd_help(struct shell *sh) {
             "start <program>    start a program from the boot image\n"
             "run <program>      run one in the foreground, on this terminal\n"
             "kill <id|name>     end a task\n"
-            "chat <nickname>    join the chat (leave with /quit)\n"
+            "chat <nickname>    join the chat (leave with /quit or Ctrl-D)\n"
             "test               run the test task\n"
             "echo <text>        print the text\n");
 }

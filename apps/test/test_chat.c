@@ -1,11 +1,16 @@
 /*
  * The chat server (servers/chat, proto/chat.h): every request and error,
  * joins and leaves, ordering, a client that falls out of the history,
- * notifications, a stuck member, a member that dies. Each test starts a
+ * notifications, a stuck member, a member that dies, what posts and
+ * nicknames may hold, and the chat client (apps/chat) rejoining a
+ * restarted server. Each test starts a
  * fresh server from the boot image and kills it at the end. The test task
  * is a client twice over: each lookup gives a handle with its own badge.
  */
+#include "server_attack.h"
 #include "test.h"
+#include <bootfs.h>
+#include <layout.h>
 #include <msgtypes.h>
 #include <proto/chat.h>
 #include <resea/name.h>
@@ -351,6 +356,30 @@ TEST(chat_bad_nicknames) {
     CHECK_ERR(open_as(a, "two words", NULL), ERR_INVALID_ARG);
     CHECK_ERR(open_as(a, "bell\a", NULL), ERR_INVALID_ARG);
     CHECK_ERR(open_as(a, "tab\t", NULL), ERR_INVALID_ARG);
+    /* Refused, never changed: "ab\x01cd" must not join as "abcd". */
+    static const char *const unshowable[] = {
+        "ab\001cd",              /* octal: the escape ends after 3 digits */
+        "\x1b[31mred",           /* ESC */
+        "del\x7f",               /* DEL */
+        "ab\302\233cd",          /* U+009B, a C1 control */
+        "ab\233cd",              /* 0x9b alone: not UTF-8 */
+        "caf\xc3",               /* cut short */
+        "\xc0\xa0",              /* overlong */
+        "no\302\240break",       /* a no-break space */
+        "zero\xe2\x80\x8bwidth", /* a zero-width space */
+    };
+    for (size_t i = 0; i < sizeof(unshowable) / sizeof(unshowable[0]); i++) {
+        error_t err = open_as(a, unshowable[i], NULL);
+        if (err != ERR_INVALID_ARG) {
+            test_fail(__FILE__, __LINE__, "unshowable[%lu]: %s", i,
+                      err_name(err));
+            return;
+        }
+    }
+    /* CHAT_NICK_MAX counts bytes: 8 two-byte characters are too many. */
+    static const char eight_e[] = "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                                  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9";
+    CHECK_ERR(open_as(a, eight_e, NULL), ERR_TOO_LARGE);
     /* The notify handle: missing, without RIGHT_NOTIFY, someone else's. */
     CHECK_ERR(open_raw(a, "alice", 6, 0, NULL), ERR_INVALID_ARG);
     handle_t send_only = handle_dup(self_handle(), RIGHT_SEND, 0);
@@ -362,6 +391,8 @@ TEST(chat_bad_nicknames) {
     uint64_t sid;
     CHECK_ERR(open_as(a, "fifteen-letters", &sid), OK);
     CHECK_STR(transcript(a, sid), "* fifteen-letters joined\n");
+    CHECK_ERR(open_as(b, "caf\xc3\xa9\xe2\x98\x95", &sid), OK); /* UTF-8 */
+    CHECK_STR(transcript(b, sid), "* caf\xc3\xa9\xe2\x98\x95 joined\n");
     task_kill(other);
     handle_close(other);
     teardown(a, b);
@@ -386,17 +417,46 @@ TEST(chat_bad_text) {
     m = (struct message){.type = CHAT_POST_MSG}; /* no text at all */
     m.words[0] = sid;
     CHECK_ERR(call(a, &m), ERR_INVALID_ARG);
-    CHECK_ERR(post(a, sid, "two\nlines"), ERR_INVALID_ARG);
-    CHECK_ERR(post(a, sid, "\x1b[2Jclear"), ERR_INVALID_ARG);
-    CHECK_ERR(post(a, sid, "rub\x7fout"), ERR_INVALID_ARG);
-    CHECK_ERR(post_n(a, sid, "nul\0inside", 10), ERR_INVALID_ARG);
     CHECK_STR(transcript(a, sid), ""); /* none of them became a line */
-    CHECK_ERR(post(a, sid, "a\ttab"), OK);
     CHECK_ERR(post_n(a, sid, text, CHAT_TEXT_MAX), OK);
     static char want[CHAT_LINE_MAX * 2];
-    format(want, sizeof(want), "<alice> a\ttab\n<alice> %.*s\n", CHAT_TEXT_MAX,
-           text);
+    format(want, sizeof(want), "<alice> %.*s\n", CHAT_TEXT_MAX, text);
     CHECK_STR(transcript(a, sid), want);
+    teardown(a, b);
+}
+
+/* What a post may hold: anything; the line holds it as text_shown shows
+ * it, so what reaches the members' terminals is text, never a command. */
+TEST(chat_post_is_stored_escaped) {
+    handle_t a, b;
+    CHECK_ERR(setup(&a, &b), OK);
+    uint64_t sid;
+    CHECK_ERR(open_as(a, "alice", &sid), OK);
+    transcript(a, sid);
+    CHECK_ERR(post(a, sid, "\x1b[2Jclear \x1b]0;title\a"), OK);
+    /* 0x9b alone, then U+009B; an octal escape ends after three digits */
+    CHECK_ERR(post(a, sid, "csi \23331m and \302\23331m"), OK);
+    CHECK_ERR(post(a, sid, "two\nlines\r, rub\x7fout"), OK);
+    CHECK_ERR(post_n(a, sid, "nul\0inside", 10), OK);
+    CHECK_ERR(post(a, sid, "bad \xed\xa0\x80 \xc0\xaf cut \xe2\x98"), OK);
+    CHECK_ERR(post(a, sid, "a\ttab, caf\xc3\xa9 \xe2\x98\x95 \xf0\x9f\x98\x80"),
+              OK);
+    CHECK_STR(transcript(a, sid),
+              "<alice> ^[[2Jclear ^[]0;title^G\n"
+              "<alice> csi \\x9b31m and <U+009B>31m\n"
+              "<alice> two^Jlines^M, rub^?out\n"
+              "<alice> nul^@inside\n"
+              "<alice> bad \\xed\\xa0\\x80 \\xc0\\xaf cut \\xe2\\x98\n"
+              "<alice> a\ttab, caf\xc3\xa9 \xe2\x98\x95 \xf0\x9f\x98\x80\n");
+    /* The worst case, every byte escaped, still fits one line. */
+    static char worst[CHAT_TEXT_MAX];
+    memset(worst, 0x9b, sizeof(worst));
+    CHECK_ERR(post_n(a, sid, worst, sizeof(worst)), OK);
+    static struct fetched f;
+    CHECK_ERR(fetch(a, sid, &f), OK);
+    CHECK_EQ(f.lines, 1);
+    CHECK_EQ(strlen(f.text), strlen("<alice> \n") + 4 * CHAT_TEXT_MAX);
+    CHECK(!strncmp(f.text + 8 + 4 * (CHAT_TEXT_MAX - 1), "\\x9b\n", 6));
     teardown(a, b);
 }
 
@@ -631,4 +691,97 @@ TEST(chat_name_goes_with_the_server) {
     CHECK_ERR(ipc_lookup_timeout("chat", IPC_POLL), ERR_NOT_FOUND);
     handle_close(a);
     handle_close(b);
+}
+
+/* The chat client (apps/chat) on a terminal of a console of our own, as
+ * the shell starts it, below our priority so that we act first. */
+static handle_t start_client(const char *nick, handle_t terminal) {
+    const void *bootfs = (const void *) BOOTFS_ADDR;
+    const struct bootfs_entry *e = bootfs_find(bootfs, "chat");
+    if (!e)
+        return ERR_NOT_FOUND;
+    struct task_spec spec = {.name = "chat-client",
+                             .image = bootfs_data(bootfs, e),
+                             .image_size = e->size,
+                             .priority = TEST_PRIORITY - 1,
+                             .arg = CONSOLE_TEST_PORT,
+                             .cmdline = nick,
+                             .num_handles = 2,
+                             .handles = {H_NAME, terminal},
+                             .tags = {TAG_NAME, TAG_CONSOLE}};
+    return task_create(H_SPAWN, &spec);
+}
+
+/* Fetch until `line` comes (within about 5 s). */
+static bool line_comes(handle_t h, uint64_t sid, const char *line) {
+    for (int i = 0; i < 100; i++) {
+        if (strstr(transcript(h, sid), line))
+            return true;
+        drain_ms(50);
+    }
+    return false;
+}
+
+/* A console, a chat server, and alice's client on the console, in the
+ * chat with bob (us, through a; b is a second client of ours). */
+struct with_client {
+    handle_t console, client, a, b;
+    uint64_t bob;
+};
+
+static error_t client_in_chat(struct with_client *w) {
+    *w = (struct with_client){.console = start_victim(VICTIM_CONSOLE)};
+    if (w->console < 0)
+        return w->console;
+    handle_t terminal = terminal_handle(CONSOLE_TEST_PORT);
+    error_t err = setup(&w->a, &w->b);
+    if (!err)
+        err = open_as(w->a, "bob", &w->bob);
+    w->client = err ? err : start_client("alice", terminal);
+    handle_close(terminal);
+    if (w->client < 0)
+        return w->client;
+    return line_comes(w->a, w->bob, "* alice joined\n") ? OK : ERR_TIMEOUT;
+}
+
+static void end_client(struct with_client *w) {
+    end_task(w->client);
+    end_task(w->console);
+    teardown(w->a, w->b);
+}
+
+/* The server ends and another takes its place: the client joins it as
+ * the same nickname, which the members see as a join. */
+TEST(chat_client_rejoins_a_restarted_server) {
+    struct with_client w;
+    CHECK_ERR(client_in_chat(&w), OK);
+    handle_close(w.a);
+    handle_close(w.b);
+    stop_server();
+    CHECK_ERR(setup(&w.a, &w.b), OK); /* nothing survived: no members */
+    CHECK_ERR(open_as(w.a, "bob", &w.bob), OK);
+    bool rejoined = line_comes(w.a, w.bob, "* alice joined\n");
+    error_t taken = open_as(w.b, "alice", NULL);
+    struct task_status st;
+    error_t status = task_status(w.client, &st);
+    end_client(&w);
+    CHECK(rejoined);
+    CHECK_ERR(taken, ERR_ALREADY_EXISTS);
+    CHECK_ERR(status, OK);
+    CHECK(st.state != TASK_DEAD);
+}
+
+/* No server takes its place: after its bounded tries the client says so
+ * and ends. */
+TEST(chat_client_ends_when_no_server_returns) {
+    struct with_client w;
+    CHECK_ERR(client_in_chat(&w), OK);
+    stop_server();
+    struct task_status st;
+    error_t err = wait_dead(w.client, &st);
+    if (err == ERR_TIMEOUT) /* the tries take up to 6 s; wait_dead 5 */
+        err = wait_dead(w.client, &st);
+    end_client(&w);
+    CHECK_ERR(err, OK);
+    CHECK_EQ(st.exit_code, 1);
 }

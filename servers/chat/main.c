@@ -19,6 +19,7 @@
 #include <resea/syscall.h>
 #include <stdarg.h>
 #include <string.h>
+#include <text.h>
 
 struct session {
     uint64_t id;     /* 0: the slot is free */
@@ -40,6 +41,7 @@ static uint64_t head;                     /* the next line's number */
 static uint64_t next_id = 1;
 /* POST text lands here; the kernel refuses longer text (ERR_TOO_LARGE). */
 static char text_in[CHAT_TEXT_MAX];
+static char shown_text[CHAT_SHOWN_MAX + 1]; /* text_in, escaped */
 static char fetch_out[CHAT_FETCH_BYTES];
 
 /* The oldest line still kept. */
@@ -96,17 +98,16 @@ static struct session *free_session(void) {
     return NULL;
 }
 
-/* A nickname: 1..CHAT_NICK_MAX-1 visible characters, ending inside data. */
+/* A nickname: 1..CHAT_NICK_MAX-1 bytes ending inside data, that show as
+ * themselves (no spaces either: "* a b joined" is ambiguous). Refused,
+ * never changed: a nickname is how the others know who speaks. */
 static error_t check_nick(const struct message *m) {
-    size_t len = strnlen((const char *) m->data, CHAT_NICK_MAX);
+    const char *nick = (const char *) m->data;
+    size_t len = strnlen(nick, CHAT_NICK_MAX);
     if (len == CHAT_NICK_MAX)
         return ERR_TOO_LARGE;
-    if (len == 0)
+    if (len == 0 || text_check_name(nick, len) != TEXT_OK)
         return ERR_INVALID_ARG;
-    for (size_t i = 0; i < len; i++) {
-        if (m->data[i] <= ' ' || m->data[i] == 0x7f)
-            return ERR_INVALID_ARG; /* no spaces: "* a b joined" is ambiguous */
-    }
     return OK;
 }
 
@@ -153,20 +154,17 @@ static error_t open_session(struct message *m, struct message *r) {
     return OK;
 }
 
-/* Text: 1..CHAT_TEXT_MAX bytes out of line, no control characters but tab. */
+/* Text: 1..CHAT_TEXT_MAX bytes out of line, whatever they are. */
 static error_t check_text(const struct message *m) {
     if (!(m->flags & MSG_OOL) || m->ool_len == 0)
         return ERR_INVALID_ARG;
     if (m->ool_len > CHAT_TEXT_MAX)
         return ERR_TOO_LARGE; /* the kernel already refuses it */
-    const uint8_t *text = (const uint8_t *) m->ool_ptr;
-    for (uint32_t i = 0; i < m->ool_len; i++) {
-        if ((text[i] < ' ' && text[i] != '\t') || text[i] == 0x7f)
-            return ERR_INVALID_ARG;
-    }
     return OK;
 }
 
+/* The line keeps the text as it may reach every member's terminal:
+ * escaped here, once, so no client has to be trusted to do it. */
 static error_t post(const struct message *m) {
     struct session *s = find_session(m);
     if (!s)
@@ -174,8 +172,9 @@ static error_t post(const struct message *m) {
     error_t err = check_text(m);
     if (err)
         return err;
-    append(s, "<%s> %.*s\n", s->nick, (int) m->ool_len,
-           (const char *) m->ool_ptr);
+    text_shown(shown_text, sizeof(shown_text), (const char *) m->ool_ptr,
+               m->ool_len, 0, NULL);
+    append(s, "<%s> %s\n", s->nick, shown_text);
     return OK;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 #include <stdint.h>
+#include <text.h>
 
 /*
  * The chat server's protocol (servers/chat), after the QNX Chat design: a
@@ -10,12 +11,19 @@
  * error_t.
  *
  * CHAT_OPEN_MSG     data = nickname (NUL-terminated, 1..CHAT_NICK_MAX-1
- *                   bytes); moves a handle to the client with
- *                   RIGHT_NOTIFY. Reply words[1] = session id.
- *                   ERR_ALREADY_EXISTS: nickname taken. ERR_FULL: the
- *                   room, or the calling task's share of it, is full.
+ *                   bytes of UTF-8 that text_check_name accepts: no
+ *                   controls, spaces or invisible characters); moves a
+ *                   handle to the client with RIGHT_NOTIFY. Reply
+ *                   words[1] = session id. ERR_TOO_LARGE: no NUL within
+ *                   CHAT_NICK_MAX. ERR_INVALID_ARG: any other bad
+ *                   nickname. ERR_ALREADY_EXISTS: nickname taken.
+ *                   ERR_FULL: the room, or the calling task's share of
+ *                   it, is full.
  * CHAT_POST_MSG     words[0] = session; the text out of line (MSG_OOL),
- *                   1..CHAT_TEXT_MAX bytes.
+ *                   1..CHAT_TEXT_MAX bytes, any bytes: the line stores
+ *                   them as text_shown shows them (controls and bytes
+ *                   that are not UTF-8 escaped). ERR_TOO_LARGE: more than
+ *                   CHAT_TEXT_MAX bytes; nothing is posted.
  * CHAT_FETCH_MSG    words[0] = session; MSG_REPLY_BUF of at least
  *                   CHAT_FETCH_BYTES. Reply: words[1] = lines, words[2] =
  *                   lines missed (fell out of the history before this
@@ -30,9 +38,11 @@
  * Posts appear as "<alice> text".
  */
 #define CHAT_VERSION 1
-#define CHAT_NICK_MAX 16
-#define CHAT_TEXT_MAX 200
-#define CHAT_LINE_MAX (CHAT_NICK_MAX + CHAT_TEXT_MAX + 8)
+#define CHAT_NICK_MAX 16  /* bytes, with the NUL */
+#define CHAT_TEXT_MAX 200 /* bytes in one post */
+/* A post as the line shows it: every byte escaped, at the worst. */
+#define CHAT_SHOWN_MAX (CHAT_TEXT_MAX * TEXT_SHOWN_PER_BYTE)
+#define CHAT_LINE_MAX (CHAT_NICK_MAX + CHAT_SHOWN_MAX + 8)
 #define CHAT_HISTORY 64     /* lines kept */
 #define CHAT_FETCH_LINES 16 /* lines per fetch, at most */
 #define CHAT_FETCH_BYTES (CHAT_FETCH_LINES * CHAT_LINE_MAX)
