@@ -59,6 +59,7 @@ handle_t bootfs_start(const struct bootfs_entry *e,
         startup_give(&spec, held->irq, TAG_IRQ);
     if (e->flags & BOOTFS_CAP_CONSOLE)
         startup_give(&spec, held->console, TAG_CONSOLE);
+    startup_give(&spec, held->supervisor, TAG_SUPERVISOR);
     handle_t h = task_create(held->spawn, &spec);
     if (spawn > 0)
         handle_close(spawn);
