@@ -4,12 +4,16 @@
  * from the boot image; while a foreground program runs it holds the port,
  * and the shell waits for it to end. Its terminal is the console handle
  * init badged for its port; it lends a copy to its foreground program
- * only.
+ * only. It watches the console and the name server: when init has
+ * started one again, the shell renews its handle (startup_renew) and, for
+ * the console, attaches again; the foreground program, whose terminal
+ * died with the console, is ended.
  */
 #include <resea/ipc.h>
 #include "shell.h"
 #include <resea/name.h>
 #include <resea/printf.h>
+#include <resea/startup.h>
 
 static void prompt(struct shell *sh) { say(sh, "shell%d> ", sh->port + 1); }
 
@@ -24,6 +28,47 @@ static void check_foreground(struct shell *sh) {
     handle_close(sh->foreground);
     sh->foreground = 0;
     prompt(sh);
+}
+
+static bool alive(handle_t h) {
+    struct handle_info info;
+    return handle_info(h, &info) == OK && info.task_alive;
+}
+
+static error_t attach(struct shell *sh) {
+    error_t err = console_attach(sh->console, sh->port);
+    if (err)
+        printf("[shell] cannot attach to port %d: %s\n", sh->port,
+               err_str(err));
+    else
+        task_watch(sh->console); /* to attach again if it ends */
+    return err;
+}
+
+/* After NOTIFY_DEATH: the console or the name server ended, and init has
+ * started it again (or left it down: then we wait). */
+static void check_servers(struct shell *sh) {
+    if (sh->caps.name && !alive(sh->caps.name)) {
+        handle_t h = name_server(); /* renews it */
+        sh->caps.name = h > 0 ? h : 0;
+        if (h > 0 && alive(h))
+            task_watch(h);
+    }
+    if (alive(sh->console))
+        return;
+    if (sh->foreground)
+        task_kill(sh->foreground); /* its terminal is gone */
+    check_foreground(sh);
+    handle_t h = startup_renew(TAG_CONSOLE);
+    if (h < 0) {
+        printf("[shell] port %d: no console: %s\n", sh->port, err_str(h));
+        return;
+    }
+    sh->console = sh->caps.console = h;
+    if (attach(sh) == OK) {
+        say(sh, "\n(the console was restarted)\n");
+        prompt(sh);
+    }
 }
 
 static void read_lines(struct shell *sh) {
@@ -44,19 +89,21 @@ int main(void) {
         printf("[shell] no terminal: start me from init (caps := console)\n");
         return ERR_NOT_FOUND;
     }
-    error_t err = console_attach(sh.console, sh.port);
-    if (err) {
-        printf("[shell] cannot attach to port %d: %s\n", sh.port, err_str(err));
+    error_t err = attach(&sh);
+    if (err)
         return err;
-    }
+    if (sh.caps.name)
+        task_watch(sh.caps.name); /* to renew it if it ends */
     say(&sh, "\nshell on port %d: type 'help'\n", sh.port + 1);
     prompt(&sh);
     for (;;) {
         struct message m;
         if (ipc_recv(IPC_ANY, &m) != OK || m.type != MSG_NOTIFICATIONS)
             continue;
-        if (m.notifications.bits & NOTIFY_DEATH)
+        if (m.notifications.bits & NOTIFY_DEATH) {
             check_foreground(&sh);
+            check_servers(&sh);
+        }
         if (m.notifications.bits & NOTIFY_CONSOLE_INPUT)
             read_lines(&sh);
     }
