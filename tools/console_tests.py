@@ -227,8 +227,10 @@ def case_test_task_from_another_terminal(c1, c2, c3):
     c1.expect(r"PASS \w+\n", timeout=30)
 
 
-def main():
-    cases = [(n[5:], f) for n, f in globals().items() if n.startswith("case_")]
+def run_cases(prefix, namespace):
+    """Boot once and run every case_<name> of namespace in order; print
+    PASS/FAIL <prefix>/<name> lines and the counts, and exit with them."""
+    cases = [(n[5:], f) for n, f in namespace.items() if n.startswith("case_")]
     passed = failed = 0
     with tempfile.TemporaryDirectory() as tmp:
         proc, terms = boot(Path(tmp))
@@ -238,16 +240,20 @@ def main():
                     for t in terms:
                         t.settle(0.1)
                     fn(*terms)
-                    print(f"PASS console/{name}", flush=True)
+                    print(f"PASS {prefix}/{name}", flush=True)
                     passed += 1
                 except AssertionError as e:
-                    print(f"FAIL console/{name}: {e}", flush=True)
+                    print(f"FAIL {prefix}/{name}: {e}", flush=True)
                     failed += 1
         finally:
             proc.kill()
             proc.wait()
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
+
+
+def main():
+    run_cases("console", globals())
 
 
 if __name__ == "__main__":

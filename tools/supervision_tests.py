@@ -13,12 +13,9 @@ down (docs/supervision.md). Prints `PASS supervise/<name>` or `FAIL
 supervise/<name>: <reason>`, then `N passed, M failed`.
 """
 import re
-import sys
-import tempfile
-from pathlib import Path
 
 import console_tests
-from console_tests import boot
+from console_tests import run_cases
 
 BUILD = console_tests.BUILD
 
@@ -171,26 +168,7 @@ def case_server_ending_too_often_stays_down(c1, c2, c3):
 
 
 def main():
-    cases = [(n[5:], f) for n, f in globals().items() if n.startswith("case_")]
-    passed = failed = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        proc, terms = boot(Path(tmp))
-        try:
-            for name, fn in cases:
-                try:
-                    for t in terms:
-                        t.settle(0.1)
-                    fn(*terms)
-                    print(f"PASS supervise/{name}", flush=True)
-                    passed += 1
-                except AssertionError as e:
-                    print(f"FAIL supervise/{name}: {e}", flush=True)
-                    failed += 1
-        finally:
-            proc.kill()
-            proc.wait()
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    run_cases("supervise", globals())
 
 
 if __name__ == "__main__":

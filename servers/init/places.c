@@ -148,16 +148,21 @@ static void describe(const struct place *p, char *buf, size_t len) {
         format(buf, len, "%s", p->entry->name);
 }
 
-static const char *how_it_ended(const struct task_status *st) {
+/* "killed", "page fault, code 14", "exited, code 1". */
+static void how_it_ended(const struct task_status *st, char *buf, size_t len) {
     static const char *const reasons[] = {
 #define EXIT_REASON_MESSAGE(name, value, msg) [value] = msg,
         EXIT_REASON_LIST(EXIT_REASON_MESSAGE)
 #undef EXIT_REASON_MESSAGE
     };
+    const char *why = "ended";
     if (st->exit_reason < sizeof(reasons) / sizeof(reasons[0]) &&
         reasons[st->exit_reason])
-        return reasons[st->exit_reason];
-    return "ended";
+        why = reasons[st->exit_reason];
+    if (st->exit_reason == EXIT_KILLED)
+        format(buf, len, "%s", why);
+    else
+        format(buf, len, "%s, code %ld", why, st->exit_code);
 }
 
 static void restart(struct place *p, const struct task_status *st) {
@@ -172,10 +177,10 @@ static void restart(struct place *p, const struct task_status *st) {
         return;
     }
     p->restarts[p->num_restarts++ % (RESTART_MAX + 1)] = now;
-    printf("[init] %s ended (%s, code %ld); restarting it (%u of %u within "
-           "%u s)\n",
-           what, how_it_ended(st), st->exit_code, recent + 1, RESTART_MAX,
-           RESTART_WINDOW_MS / 1000);
+    char how[48];
+    how_it_ended(st, how, sizeof(how));
+    printf("[init] %s ended (%s); restarting it (%u of %u within %u s)\n", what,
+           how, recent + 1, RESTART_MAX, RESTART_WINDOW_MS / 1000);
     error_t err = start_place(p);
     if (err) {
         printf("[init] cannot start %s again: %s\n", what, err_str(err));
