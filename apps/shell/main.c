@@ -45,15 +45,20 @@ static error_t attach(struct shell *sh) {
     return err;
 }
 
+/* Our name server, renewed (name_server) if init restarted it, and
+ * watched: the handle the programs we start get. */
+static void refresh_name(struct shell *sh) {
+    handle_t h = name_server();
+    h = h > 0 ? h : 0;
+    if (h && h != sh->caps.name)
+        task_watch(h);
+    sh->caps.name = h;
+}
+
 /* After NOTIFY_DEATH: the console or the name server ended, and init has
  * started it again (or left it down: then we wait). */
 static void check_servers(struct shell *sh) {
-    if (sh->caps.name && !alive(sh->caps.name)) {
-        handle_t h = name_server(); /* renews it */
-        sh->caps.name = h > 0 ? h : 0;
-        if (h > 0 && alive(h))
-            task_watch(h);
-    }
+    refresh_name(sh);
     if (alive(sh->console))
         return;
     if (sh->foreground)
@@ -75,6 +80,7 @@ static void read_lines(struct shell *sh) {
     char line[CONSOLE_LINE_MAX];
     while (!sh->foreground &&
            console_read(sh->console, sh->port, line, sizeof(line)) >= 0) {
+        refresh_name(sh); /* a lookup may have renewed it */
         shell_run(sh, line);
         if (!sh->foreground)
             prompt(sh);
