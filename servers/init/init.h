@@ -19,7 +19,6 @@ struct place {
     handle_t task; /* ours, all rights; 0: a free place */
     const struct bootfs_entry *entry;
     uint32_t index, copy; /* the entry's place in the image, the copy */
-    bool down;            /* ended too often: left down */
     uint64_t restarts[CONFIG_INIT_RESTART_MAX + 1]; /* uptimes, a ring */
     uint32_t num_restarts;
 };

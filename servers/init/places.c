@@ -124,9 +124,8 @@ void start_entry(uint32_t index, uint32_t copy) {
     }
     *p = (struct place){.entry = e, .index = index, .copy = copy};
     error_t err = start_place(p);
-    if (err) {
+    if (err) { /* the place stays taken: nothing to restart */
         printf("[init] cannot start %s: %s\n", e->name, err_str(err));
-        p->down = true;
         return;
     }
     printf("[init] started %s\n", e->name);
@@ -173,7 +172,6 @@ static void restart(struct place *p, const struct task_status *st) {
     if (recent >= RESTART_MAX) {
         printf("[init] %s ended %u times within %u s; not restarting it\n",
                what, recent + 1, RESTART_WINDOW_MS / 1000);
-        p->down = true;
         return;
     }
     p->restarts[p->num_restarts++ % (RESTART_MAX + 1)] = now;
@@ -182,10 +180,8 @@ static void restart(struct place *p, const struct task_status *st) {
     printf("[init] %s ended (%s); restarting it (%u of %u within %u s)\n", what,
            how, recent + 1, RESTART_MAX, RESTART_WINDOW_MS / 1000);
     error_t err = start_place(p);
-    if (err) {
+    if (err) /* left down: a renewal finds no server */
         printf("[init] cannot start %s again: %s\n", what, err_str(err));
-        p->down = true;
-    }
 }
 
 /* If p's task has ended: forget it, and start it again unless it said it

@@ -58,7 +58,7 @@ static void renew(const struct place *p, struct message *m) {
 }
 
 /* End a system task for the operator; its death brings the restart. */
-static error_t kill(uint64_t badge, uint64_t id) {
+static error_t end_for_operator(uint64_t badge, uint64_t id) {
     if (!(badge & SUPERVISOR_BADGE_ADMIN))
         return ERR_NOT_PERMITTED;
     struct place *p = id <= UINT32_MAX ? place_of_task(id) : NULL;
@@ -74,7 +74,7 @@ void handle_request(struct message *m) {
         renew(p, m);
         return;
     } else if (m->type == SUPERVISOR_KILL_MSG) {
-        r.words[0] = kill(m->badge, m->words[0]);
+        r.words[0] = end_for_operator(m->badge, m->words[0]);
     } else {
         r.type = ERR_UNKNOWN_MESSAGE;
         r.words[0] = ERR_UNKNOWN_MESSAGE;
