@@ -55,14 +55,29 @@ def chat_works(c2, c3, a="alice", b="bob"):
     c2.expect(r"shell2> ")
 
 
-def system_task_id(term, name):
-    """The id `ps` gives the system task `name` (None if there is none)."""
+def ps(term):
+    """What one `ps` on term shows, header to prompt."""
     term.line("ps")
     term.expect(r"ID\s+NAME\s+BY\s+PRIO")
     start = term.mark
     term.expect(r"shell\d> ")
-    text = "\n" + term.seen[start:term.mark]
-    ids = re.findall(rf"\n(\d+)\s+{re.escape(name)}\s+system\s", text)
+    return "\n" + term.seen[start:term.mark]
+
+
+def ps_until(term, pattern, tries=10):
+    """The first match of pattern in a `ps`, asked again while a task is
+    caught running rather than waiting."""
+    for _ in range(tries):
+        m = re.search(pattern, ps(term))
+        if m:
+            return m
+        term.settle(0.3)
+    raise AssertionError(f"no {pattern!r} in ps: {ps(term)!r}")
+
+
+def system_task_id(term, name):
+    """The id `ps` gives the system task `name` (None if there is none)."""
+    ids = re.findall(rf"\n(\d+)\s+{re.escape(name)}\s+system\s", ps(term))
     return ids[-1] if ids else None
 
 
@@ -71,15 +86,13 @@ def case_ps_shows_what_chat_clients_wait_for(c1, c2, c3):
     c2.expect(r"\* alice joined")
     c3.line("chat bob")
     c3.expect(r"\* bob joined")
-    c1.line("ps")
     for nick in ("alice", "bob"):
-        m = c1.expect(rf"chat:{nick}\s+\d+\s+\d+\s+\d+\s+receive-blocked "
-                      r"\(woken by ([^)\n]*)\)")
+        m = ps_until(c1, rf"chat:{nick}\s+\d+\s+\d+\s+\d+\s+receive-blocked "
+                     r"\(woken by ([^)\n]*)\)")
         wakers = m.group(1).split(", ")
         if "console" not in wakers or "chat-server" not in wakers:
             raise AssertionError(f"chat:{nick} is woken by {wakers}")
-    c1.line("ps")
-    c1.expect(r"\d+\s+console\s+system\s+\d+\s+\d+\s+receive-blocked")
+    ps_until(c1, r"\d+\s+console\s+system\s+\d+\s+\d+\s+receive-blocked")
     c3.line("/quit")
     c3.expect(r"shell3> ")
     c2.line("/quit")
@@ -90,8 +103,7 @@ def case_chat_server_nickname_names_no_system_task(c1, c2, c3):
     before = system_task_id(c1, "chat-server")
     c2.line("chat server")
     c2.expect(r"\* server joined")
-    c1.line("ps")
-    c1.expect(r"\d+\s+chat:server\s+\d+\s")
+    ps_until(c1, r"\d+\s+chat:server\s+\d+\s")
     c3.line("kill chat-server")  # not the operator's shell: refused
     c3.expect(r"kill: chat-server: not started from this shell")
     c2.line("/quit")
@@ -123,9 +135,10 @@ def case_kill_name_server(c1, c2, c3):
     c1.line("kill name")
     c1.expect(r"\[init\] name ended \(killed[^)]*\); restarting it")
     for _ in range(20):  # the servers register again as they learn of it
+        start = c1.mark
         c1.line("names")
-        m = c1.expect(r"\((\d+) names\)")
-        listed = c1.seen[c1.mark - 200:c1.mark]
+        c1.expect(r"\(\d+ names\)")
+        listed = c1.seen[start:c1.mark]
         if "console\n" in listed and "chat\n" in listed:
             break
         c1.settle(0.3)
