@@ -186,10 +186,13 @@ TEST(a_server_renews_its_handles_and_registers_again) {
 }
 
 /* A supervisor handle passed on is worth nothing: init answers only the
- * task it gave it to (our runner passes us its own). */
+ * task it gave it to (our runner passes us its own, if init started it). */
 TEST(init_answers_no_task_it_did_not_start) {
     handle_t init = startup_handle(TAG_SUPERVISOR);
-    CHECK(init > 0);
+    if (init <= 0) { /* run from a shell, which passes on no supervisor */
+        CHECK_ERR(startup_renew(TAG_NAME), ERR_NOT_FOUND);
+        return;
+    }
     struct message m = {.type = SUPERVISOR_RENEW_MSG};
     m.words[0] = TAG_NAME;
     CHECK_ERR(ipc_call_handle(init, &m), OK);
