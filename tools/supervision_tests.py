@@ -160,6 +160,20 @@ def case_kill_chat_server(c1, c2, c3):
     chat_works(c2, c3)
 
 
+def case_kill_shell(c1, c2, c3):
+    # the shells are system tasks too: the operator ends shell 2 by id
+    c1.line("kill shell")
+    c1.expect(r"kill: shell: several tasks have that name; give an id")
+    shells = re.findall(r"\n(\d+)\s+shell\s+system\s", ps(c1))
+    if len(shells) != 3:
+        raise AssertionError(f"ps shows the shells {shells}")
+    c1.line(f"kill {shells[1]}")  # copies in slot order: port 2's
+    c1.expect(r"\[init\] shell 2 ended \(killed\); restarting it")
+    c2.expect(r"shell on port 2")
+    c2.expect(r"shell2> ")
+    answers([c1, c2, c3])
+
+
 def case_server_ending_too_often_stays_down(c1, c2, c3):
     # last: the chat server stays down from here on
     for kills in range(1, RESTART_MAX + 2):
