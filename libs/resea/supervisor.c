@@ -13,10 +13,3 @@ error_t supervisor_kill(task_t id) {
     error_t err = ipc_call(init, &m);
     return err ? err : (error_t) m.words[0];
 }
-
-bool supervisor_is_admin(void) {
-    struct handle_info info;
-    handle_t init = startup_handle(TAG_SUPERVISOR);
-    return init > 0 && handle_info(init, &info) == OK &&
-           (info.badge & SUPERVISOR_BADGE_ADMIN);
-}

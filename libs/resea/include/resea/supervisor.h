@@ -1,7 +1,6 @@
 #pragma once
 #include <error.h>
 #include <message.h>
-#include <stdbool.h>
 
 /*
  * init's client (proto/supervisor.h) for the tasks init started: fresh
@@ -12,5 +11,3 @@
  * ERR_NOT_PERMITTED: our supervisor handle has no admin badge, or we have
  * none; ERR_NOT_FOUND: not a task init supervises. */
 error_t supervisor_kill(task_t id);
-/* Whether our supervisor handle carries SUPERVISOR_BADGE_ADMIN. */
-bool supervisor_is_admin(void);
