@@ -130,6 +130,7 @@ test: setup
 		--host tools/boot_tests.py --host tools/console_tests.py \
 		--host tools/output_tests.py \
 		--host tools/chat_tests.py \
+		--host tools/supervision_tests.py \
 		--host "tools/fuzz.py --suite --build $(BUILD)" \
 		--timeout 120 -- $(QEMU) $(QEMU_TEST_FLAGS)
 

@@ -49,6 +49,15 @@ void irq_release_all(struct task *t) {
     }
 }
 
+uint32_t irq_lines_of(const struct task *t) {
+    uint32_t lines = 0;
+    for (unsigned irq = 0; irq < ARCH_IRQ_LINES && irq < 32; irq++) {
+        if (owners[irq] == t->id)
+            lines |= 1u << irq;
+    }
+    return lines;
+}
+
 void irq_raise(unsigned irq) {
     struct task *owner = irq < ARCH_IRQ_LINES ? task_lookup(owners[irq]) : NULL;
     if (owner)

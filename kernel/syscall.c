@@ -14,6 +14,7 @@
 #include "syscall.h"
 #include "task.h"
 #include "usercopy.h"
+#include "wakers.h"
 #include <syscalls.h>
 #include <string.h>
 
@@ -189,7 +190,8 @@ static void wait_of(const struct task *t, struct task_status *st) {
     }
 }
 
-static void fill_status(const struct task *t, struct task_status *out) {
+static void fill_status(const struct task *t, const struct wakers *w,
+                        struct task_status *out) {
     struct task_status st = {
         .id = t->id,
         .state = status_state(t),
@@ -201,7 +203,12 @@ static void fill_status(const struct task *t, struct task_status *out) {
         .cpu_ticks = t->cpu_ticks,
         .num_handles = HANDLE_MAX - 1 - handle_free_slots(t),
         .base_priority = t->base_priority,
+        .creator = t->creator,
+        .num_wakers = w->num,
+        .timer_armed = list_linked(&t->timer_node),
+        .irq_lines = irq_lines_of(t),
     };
+    memcpy(st.wakers, w->ids, sizeof(st.wakers));
     strlcpy(st.name, t->name, sizeof(st.name));
     wait_of(t, &st);
     *out = st;
@@ -212,8 +219,10 @@ static int64_t sys_task_status(handle_t h, struct task_status __user *out) {
     struct handle *e = handle_get(current, h, KOBJ_TASK, RIGHT_CONTROL, &err);
     if (!e)
         return err;
+    struct wakers w;
+    wakers_of(e->task, &w);
     struct task_status st;
-    fill_status(e->task, &st);
+    fill_status(e->task, &w, &st);
     return copy_to_user(out, &st, sizeof(st));
 }
 
@@ -229,13 +238,15 @@ static int64_t sys_task_list(handle_t spawner, struct task_status __user *out,
         max = TASK_MAX;
     if (!user_range_ok(out, max * sizeof(*out), true))
         return ERR_BAD_POINTER;
+    static struct wakers wakers[TASK_MAX]; /* too big for a kernel stack */
+    wakers_of_all(wakers);
     uint32_t n = 0;
     for (int slot = 0; slot < TASK_MAX && n < max; slot++) {
         struct task *t = task_at_slot(slot);
         if (!t || t->state == TASK_STATE_DEAD)
             continue;
         struct task_status st;
-        fill_status(t, &st);
+        fill_status(t, &wakers[slot], &st);
         copy_to_user(out + n++, &st, sizeof(st));
     }
     return n;

@@ -170,9 +170,9 @@ def case_line_discipline(c1, c2, c3):
 
 def case_ps_shows_who_waits_on_whom(c1, c2, c3):
     c1.line("ps")
-    c1.expect(r"ID\s+NAME\s+PRIO\s+HANDLES\s+STATE")
-    c1.expect(r"\d+\s+name\s+\d+\s+\d+\s+receive-blocked")
-    c1.expect(r"\d+\s+shell\s+\d+\s+\d+\s+running")
+    c1.expect(r"ID\s+NAME\s+BY\s+PRIO\s+HANDLES\s+STATE")
+    c1.expect(r"\d+\s+name\s+system\s+\d+\s+\d+\s+receive-blocked")
+    c1.expect(r"\d+\s+shell\s+system\s+\d+\s+\d+\s+running")
 
 
 def case_chat_two_users(c1, c2, c3):
@@ -187,7 +187,7 @@ def case_chat_two_users(c1, c2, c3):
     c2.expect(r"<bob> hi alice")
     # ps from the third terminal shows the chat clients waiting
     c1.line("ps")
-    c1.expect(r"chat-alice\s+\d+\s+\d+\s+receive-blocked")
+    c1.expect(r"chat:alice\s+\d+\s+\d+\s+\d+\s+receive-blocked")
 
 
 def case_chat_flood_keeps_order(c1, c2, c3):
@@ -213,8 +213,8 @@ def case_chat_flood_keeps_order(c1, c2, c3):
 
 def case_kill_from_another_terminal_refused(c1, c2, c3):
     # bob's chat was started by shell 3: shell 1 may not end it
-    c1.line("kill chat-bob")
-    c1.expect(r"kill: chat-bob: not started from this shell")
+    c1.line("kill chat:bob")
+    c1.expect(r"kill: chat:bob: not started from this shell")
     c2.line("are you there")
     c3.expect(r"<alice> are you there")
 
@@ -294,6 +294,10 @@ def run_cases(prefix, names):
             proc.wait()
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
+
+
+def main():
+    run_cases("console", globals())
 
 
 if __name__ == "__main__":

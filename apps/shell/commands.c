@@ -3,6 +3,7 @@
 #include <resea/bootfs_task.h>
 #include <format.h>
 #include <resea/name.h>
+#include <resea/supervisor.h>
 #include <string.h>
 
 #define ARGS_MAX 4
@@ -35,34 +36,104 @@ static const char *wait_name(uint32_t wait) {
     return "blocked";
 }
 
-static const char *name_of(const struct task_status *all, int n, task_t id) {
+static const struct task_status *find_id(const struct task_status *all, int n,
+                                         task_t id) {
     for (int i = 0; i < n; i++) {
         if (all[i].id == id)
-            return all[i].name;
+            return &all[i];
     }
-    return "?";
+    return NULL;
 }
 
-/* Like QNX's sin: who runs, who waits on whom. */
+static const char *name_of(const struct task_status *all, int n, task_t id) {
+    const struct task_status *t = find_id(all, n, id);
+    return t ? t->name : "?";
+}
+
+/* init's id: no task but the root is named init (kernel/task.c). */
+static task_t init_id(const struct task_status *all, int n) {
+    for (int i = 0; i < n; i++) {
+        if (!strcmp(all[i].name, "init") && !all[i].creator)
+            return all[i].id;
+    }
+    return 0;
+}
+
+/* Who started it: "system" for the tasks init supervises. */
+static void started_by(const struct task_status *all, int n,
+                       const struct task_status *t, char *buf, size_t len) {
+    if (!t->creator)
+        strlcpy(buf, "kernel", len);
+    else if (t->creator == init_id(all, n))
+        strlcpy(buf, "system", len);
+    else
+        format(buf, len, "%u", t->creator);
+}
+
+/* Append ", item" (or " (woken by item" for the first) to buf. */
+static void add_waker(char *buf, size_t len, bool *first, const char *item) {
+    size_t used = strlen(buf);
+    if (used < len)
+        format(buf + used, len - used, "%s%s", *first ? " (woken by " : ", ",
+               item);
+    *first = false;
+}
+
+/* A receive from any sender: who can wake it, besides a message, as
+ * QNX's sin shows: the tasks holding a notify handle to it, its timer,
+ * its interrupt lines. */
+static void woken_by(const struct task_status *all, int n,
+                     const struct task_status *t, char *buf, size_t len) {
+    bool first = true;
+    char item[24];
+    strlcpy(buf, wait_name(t->wait), len);
+    for (uint32_t i = 0; i < t->num_wakers && i < TASK_WAKERS_MAX; i++)
+        add_waker(buf, len, &first, name_of(all, n, t->wakers[i]));
+    if (t->num_wakers > TASK_WAKERS_MAX) {
+        format(item, sizeof(item), "+%u", t->num_wakers - TASK_WAKERS_MAX);
+        add_waker(buf, len, &first, item);
+    }
+    if (t->timer_armed)
+        add_waker(buf, len, &first, "timer");
+    for (int line = 0; line < 32; line++) {
+        format(item, sizeof(item), "irq %d", line);
+        if (t->irq_lines & (1u << line))
+            add_waker(buf, len, &first, item);
+    }
+    size_t used = strlen(buf);
+    if (!first && used < len)
+        format(buf + used, len - used, ")");
+}
+
+static void state_of(const struct task_status *all, int n,
+                     const struct task_status *t, char *state, size_t len) {
+    if (t->state == TASK_RUNNING)
+        strlcpy(state, "running", len);
+    else if (t->state == TASK_READY)
+        strlcpy(state, "ready", len);
+    else if (t->wait_peer)
+        format(state, len, "%s on %u (%s)", wait_name(t->wait), t->wait_peer,
+               name_of(all, n, t->wait_peer));
+    else if (t->wait == WAIT_RECEIVE)
+        woken_by(all, n, t, state, len);
+    else
+        strlcpy(state, wait_name(t->wait), len);
+}
+
+/* Like QNX's sin: who runs, who waits on whom; BY says who started each
+ * ("system": init, which restarts it). */
 static void cmd_ps(struct shell *sh) {
     static struct task_status all[TASK_MAX];
     int n = task_list(sh->caps.spawn, all, TASK_MAX);
-    say(sh, "%-6s %-16s %-4s %-7s %s\n", "ID", "NAME", "PRIO", "HANDLES",
-        "STATE");
+    say(sh, "%-6s %-16s %-6s %-4s %-7s %s\n", "ID", "NAME", "BY", "PRIO",
+        "HANDLES", "STATE");
     for (int i = 0; i < n; i++) {
         const struct task_status *t = &all[i];
-        char state[64];
-        if (t->state == TASK_RUNNING)
-            strlcpy(state, "running", sizeof(state));
-        else if (t->state == TASK_READY)
-            strlcpy(state, "ready", sizeof(state));
-        else if (t->wait_peer)
-            format(state, sizeof(state), "%s on %u (%s)", wait_name(t->wait),
-                   t->wait_peer, name_of(all, n, t->wait_peer));
-        else
-            strlcpy(state, wait_name(t->wait), sizeof(state));
-        say(sh, "%-6u %-16s %-4u %-7u %s\n", t->id, t->name, t->priority,
-            t->num_handles, state);
+        char state[128], by[16];
+        state_of(all, n, t, state, sizeof(state));
+        started_by(all, n, t, by, sizeof(by));
+        say(sh, "%-6u %-16s %-6s %-4u %-7u %s\n", t->id, t->name, by,
+            t->priority, t->num_handles, state);
     }
 }
 
@@ -133,33 +204,76 @@ static void cmd_run(struct shell *sh, const char *prog) {
     run_foreground(sh, h, lease, prog);
 }
 
-/* kill <id|name>: a number is an id, else the first task of that name. */
+static task_t own_id(void) {
+    struct handle_info info;
+    handle_t self = task_self();
+    task_t id = self > 0 && handle_info(self, &info) == OK ? info.task_id : 0;
+    if (self > 0)
+        handle_close(self);
+    return id;
+}
+
+/* The one task named `what` whose creator is `creator` (any: 0): its id,
+ * 0 if none, or ERR_ALREADY_EXISTS if several are. */
+static int64_t named(const struct task_status *all, int n, const char *what,
+                     task_t creator) {
+    int64_t id = 0;
+    for (int i = 0; i < n; i++) {
+        if (strcmp(all[i].name, what) || (creator && all[i].creator != creator))
+            continue;
+        if (id)
+            return ERR_ALREADY_EXISTS;
+        id = all[i].id;
+    }
+    return id;
+}
+
+/* kill <id|name>: a name is first one of the tasks this shell started,
+ * then a system task (started by init), then any, so that a user's task
+ * is never taken for the system's. The operator's shell ends system
+ * tasks through init; other shells end only what they started. */
 static void cmd_kill(struct shell *sh, const char *what) {
     static struct task_status all[TASK_MAX];
     int n = task_list(sh->caps.spawn, all, TASK_MAX);
-    task_t id = 0;
+    int64_t id = 0;
     for (int i = 0; i < n && !id; i++) {
         char num[16];
         format(num, sizeof(num), "%u", all[i].id);
-        if (!strcmp(num, what) || !strcmp(all[i].name, what))
+        if (!strcmp(num, what))
             id = all[i].id;
+    }
+    task_t system = init_id(all, n);
+    if (!id)
+        id = named(all, n, what, own_id());
+    if (!id && system)
+        id = named(all, n, what, system);
+    if (!id)
+        id = named(all, n, what, 0);
+    if (id == ERR_ALREADY_EXISTS) {
+        say(sh, "kill: %s: several tasks have that name; give an id\n", what);
+        return;
     }
     /* A shell may end what it started (and what those started) only. */
     error_t err = id ? task_kill_id(sh->caps.spawn, id) : ERR_NOT_FOUND;
+    const struct task_status *t = find_id(all, n, id);
+    if (err == ERR_NOT_PERMITTED && t && t->creator == system)
+        err = supervisor_kill(id); /* the operator's shell only */
     if (err == ERR_NOT_PERMITTED)
         say(sh, "kill: %s: not started from this shell\n", what);
     else if (err)
         say(sh, "kill: %s: %s\n", what, err_str(err));
     else
-        say(sh, "killed %u\n", id);
+        say(sh, "killed %u\n", (task_t) id);
 }
 
-/* The client checks the nickname and says what is wrong with it; its
- * task name only has to be one the kernel takes (printable ASCII, no
- * brackets), so other bytes show there as '?'. */
+/* "chat:alice": a ':' no system task's name has, so that `ps` and
+ * `kill` never confuse a chat client with a system task. The client
+ * checks the nickname and says what is wrong with it; its task name only
+ * has to be one the kernel takes (printable ASCII, no brackets), so other
+ * bytes show there as '?'. */
 static void cmd_chat(struct shell *sh, const char *nick) {
     char name[TASK_NAME_MAX];
-    format(name, sizeof(name), "chat-%s", nick);
+    format(name, sizeof(name), "chat:%s", nick);
     for (char *p = name; *p; p++) {
         if (*p < 0x21 || *p > 0x7e || *p == '[' || *p == ']')
             *p = '?';

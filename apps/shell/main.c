@@ -5,11 +5,16 @@
  * and the shell waits for it to end. Its terminal is the console handle
  * init badged for its port, of which it is the owner: every program it
  * starts gets a lease of it, which ends when the program does (leases.c).
+ * It watches the console and the name server: when init has started one
+ * again, the shell renews its handle (startup_renew) and, for the
+ * console, attaches again; the foreground program, whose terminal died
+ * with the console, is ended.
  */
 #include <resea/ipc.h>
 #include "shell.h"
 #include <resea/name.h>
 #include <resea/printf.h>
+#include <resea/startup.h>
 
 static void prompt(struct shell *sh) { say(sh, "shell%d> ", sh->port + 1); }
 
@@ -27,10 +32,57 @@ static void check_foreground(struct shell *sh) {
     prompt(sh);
 }
 
+static bool alive(handle_t h) {
+    struct handle_info info;
+    return handle_info(h, &info) == OK && info.task_alive;
+}
+
+static error_t attach(struct shell *sh) {
+    error_t err = console_attach(sh->console, sh->port);
+    if (err)
+        printf("[shell] cannot attach to port %d: %s\n", sh->port,
+               err_str(err));
+    else
+        task_watch(sh->console); /* to attach again if it ends */
+    return err;
+}
+
+/* Our name server, renewed (name_server) if init restarted it, and
+ * watched: the handle the programs we start get. */
+static void refresh_name(struct shell *sh) {
+    handle_t h = name_server();
+    h = h > 0 ? h : 0;
+    if (h && h != sh->caps.name)
+        task_watch(h);
+    sh->caps.name = h;
+}
+
+/* After NOTIFY_DEATH: the console or the name server ended, and init has
+ * started it again (or left it down: then we wait). */
+static void check_servers(struct shell *sh) {
+    refresh_name(sh);
+    if (alive(sh->console))
+        return;
+    if (sh->foreground)
+        task_kill(sh->foreground); /* its terminal is gone */
+    check_foreground(sh);
+    handle_t h = startup_renew(TAG_CONSOLE);
+    if (h < 0) {
+        printf("[shell] port %d: no console: %s\n", sh->port, err_str(h));
+        return;
+    }
+    sh->console = sh->caps.console = h;
+    if (attach(sh) == OK) {
+        say(sh, "\n(the console was restarted)\n");
+        prompt(sh);
+    }
+}
+
 static void read_lines(struct shell *sh) {
     char line[CONSOLE_LINE_MAX];
     while (!sh->foreground &&
            console_read(sh->console, sh->port, line, sizeof(line)) >= 0) {
+        refresh_name(sh); /* a lookup may have renewed it */
         shell_run(sh, line);
         if (!sh->foreground)
             prompt(sh);
@@ -47,11 +99,11 @@ int main(void) {
     }
     /* Leases a shell before us on this port lent end with it. */
     console_revoke(sh.console, sh.port, CONSOLE_LEASE_ALL);
-    error_t err = console_attach(sh.console, sh.port);
-    if (err) {
-        printf("[shell] cannot attach to port %d: %s\n", sh.port, err_str(err));
+    error_t err = attach(&sh);
+    if (err)
         return err;
-    }
+    if (sh.caps.name)
+        task_watch(sh.caps.name); /* to renew it if it ends */
     say(&sh, "\nshell on port %d: type 'help'\n", sh.port + 1);
     prompt(&sh);
     for (;;) {
@@ -61,6 +113,7 @@ int main(void) {
         if (m.notifications.bits & NOTIFY_DEATH) {
             check_foreground(&sh);
             shell_check_background(&sh);
+            check_servers(&sh);
         }
         if (m.notifications.bits & NOTIFY_CONSOLE_INPUT)
             read_lines(&sh);

@@ -81,6 +81,24 @@ handle_t start_boot_task(const char *name, int num_handles,
     return task_create(H_SPAWN, &spec);
 }
 
+handle_t start_boot_task_tagged(const char *name, int num_handles,
+                                const handle_t *handles, const uint32_t *tags) {
+    const void *bootfs = (const void *) BOOTFS_ADDR;
+    const struct bootfs_entry *e = bootfs_find(bootfs, name);
+    if (!e)
+        return ERR_NOT_FOUND;
+    struct handle_info spawn = {0};
+    handle_info(H_SPAWN, &spawn);
+    uint32_t top = spawn.base + spawn.count - 1; /* the name server's 25 */
+    struct task_spec spec = {.name = name,
+                             .image = bootfs_data(bootfs, e),
+                             .image_size = e->size,
+                             .priority = e->priority > top ? top : e->priority};
+    for (int i = 0; i < num_handles; i++)
+        startup_give(&spec, handles[i], tags[i]);
+    return task_create(H_SPAWN, &spec);
+}
+
 handle_t spawn_child(int mode, int priority) {
     return spawn_peer(mode, 0, priority, 0, NULL);
 }

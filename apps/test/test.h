@@ -219,6 +219,11 @@ uint64_t fnv_hash(const void *buf, size_t len);
  * system server, to test it afresh. */
 handle_t start_boot_task(const char *name, int num_handles,
                          const handle_t *handles);
+/* The same, each handle under the start-up tag given for it: to pass
+ * handles made here (which have TAG_NONE), playing init; at most at the
+ * top priority of our spawn handle. */
+handle_t start_boot_task_tagged(const char *name, int num_handles,
+                                const handle_t *handles, const uint32_t *tags);
 /* Start a copy of this program in `mode` at `priority`. */
 handle_t spawn_child(int mode, int priority);
 /* The same with a parameter and handles given to the child as 1, 2, ...,

@@ -60,6 +60,7 @@ handle_t bootfs_start(const struct bootfs_entry *e,
     /* A terminal is the starter's to give (init: to entries with caps :=
      * console; a shell: a lease to whatever it runs). */
     startup_give(&spec, held->console, TAG_CONSOLE);
+    startup_give(&spec, held->supervisor, TAG_SUPERVISOR);
     handle_t h = task_create(held->spawn, &spec);
     if (spawn > 0)
         handle_close(spawn);

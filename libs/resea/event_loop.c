@@ -5,6 +5,7 @@
  * every pull ends within EVENT_LOOP_PULL_MS.
  */
 #include <resea/event_loop.h>
+#include <resea/name.h>
 #include <resea/syscall.h>
 
 #define SOURCES_MAX 16
@@ -134,6 +135,7 @@ static void notifications(struct event_loop *loop, uint64_t bits) {
     if (bits & NOTIFY_DEATH) {
         async_handle_death();
         check_peers(loop);
+        name_recover(); /* the name server restarted: our names again */
         if (loop->on_death)
             loop->on_death(loop);
     }

@@ -4,8 +4,14 @@
 #include <resea/startup.h>
 #include <resea/syscall.h>
 #include <string.h>
+#include <stdbool.h>
 
 #define RESULT_WORD 0
+/* The names we registered, to register again with a restarted name
+ * server: as many as the name server lets one task hold. */
+#define SERVED_MAX 4
+
+static char served[SERVED_MAX][NAME_MAX];
 
 static error_t request(int type, const char *name, int64_t timeout,
                        struct message *m) {
@@ -18,15 +24,31 @@ static error_t request(int type, const char *name, int64_t timeout,
     return OK;
 }
 
+static bool alive(handle_t h) {
+    struct handle_info info;
+    return handle_info(h, &info) == OK && info.task_alive;
+}
+
+/* Our handle under tag, renewed through init if its task has ended. */
+static handle_t live(uint32_t tag) {
+    handle_t h = startup_handle(tag);
+    if (h > 0 && !alive(h)) {
+        handle_t fresh = startup_renew(tag);
+        if (fresh > 0)
+            return fresh;
+    }
+    return h;
+}
+
 handle_t name_server(void) {
-    handle_t h = startup_handle(TAG_NAME);
+    handle_t h = live(TAG_NAME);
     return h > 0 ? h : ERR_BAD_HANDLE;
 }
 
 /* Registrations go through the handle that carries the right to serve
  * our boot entry's names, if our creator gave us one. */
 static handle_t serve_handle(void) {
-    handle_t h = startup_handle(TAG_NAME_SERVE);
+    handle_t h = live(TAG_NAME_SERVE);
     return h > 0 ? h : name_server();
 }
 
@@ -45,7 +67,7 @@ static error_t call_for_handle(struct message *m) {
     return err ? err : (error_t) m->words[RESULT_WORD];
 }
 
-error_t ipc_serve(const char *name) {
+static error_t serve(const char *name) {
     struct message m;
     error_t err = request(NAME_SERVE_MSG, name, 0, &m);
     if (err)
@@ -61,12 +83,61 @@ error_t ipc_serve(const char *name) {
     return err;
 }
 
+static char *served_slot(const char *name) {
+    for (int i = 0; i < SERVED_MAX; i++) {
+        if (!strcmp(served[i], name))
+            return served[i];
+    }
+    return NULL;
+}
+
+static bool serving(void) {
+    for (int i = 0; i < SERVED_MAX; i++) {
+        if (served[i][0])
+            return true;
+    }
+    return false;
+}
+
+error_t ipc_serve(const char *name) {
+    bool first = !serving();
+    error_t err = serve(name);
+    char *slot = err || served_slot(name) ? NULL : served_slot("");
+    if (slot)
+        strlcpy(slot, name, NAME_MAX);
+    if (slot && first)
+        task_watch(serve_handle()); /* for name_recover */
+    return err;
+}
+
 error_t ipc_unserve(const char *name) {
     struct message m;
     error_t err = request(NAME_UNSERVE_MSG, name, 0, &m);
-    return err ? err : call_through(serve_handle(), &m);
+    if (!err)
+        err = call_through(serve_handle(), &m);
+    char *slot = err ? NULL : served_slot(name);
+    if (slot)
+        slot[0] = '\0';
+    return err;
 }
 
+error_t name_recover(void) {
+    handle_t h = startup_handle(TAG_NAME_SERVE);
+    if (h <= 0)
+        h = startup_handle(TAG_NAME);
+    if (!serving() || h <= 0 || alive(h))
+        return OK;
+    name_server(); /* renews TAG_NAME, as serving renews TAG_NAME_SERVE */
+    error_t err = OK;
+    for (int i = 0; i < SERVED_MAX; i++) {
+        error_t e = served[i][0] ? serve(served[i]) : OK;
+        if (e && !err)
+            err = e;
+    }
+    if (alive(serve_handle()))
+        task_watch(serve_handle());
+    return err;
+}
 /* The server answers a wait within a second or so; we ask again until our
  * own deadline, so a lookup for a name that never comes costs it nothing. */
 handle_t ipc_lookup_timeout(const char *name, int64_t timeout_ms) {

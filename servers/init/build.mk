@@ -1,2 +1,2 @@
-srcs-y := main.c
+srcs-y := main.c places.c requests.c
 priority := 20

@@ -47,7 +47,8 @@ enum kobject_kind {
     X(TAG_SPAWN, 3, "spawn")                                                   \
     X(TAG_IOPORT, 4, "I/O ports")                                              \
     X(TAG_IRQ, 5, "IRQ lines")                                                 \
-    X(TAG_CONSOLE, 6, "the console, for one port")
+    X(TAG_CONSOLE, 6, "the console, for one port")                             \
+    X(TAG_SUPERVISOR, 7, "init, to renew the others (proto/supervisor.h)")
 
 #define STARTUP_TAG_ENUM_ENTRY(name, value, what) name = value,
 enum startup_tag { STARTUP_TAG_LIST(STARTUP_TAG_ENUM_ENTRY) STARTUP_TAG_COUNT };
@@ -61,6 +62,8 @@ enum startup_tag { STARTUP_TAG_LIST(STARTUP_TAG_ENUM_ENTRY) STARTUP_TAG_COUNT };
 #define TASK_PRIORITY_MAX 31 /* 0 (lowest) .. 31 (highest) */
 #define TASK_SPEC_HANDLES 8
 #define TASK_CMDLINE_MAX 128 /* including the NUL */
+/* Tasks task_status names in `wakers`, at most. */
+#define TASK_WAKERS_MAX 3
 
 /* Argument of task_create: what to run and what to give it. */
 struct task_spec {
@@ -125,6 +128,17 @@ struct task_status {
     uint32_t wait_peer; /* the task id waited on, 0 for any */
     uint32_t num_handles;
     uint32_t base_priority;
+    uint32_t creator; /* the task that created it; 0 for the root task */
+    /* Who can end a receive from any sender, besides a message from a
+     * task holding a send handle: the tasks other than itself and its
+     * creator that hold a handle to it with RIGHT_NOTIFY (num_wakers of
+     * them, the first TASK_WAKERS_MAX by slot in wakers), its timer
+     * (timer_armed) and its interrupt lines (bit n of irq_lines: line n). */
+    uint32_t num_wakers;
+    uint32_t wakers[TASK_WAKERS_MAX];
+    uint32_t timer_armed;
+    uint32_t irq_lines;
+    uint32_t reserved;
 };
 
 /* What handle_info says about a handle. */

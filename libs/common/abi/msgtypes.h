@@ -28,7 +28,9 @@
     X(CHAT_POST_MSG, 65, "chat: say something")                                \
     X(CHAT_FETCH_MSG, 66, "chat: the lines I have not seen")                   \
     X(CHAT_CLOSE_MSG, 67, "chat: leave")                                       \
-    X(CHAT_VERSION_MSG, 68, "chat: which protocol version")
+    X(CHAT_VERSION_MSG, 68, "chat: which protocol version")                    \
+    X(SUPERVISOR_RENEW_MSG, 80, "init: a fresh start-up handle (moved)")       \
+    X(SUPERVISOR_KILL_MSG, 81, "init: end a system task (admin)")
 
 /*
  * Notification bits of the system's servers (the kernel's own are in

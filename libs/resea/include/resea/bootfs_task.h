@@ -21,6 +21,10 @@ struct held_caps {
     handle_t ioport;  /* TAG_IOPORT */
     handle_t irq;     /* TAG_IRQ */
     handle_t console; /* TAG_CONSOLE: the console, badged for one port */
+    /* TAG_SUPERVISOR: init, badged for the task it starts. Only init
+     * gives one; startup_caps() leaves it 0, so that a task passes its
+     * own on to nobody. */
+    handle_t supervisor;
 };
 /* The held_caps of the calling task: its own start-up table. */
 struct held_caps startup_caps(void);

@@ -32,9 +32,17 @@ struct name_stats {
 
 /* Our handle to the name server (TAG_NAME), or ERR_BAD_HANDLE. */
 handle_t name_server(void);
-/* Register our endpoint under name (unique system-wide). */
+/* Register our endpoint under name (unique system-wide). The names
+ * registered are remembered (at most the name server's ENTRIES_PER_TASK)
+ * and the name server watched, for name_recover. */
 error_t ipc_serve(const char *name);
 error_t ipc_unserve(const char *name);
+/* If the name server we registered with has ended: renew our handles to
+ * it through init (startup_renew: init has started it again) and
+ * register our names again. The event loop calls it on NOTIFY_DEATH, so
+ * a server that runs one needs nothing more. OK when there was nothing
+ * to do. Every call here also renews a handle whose name server ended. */
+error_t name_recover(void);
 /* A send/call/notify handle to the server of name, badged so the server
  * can tell its clients apart; waits until the name appears. */
 handle_t ipc_lookup(const char *name);

@@ -12,3 +12,13 @@ handle_t startup_handle(uint32_t tag);
 /* Add h to the table a task_spec gives, under tag; h <= 0 adds nothing
  * (the handle is not held), and so does a full table. */
 void startup_give(struct task_spec *spec, handle_t h, uint32_t tag);
+/*
+ * A fresh handle under tag (TAG_NAME, TAG_NAME_SERVE, TAG_CONSOLE), from
+ * init through our TAG_SUPERVISOR handle (proto/supervisor.h), minted as
+ * the one we were started with: for when its server ended and init
+ * started it again. The old handle is closed; startup_handle(tag) returns
+ * the new one from now on. ERR_NOT_FOUND: that server is down (init
+ * restarts one before it answers, so asking again soon changes nothing);
+ * ERR_NOT_FOUND too without a supervisor handle (not started by init).
+ */
+handle_t startup_renew(uint32_t tag);
