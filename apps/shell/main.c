@@ -26,10 +26,24 @@ static void check_foreground(struct shell *sh) {
     prompt(sh);
 }
 
+/* Ctrl-C on our terminal: end the program in the foreground; its end
+ * (NOTIFY_DEATH) brings the prompt back. */
+static void interrupt(struct shell *sh) {
+    if (sh->foreground)
+        task_kill(sh->foreground);
+}
+
+/* Lines typed, in order; the end of input (Ctrl-D) ends no shell. */
 static void read_lines(struct shell *sh) {
-    char line[CONSOLE_LINE_MAX];
-    while (!sh->foreground &&
-           console_read(sh->console, sh->port, line, sizeof(line)) >= 0) {
+    static char line[CONSOLE_LINE_MAX];
+    while (!sh->foreground) {
+        int n = console_read(sh->console, sh->port, line, sizeof(line));
+        if (n == ERR_EOF) {
+            prompt(sh);
+            continue;
+        }
+        if (n < 0)
+            return;
         shell_run(sh, line);
         if (!sh->foreground)
             prompt(sh);
@@ -55,6 +69,8 @@ int main(void) {
         struct message m;
         if (ipc_recv(IPC_ANY, &m) != OK || m.type != MSG_NOTIFICATIONS)
             continue;
+        if (m.notifications.bits & NOTIFY_CONSOLE_INTERRUPT)
+            interrupt(&sh);
         if (m.notifications.bits & NOTIFY_DEATH)
             check_foreground(&sh);
         if (m.notifications.bits & NOTIFY_CONSOLE_INPUT)

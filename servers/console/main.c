@@ -37,19 +37,24 @@
 #define UART_FIFO 16
 #define TX_RING 8192
 
-_Static_assert(LINE_MAX == CONSOLE_LINE_MAX, "one line length");
-
 struct reader {
     task_t id;
     handle_t notify;
+    struct line_history history; /* its own: the shell's is not chat's */
+};
+
+/* A finished line, or the end of input (Ctrl-D), in the order typed. */
+struct queued {
+    bool eof;
+    char text[CONSOLE_LINE_MAX];
 };
 
 struct port {
     uint16_t base;
     uint8_t irq;
-    handle_t io; /* 0: no UART here */
-    struct line line;
-    char queued[CONSOLE_LINES_QUEUED][CONSOLE_LINE_MAX];
+    handle_t io;      /* 0: no UART here */
+    struct line line; /* the line being edited, and the prompt */
+    struct queued queued[CONSOLE_LINES_QUEUED];
     unsigned q_head, q_count;
     struct reader readers[READERS_MAX];
     int num_readers;
@@ -67,6 +72,8 @@ static struct port ports[CONSOLE_PORTS] = {
     {.base = 0x2e8, .irq = 3},
 };
 static char write_buf[CONSOLE_WRITE_MAX];
+/* What the editor sends for one key, and around one write. */
+static struct line_out echo, before_write, after_write;
 static handle_t ioports, irqs; /* from init: TAG_IOPORT, TAG_IRQ */
 
 static uint8_t in(struct port *p, int reg) {
@@ -152,18 +159,48 @@ static void tell_reader(struct port *p) {
         ipc_notify(top(p)->notify, NOTIFY_CONSOLE_INPUT);
 }
 
-static void queue_line(struct port *p) {
-    unsigned slot = (p->q_head + p->q_count++) % CONSOLE_LINES_QUEUED;
-    memcpy(p->queued[slot], p->line.buf, p->line.len + 1);
+/* The top reader's history is the one up and down browse. */
+static void readers_changed(struct port *p) {
+    line_set_history(&p->line, top(p) ? &top(p)->history : NULL);
+    tell_reader(p);
+}
+
+static void queue_line(struct port *p, bool eof) {
+    struct queued *q =
+        &p->queued[(p->q_head + p->q_count++) % CONSOLE_LINES_QUEUED];
+    q->eof = eof;
+    memcpy(q->text, p->line.buf, eof ? 1 : p->line.len + 1);
     line_reset(&p->line);
     tell_reader(p);
 }
 
+/* Ctrl-C: what was typed for the program in the foreground is dropped
+ * and whoever lent it the terminal is told (the reader below the top);
+ * alone, the reader is told itself (a shell whose program does not read
+ * the terminal) and its prompt shows again. */
+static void interrupt(struct port *p) {
+    p->q_count = 0;
+    if (p->num_readers >= 2) {
+        ipc_notify(p->readers[p->num_readers - 2].notify,
+                   NOTIFY_CONSOLE_INTERRUPT);
+        line_prompt_clear(&p->line); /* the one below prompts anew */
+    } else {
+        if (top(p))
+            ipc_notify(top(p)->notify, NOTIFY_CONSOLE_INTERRUPT);
+        line_redraw(&p->line, &echo);
+    }
+}
+
 static void got_char(struct port *p, char c) {
-    struct line_result r = line_input(&p->line, c);
-    queue_text(p, r.echo, r.echo_len); /* sent by receive() */
-    if (r.done)
-        queue_line(p);
+    echo.len = 0;
+    enum line_event e = line_key(&p->line, c, &echo);
+    if (e == LINE_INTERRUPT)
+        interrupt(p);
+    queue_text(p, echo.buf, echo.len); /* sent by receive() */
+    if (e == LINE_DONE || e == LINE_EOF)
+        queue_line(p, e == LINE_EOF);
+    else if (e != LINE_NONE)
+        line_reset(&p->line);
 }
 
 /*
@@ -229,8 +266,11 @@ static error_t attach(struct port *p, struct message *m) {
     error_t err = task_watch(m->handle); /* else its death goes unseen */
     if (err)
         return err;
-    p->readers[p->num_readers++] = (struct reader){m->src, msg_take_handle(m)};
-    tell_reader(p);
+    struct reader *r = &p->readers[p->num_readers++];
+    r->id = m->src;
+    r->notify = msg_take_handle(m);
+    r->history.len = 0;
+    readers_changed(p);
     return OK;
 }
 
@@ -239,7 +279,7 @@ static void remove_reader(struct port *p, int i) {
     memmove(&p->readers[i], &p->readers[i + 1],
             (p->num_readers - i - 1) * sizeof(p->readers[0]));
     p->num_readers--;
-    tell_reader(p); /* the one below may have lines waiting */
+    readers_changed(p); /* the one below may have lines waiting */
 }
 
 static error_t detach(struct port *p, task_t who) {
@@ -252,33 +292,56 @@ static error_t detach(struct port *p, task_t who) {
     return ERR_NOT_FOUND;
 }
 
+static void taken(struct port *p) {
+    p->q_head = (p->q_head + 1) % CONSOLE_LINES_QUEUED;
+    p->q_count--;
+    receive(p); /* room again: take what waited in the UART */
+}
+
 static void read_line(struct port *p, struct message *m) {
     struct message r = {.type = CONSOLE_READ_MSG};
     if (!top(p) || top(p)->id != m->src) {
         r.words[0] = ERR_NOT_PERMITTED;
     } else if (!p->q_count) {
         r.words[0] = ERR_EMPTY;
+    } else if (p->queued[p->q_head].eof) {
+        r.words[0] = ERR_EOF;
+        if (ipc_reply(m->src, &r) == OK)
+            taken(p);
+        return;
     } else {
-        const char *line = p->queued[p->q_head];
+        const char *line = p->queued[p->q_head].text;
         r.flags = MSG_OOL;
         r.ool_ptr = (uint64_t) line;
         r.ool_len = strlen(line);
         /* A reader gone, or one whose buffer is too small (its call ends
          * with ERR_TOO_LARGE), leaves the line queued. */
-        if (ipc_reply(m->src, &r) == OK) {
-            p->q_head = (p->q_head + 1) % CONSOLE_LINES_QUEUED;
-            p->q_count--;
-            receive(p); /* room again: take what waited in the UART */
-        }
+        if (ipc_reply(m->src, &r) == OK)
+            taken(p);
         return;
     }
     ipc_reply(m->src, &r);
 }
 
+/* Around program output: hide the line being edited, and show the
+ * prompt and the line again after it (resea/line.h, line_output). */
+static void editor_hide(struct port *p, task_t writer, const char *text,
+                        size_t len) {
+    before_write.len = after_write.len = 0;
+    line_output(&p->line, writer, text, len, &before_write, &after_write);
+    queue_text(p, before_write.buf, before_write.len);
+}
+
+static void editor_show(struct port *p) {
+    put_text(p, after_write.buf, after_write.len);
+}
+
 static error_t write_text(struct port *p, const struct message *m) {
     if (!(m->flags & MSG_OOL))
         return ERR_INVALID_ARG;
+    editor_hide(p, m->src, (const char *) m->ool_ptr, m->ool_len);
     put_text(p, (const char *) m->ool_ptr, m->ool_len);
+    editor_show(p);
     return OK;
 }
 

@@ -32,6 +32,6 @@
  * started the console (init gives shell copy i port i). */
 #define CONSOLE_PORT_BADGE(n) (BADGE_LOOKUP_END + (uint64_t) (n))
 #define CONSOLE_PORTS 4
-#define CONSOLE_LINE_MAX 128
+#define CONSOLE_LINE_MAX 1024 /* a line and its NUL: 1023 bytes, never split */
 #define CONSOLE_WRITE_MAX 1024
 #define CONSOLE_LINES_QUEUED 8 /* lines kept per port until read */
