@@ -127,6 +127,7 @@ test: setup
 		|| { cat $(BUILD)/tools-tests.log; echo "FAIL tools unit tests"; exit 1; }
 	$(Q)$(PYTHON) tools/run_tests.py --host $(BUILD)/host/common_tests \
 		--host tools/boot_tests.py --host tools/console_tests.py \
+		--host tools/edit_tests.py \
 		--host "tools/fuzz.py --suite --build $(BUILD)" \
 		--timeout 120 -- $(QEMU) $(QEMU_TEST_FLAGS)
 

@@ -39,6 +39,7 @@ class Terminal:
             except OSError:
                 time.sleep(0.05)
         self.seen = ""  # everything shown so far
+        self.raw = b""  # the same, as sent: for a model of the screen
         self.mark = 0   # expect() looks after this point
         self.lock = threading.Lock()
         threading.Thread(target=self._reader, daemon=True).start()
@@ -52,6 +53,7 @@ class Terminal:
             if not chunk:
                 return
             with self.lock:
+                self.raw += chunk
                 self.seen += chunk.decode(errors="replace").replace("\r", "")
 
     def type(self, text):

@@ -1,0 +1,324 @@
+#!/usr/bin/env python3
+"""End-to-end tests of line editing on the terminals, as users see it.
+
+Usage: edit_tests.py [BUILD_DIR]   (default: build, next to this folder)
+
+Boots the default system as console_tests.py does, types keys on the
+serial ports (arrows as the escape sequences a terminal sends) and checks
+what runs and what the screen shows, through a model of an 80-column
+terminal fed with the bytes the port sent. Prints `PASS edit/<name>` or
+`FAIL edit/<name>: <reason>`, then `N passed, M failed`.
+"""
+import codecs
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from console_tests import WAIT, boot  # noqa: E402
+
+LEFT, RIGHT, UP, DOWN = "\x1b[D", "\x1b[C", "\x1b[A", "\x1b[B"
+HOME, END, DELETE = "\x1b[H", "\x1b[F", "\x1b[3~"
+BACKSPACE, CTRL_C, CTRL_D, CTRL_U, CTRL_W = "\x7f", "\x03", "\x04", "\x15", "\x17"
+COLUMNS = 80
+CSI = re.compile(r"\x1b\[([0-9;?]*)([@-~])")
+
+
+class Screen:
+    """What a terminal of COLUMNS columns shows: the rows and the cursor.
+    It knows what the console sends: CR, LF, BS, BEL, TAB, printable
+    characters, ESC [ n C/D/A/B, ESC [ K, ESC [ H, ESC [ 2 J, ESC [ m."""
+
+    def __init__(self, term):
+        self.term = term
+        self.done = 0
+        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self.pending = ""
+        self.rows = [[]]
+        self.row = self.col = 0
+
+    def update(self):
+        with self.term.lock:
+            new = self.term.raw[self.done:]
+            self.done = len(self.term.raw)
+        text = self.pending + self.decoder.decode(new)
+        i = 0
+        while i < len(text):
+            c = text[i]
+            if c == "\x1b":
+                m = CSI.match(text, i)
+                if not m:
+                    if len(text) - i < 16:
+                        break  # the rest of it is still coming
+                    i += 1
+                    continue
+                self._sequence(m.group(1), m.group(2))
+                i = m.end()
+                continue
+            self._char(c)
+            i += 1
+        self.pending = text[i:]
+
+    def _line(self):
+        while len(self.rows) <= self.row:
+            self.rows.append([])
+        return self.rows[self.row]
+
+    def _char(self, c):
+        if c == "\r":
+            self.col = 0
+        elif c == "\n":
+            self.row += 1
+        elif c == "\b":
+            self.col = max(0, self.col - 1)
+        elif c == "\t":
+            self.col = min(COLUMNS - 1, (self.col // 8 + 1) * 8)
+        elif c >= " " and c != "\x7f":
+            if self.col >= COLUMNS:
+                self.row, self.col = self.row + 1, 0
+            line = self._line()
+            line.extend(" " * (self.col + 1 - len(line)))
+            line[self.col] = c
+            self.col += 1
+
+    def _sequence(self, params, final):
+        n = int(params) if params.isdigit() else 1
+        if final == "C":
+            self.col = min(COLUMNS - 1, self.col + n)
+        elif final == "D":
+            self.col = max(0, self.col - n)
+        elif final == "A":
+            self.row = max(0, self.row - n)
+        elif final == "B":
+            self.row += n
+        elif final == "K":
+            del self._line()[self.col:]
+        elif final == "H":
+            self.row, self.col = len(self.rows), 0  # a fresh screen below
+        elif final == "J":
+            pass
+
+    def current(self):
+        """The cursor's row (trailing blanks dropped) and column."""
+        self.update()
+        return "".join(self._line()).rstrip(), self.col
+
+    def wait_row(self, text, col=None, timeout=WAIT):
+        """Wait until the cursor's row shows text (and the cursor is at col)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            row, at = self.current()
+            if row == text and (col is None or at == col):
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the row shows {row!r} (cursor at {at}), "
+                                     f"not {text!r}" + (f" at {col}" if col is not None else ""))
+            time.sleep(0.02)
+
+
+def since(term, start):
+    with term.lock:
+        return term.seen[start:]
+
+
+def run_and_collect(term, prompt, command):
+    """Type command; what it printed, up to the next prompt."""
+    term.line(command)
+    start = term.mark
+    term.expect(re.escape(prompt))
+    return term.seen[start:term.mark]
+
+
+def case_long_line_runs_whole(c1, c2, c3):
+    # 127 characters: the old limit cut it after the a's and ran "ps"
+    text = "a" * 122 + "ps"
+    start = c1.mark
+    c1.line("echo " + text)
+    c1.expect("\n" + text + "\n")
+    c1.expect(r"shell1> ")
+    time.sleep(0.5)
+    if "PRIO" in since(c1, start):
+        raise AssertionError("the end of the line ran as a command (ps)")
+
+
+def case_too_long_line_is_refused(c1, c2, c3):
+    start = c1.mark
+    c1.type("echo " + "b" * 2000 + "\r")
+    c1.expect(r"\(line too long: at most 1023 bytes; not sent\)\nshell1> ")
+    got = since(c1, start)
+    if "b" * 100 in got.replace("\x1b[K", "\n"):
+        raise AssertionError("part of the line ran")
+    if got.count("\a") != 1:
+        raise AssertionError(f"{got.count(chr(7))} bells, not 1")
+    c1.line("echo next")
+    c1.expect(r"\nnext\n")
+
+
+def case_fix_a_typo_with_cursor_keys(c1, c2, c3):
+    c1.type("ecoh" + LEFT + BACKSPACE + RIGHT + "o fixed\r")
+    c1.expect(r"\nfixed\n")
+    c1.type("ech o" + "\x1bOD" * 2 + DELETE + "\x1bOC" + "\x02\x06" + " x\r")
+    c1.expect(r"\nx\n")  # "echo x", through SS3 keys, Delete, Ctrl-B/F
+
+
+def case_home_and_end(c1, c2, c3):
+    c1.type("cho hi" + HOME + "e" + END + "!\r")
+    c1.expect(r"\nhi!\n")
+    c1.type("ho there\x01ec\x05.\r")  # Ctrl-A, Ctrl-E
+    c1.expect(r"\nthere\.\n")
+    c1.type("cho 1 4" + "\x1b[1~" + "e" + "\x1b[4~" + "\r")
+    c1.expect(r"\n1 4\n")
+
+
+def case_erase_line_and_word(c1, c2, c3):
+    c1.type("rubbish" + CTRL_U + "echo one two" + CTRL_W + "three\r")
+    c1.expect(r"\none three\n")
+    c1.type("echo keep this" + LEFT * 5 + "\x0b" + "\r")  # Ctrl-K
+    c1.expect(r"\nkeep\n")
+
+
+def case_backspace_takes_a_whole_character(c1, c2, c3):
+    start = c1.mark
+    c1.type("echo café" + BACKSPACE + "e\r")
+    c1.expect(r"\ncafe\n")
+    c1.type("echo 😀€x" + LEFT + BACKSPACE + BACKSPACE + "\r")
+    c1.expect(r"\nx\n")
+    if "\ufffd" in since(c1, start):
+        raise AssertionError("the terminal got invalid UTF-8")
+
+
+def case_history_up_and_down(c1, c2, c3):
+    c1.line("echo first")
+    c1.expect(r"\nfirst\nshell1> ")
+    c1.type("echo sec" + UP + "\r")  # the previous command again
+    c1.expect(r"\nfirst\n")
+    c1.type("echo partial" + UP + UP + DOWN + DOWN + "\r")
+    c1.expect(r"\npartial\n")
+    c1.type("\x10\x10\r")  # Ctrl-P twice: "echo first"
+    c1.expect(r"\nfirst\n")
+
+
+def case_typo_gets_a_suggestion(c1, c2, c3):
+    c1.line("HELP")
+    c1.expect(r"HELP: unknown command; did you mean 'help'\?")
+    c1.line("sp")
+    c1.expect(r"sp: unknown command; did you mean 'ps'\?")
+
+
+def case_unknown_keys_are_swallowed(c1, c2, c3):
+    c1.type("echo a\x1b[1;5Db\x1bOPc\x1b[200~d\x1b[15~e\r")
+    c1.expect(r"\nabcde\n")
+
+
+def case_ctrl_c_at_the_prompt(c1, c2, c3):
+    screen = Screen(c1)
+    c1.type("echo not this" + CTRL_C)
+    c1.expect(r"\^C\n")
+    screen.wait_row("shell1>", col=8)
+    c1.line("echo ok")
+    c1.expect(r"\nok\n")
+    if "not this\n" in c1.seen[c1.mark - 200:]:
+        raise AssertionError("the interrupted line ran")
+
+
+def case_ctrl_d_at_the_prompt(c1, c2, c3):
+    c1.type(CTRL_D)
+    c1.expect(r"\nshell1> ")
+    c1.line("echo still here")
+    c1.expect(r"\nstill here\n")
+
+
+def case_type_ahead_follows_the_prompt(c1, c2, c3):
+    screen = Screen(c1)
+    c1.type("names\rec")  # typed before the shell prompts again
+    c1.expect(r"names\n")
+    screen.wait_row("shell1> ec", col=10)
+    c1.type("ho ahead\r")
+    c1.expect(r"\nahead\n")
+
+
+def chat_members(term):
+    """The chat clients that ps lists (loosely: any task named after the
+    chat but the server)."""
+    out = run_and_collect(term, "shell2> ", "ps")
+    return [l for l in out.split("\n")
+            if re.match(r"\d+\s+chat", l) and not re.match(r"\d+\s+chat-server", l)]
+
+
+def case_ctrl_c_ends_the_program_in_the_foreground(c1, c2, c3):
+    c2.line("chat alice")
+    c2.expect(r"\* alice joined")
+    c2.type("typed for chat" + CTRL_C)
+    c2.expect(r"\^C\n")
+    c2.expect(r"shell2> ")
+    members = chat_members(c2)
+    if members:
+        raise AssertionError(f"ps still shows {members}")
+    c2.line("echo back")
+    c2.expect(r"\nback\n")
+
+
+def case_chat_line_arrives_while_typing(c1, c2, c3):
+    c2.line("chat alice")
+    c2.expect(r"\* alice joined")
+    c3.line("chat bob")
+    c3.expect(r"\* bob joined")
+    c2.expect(r"\* bob joined")
+    screen = Screen(c2)
+    c2.type("half a li" + LEFT)
+    screen.wait_row("half a li", col=8)
+    c3.line("hello alice")
+    c2.expect(r"<bob> hello alice\n")
+    screen.wait_row("half a li", col=8)  # redrawn, the cursor where it was
+    c2.type(END + "ne\r")
+    c3.expect(r"<alice> half a line\n")
+    c3.line("/quit")
+    c3.expect(r"shell3> ")
+    c2.line("/quit")
+    c2.expect(r"shell2> ")
+
+
+def case_history_is_kept_per_reader(c1, c2, c3):
+    # the shell's own history: no chat line in it
+    c2.line("echo from the shell")
+    c2.expect(r"\nfrom the shell\n")
+    c2.line("chat carol")
+    c2.expect(r"\* carol joined")
+    c2.line("said in chat")
+    c2.expect(r"<carol> said in chat")
+    c2.line("/quit")
+    c2.expect(r"shell2> ")
+    screen = Screen(c2)
+    c2.type(UP)
+    screen.wait_row("shell2> chat carol")  # not "/quit", nor the post
+    c2.type(UP + "\r")
+    c2.expect(r"\nfrom the shell\n")
+
+
+def main():
+    cases = [(n[5:], f) for n, f in globals().items() if n.startswith("case_")]
+    passed = failed = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, terms = boot(Path(tmp))
+        try:
+            for name, fn in cases:
+                try:
+                    for t in terms:
+                        t.settle(0.1)
+                    fn(*terms)
+                    print(f"PASS edit/{name}", flush=True)
+                    passed += 1
+                except AssertionError as e:
+                    print(f"FAIL edit/{name}: {e}", flush=True)
+                    failed += 1
+        finally:
+            proc.kill()
+            proc.wait()
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
