@@ -9,6 +9,7 @@ like three users and reads what their terminals show. Prints `PASS
 console/<name>` or `FAIL console/<name>: <reason>`, then `N passed, M
 failed`.
 """
+import codecs
 import os
 import re
 import socket
@@ -40,6 +41,8 @@ class Terminal:
                 time.sleep(0.05)
         self.seen = ""  # everything shown so far
         self.raw = b""  # the same, as sent: for a model of the screen
+        # a character may come in two chunks
+        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self.mark = 0   # expect() looks after this point
         self.lock = threading.Lock()
         threading.Thread(target=self._reader, daemon=True).start()
@@ -54,7 +57,7 @@ class Terminal:
                 return
             with self.lock:
                 self.raw += chunk
-                self.seen += chunk.decode(errors="replace").replace("\r", "")
+                self.seen += self.decoder.decode(chunk).replace("\r", "")
 
     def type(self, text):
         self.sock.sendall(text.encode())
@@ -229,8 +232,10 @@ def case_test_task_from_another_terminal(c1, c2, c3):
     c1.expect(r"PASS \w+\n", timeout=30)
 
 
-def main():
-    cases = [(n[5:], f) for n, f in globals().items() if n.startswith("case_")]
+def run_cases(prefix, names):
+    """Boot once and run the case_<name> functions of names (a module's
+    globals()) in order; print PASS/FAIL <prefix>/<name> and the counts."""
+    cases = [(n[5:], f) for n, f in names.items() if n.startswith("case_")]
     passed = failed = 0
     with tempfile.TemporaryDirectory() as tmp:
         proc, terms = boot(Path(tmp))
@@ -240,10 +245,10 @@ def main():
                     for t in terms:
                         t.settle(0.1)
                     fn(*terms)
-                    print(f"PASS console/{name}", flush=True)
+                    print(f"PASS {prefix}/{name}", flush=True)
                     passed += 1
                 except AssertionError as e:
-                    print(f"FAIL console/{name}: {e}", flush=True)
+                    print(f"FAIL {prefix}/{name}: {e}", flush=True)
                     failed += 1
         finally:
             proc.kill()
@@ -253,4 +258,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    run_cases("console", globals())
