@@ -2,10 +2,13 @@
 #include "line_impl.h"
 #include <string.h>
 
-#define CTRL(c) ((c) &0x1f)
+#define CTRL(c) ((c) - 'A' + 1) /* CTRL('A') is 1 */
 #define KEY_DEL 0x7f
-#define TOO_LONG_NOTICE "(line too long: at most "
-#define TOO_LONG_DIGITS (LINE_MAX - 1)
+/* Where an escape sequence typed has got to. */
+#define ESC_NONE 0
+#define ESC_START 1
+#define ESC_CSI 2
+#define ESC_SS3 3
 
 static size_t prev_char(const struct line *l, size_t pos) {
     while (pos > 0 && utf8_is_cont(l->buf[--pos]))
@@ -39,14 +42,16 @@ static void move_to(struct line *l, size_t pos, struct line_out *o) {
 static void erase(struct line *l, size_t from, size_t to, struct line_out *o) {
     if (from == to)
         return;
-    bool at_end = to == l->len && to == l->pos;
+    /* one character at the end, in view: rub it out */
+    bool rub_out = to == l->len && to == l->pos &&
+                   line_cols(l->buf, from, to) == 1 &&
+                   (l->first == 0 || l->first < from);
     memmove(l->buf + from, l->buf + to, l->len - to);
     l->len -= to - from;
     l->pos = from;
     if (l->len == 0)
         l->too_long = false; /* emptied: a fresh start */
-    if (at_end && line_in_place(l) && line_cols(l->buf, from, to) == 1 &&
-        (l->first == 0 || l->first < from))
+    if (rub_out && line_in_place(l))
         out_str(o, "\b \b");
     else
         line_refresh(l, o);
@@ -86,6 +91,7 @@ static void load(struct line *l, const char *s, size_t n, struct line_out *o) {
     memcpy(l->buf, s, n);
     l->len = l->pos = n;
     l->first = 0;
+    l->too_long = false; /* another line in its place */
     line_refresh(l, o);
 }
 
@@ -116,12 +122,8 @@ static void clear_line(struct line *l) {
 }
 
 static enum line_event refuse(struct line *l, struct line_out *o) {
-    char digits[24];
-    size_t i = sizeof(digits);
-    for (unsigned n = TOO_LONG_DIGITS; n; n /= 10)
-        digits[--i] = (char) ('0' + n % 10);
-    out_str(o, "\n" TOO_LONG_NOTICE);
-    out_bytes(o, digits + i, sizeof(digits) - i);
+    out_str(o, "\n(line too long: at most ");
+    out_num(o, LINE_MAX - 1);
     out_str(o, " bytes; not sent)\n");
     clear_line(l);
     line_refresh(l, o);
@@ -196,16 +198,14 @@ static enum line_event control(struct line *l, char c, struct line_out *o) {
         out_str(o, "^C\n");
         clear_line(l);
         return LINE_INTERRUPT;
+    case '\x1b':
+        l->esc = ESC_START;
+        break;
     }
     return LINE_NONE; /* other control characters are ignored */
 }
 
 /* --- escape sequences: CSI (ESC [ params final) and SS3 (ESC O final) --- */
-
-#define ESC_NONE 0
-#define ESC_START 1
-#define ESC_CSI 2
-#define ESC_SS3 3
 
 static bool param_is(const struct line *l, const char *p) {
     return l->esc_len == strlen(p) && !memcmp(l->esc_param, p, l->esc_len);
@@ -221,7 +221,9 @@ static char sequence_key(const struct line *l, char final) {
             return CTRL('E');
         return param_is(l, "3") ? CTRL('D') : 0;
     }
-    const char *letters = "ABCDHF", *keys = "\x10\x0e\x06\x02\x01\x05";
+    static const char letters[] = "ABCDHF";
+    static const char keys[] = {CTRL('P'), CTRL('N'), CTRL('F'),
+                                CTRL('B'), CTRL('A'), CTRL('E')};
     const char *at = plain ? strchr(letters, final) : NULL;
     return at && final ? keys[at - letters] : 0;
 }
@@ -242,21 +244,17 @@ static enum line_event sequence_end(struct line *l, char final,
 static bool escape(struct line *l, char c, struct line_out *o,
                    enum line_event *e) {
     uint8_t u = (uint8_t) c;
-    if (l->esc == ESC_NONE || u < 0x20 || u >= 0x7f) {
-        if (l->esc != ESC_NONE && c == '\x1b')
-            return l->esc = ESC_START, true;
+    if (u < 0x20 || u >= 0x7f)
         l->esc = ESC_NONE;
+    if (l->esc == ESC_NONE)
         return false;
-    }
     if (l->esc == ESC_START) {
         l->esc = c == '[' ? ESC_CSI : c == 'O' ? ESC_SS3 : ESC_NONE;
         l->esc_len = 0;
     } else if (l->esc == ESC_SS3 || u >= 0x40) {
         *e = sequence_end(l, c, o);
     } else if (l->esc_len < sizeof(l->esc_param)) {
-        l->esc_param[l->esc_len++] = c;
-    } else {
-        l->esc_param[0] = '?'; /* too long to be one we know */
+        l->esc_param[l->esc_len++] = c; /* longer: none we know */
     }
     return true;
 }
@@ -314,17 +312,16 @@ enum line_event line_key(struct line *l, char c, struct line_out *out) {
     l->last_was_cr = c == '\r';
     if (lf_after_cr)
         return LINE_NONE;
-    bool was_too_long = l->belled;
+    bool in_burst = l->belled;
     l->belled = false;
     enum line_event e = LINE_NONE;
     if (escape(l, c, out, &e))
         return e;
     if ((uint8_t) c < ' ' || c == KEY_DEL) {
         l->utf8_len = 0;
-        return c == '\x1b' ? (l->esc = ESC_START, LINE_NONE)
-                           : control(l, c, out);
+        return control(l, c, out);
     }
-    l->belled = was_too_long; /* one bell for a burst of characters */
+    l->belled = in_burst; /* one bell for a burst of characters */
     utf8_byte(l, c, out);
     return LINE_NONE;
 }

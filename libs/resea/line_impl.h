@@ -8,6 +8,7 @@ static inline bool utf8_is_cont(char c) { return ((uint8_t) c & 0xc0) == 0x80; }
  * sizes are such that it never happens: tests check). */
 void out_bytes(struct line_out *o, const char *s, size_t n);
 void out_str(struct line_out *o, const char *s);
+void out_num(struct line_out *o, size_t n);
 
 /* Columns (code points) in buf[from, to). */
 size_t line_cols(const char *buf, size_t from, size_t to);

@@ -17,7 +17,7 @@ void out_bytes(struct line_out *o, const char *s, size_t n) {
 
 void out_str(struct line_out *o, const char *s) { out_bytes(o, s, strlen(s)); }
 
-static void out_num(struct line_out *o, size_t n) {
+void out_num(struct line_out *o, size_t n) {
     char digits[20];
     size_t i = sizeof(digits);
     do {

@@ -1,9 +1,10 @@
 /*
  * The console: a user-space driver for the PC's UARTs (COM1..COM4), which
  * it owns through I/O-port and IRQ handles. Input is interrupt-driven and
- * line-disciplined (echo, backspace, end of line); each port has a stack
- * of readers, the last attached reading, and the reader is told of a
- * complete line by NOTIFY_CONSOLE_INPUT and pulls it (CONSOLE_READ_MSG).
+ * cooked: a line editor per port (resea/line.h) echoes, edits and redraws
+ * the line around the output; each port has a stack of readers, the last
+ * attached reading, each with its own history, and the reader is told of
+ * a complete line by NOTIFY_CONSOLE_INPUT and pulls it (CONSOLE_READ_MSG).
  * A port is used only through a handle badged for it (CONSOLE_PORT_BADGE),
  * which whoever started us minted: init gives one to the shell of that
  * port, which lends it to the program it runs in the foreground. A handle
@@ -199,8 +200,6 @@ static void got_char(struct port *p, char c) {
     queue_text(p, echo.buf, echo.len); /* sent by receive() */
     if (e == LINE_DONE || e == LINE_EOF)
         queue_line(p, e == LINE_EOF);
-    else if (e != LINE_NONE)
-        line_reset(&p->line);
 }
 
 /*
