@@ -301,5 +301,21 @@ def case_history_is_kept_per_reader(c1, c2, c3):
     c2.expect(r"\nfrom the shell\n")
 
 
+def case_ctrl_c_gets_past_lines_typed_ahead(c1, c2, c3):
+    # the test task does not read the terminal: lines typed meanwhile wait
+    # for the shell, more than the console queues (CONSOLE_LINES_QUEUED);
+    # Ctrl-C still ends it and drops them. Last: it leaves the test's
+    # children running.
+    c2.line("test")
+    c1.expect(r"PASS \w+\n", timeout=30)
+    start = c2.mark
+    c2.type("".join(f"echo ahead{i}\r" for i in range(10)) + CTRL_C)
+    c2.expect(r"\[test ended[^\n]*\]\nshell2> ", timeout=30)
+    c2.line("echo after")
+    c2.expect(r"\nafter\n")
+    if re.search(r"(?m)^ahead\d", since(c2, start)):
+        raise AssertionError("a line typed before Ctrl-C ran")
+
+
 if __name__ == "__main__":
     run_cases("edit", globals())

@@ -36,7 +36,9 @@
 #define IER_TX 0x02 /* interrupt when the transmitter is empty */
 #define MCR_DTR_RTS_OUT2 0x0b
 #define UART_FIFO 16
+#define CTRL_C 0x03
 #define TX_RING 8192
+#define HELD_MAX 64 /* input taken while the lines queued are full */
 
 struct reader {
     task_t id;
@@ -57,6 +59,8 @@ struct port {
     struct line line; /* the line being edited, and the prompt */
     struct queued queued[CONSOLE_LINES_QUEUED];
     unsigned q_head, q_count;
+    char held[HELD_MAX]; /* typed after them, for the editor later */
+    unsigned held_count;
     struct reader readers[READERS_MAX];
     int num_readers;
     /* Output waits here for the transmitter; a terminal that stops
@@ -88,9 +92,12 @@ static void out(struct port *p, int reg, uint8_t v) {
 /* Interrupts wanted: input while the reader has room, output while any
  * waits. Writing 0 first makes a fresh edge if one is still pending (the
  * PIC triggers on edges and two UARTs share each line). */
+static bool can_take_input(const struct port *p) {
+    return p->q_count < CONSOLE_LINES_QUEUED || p->held_count < HELD_MAX;
+}
+
 static void update_ier(struct port *p) {
-    uint8_t ier = (p->q_count < CONSOLE_LINES_QUEUED ? IER_RX : 0) |
-                  (p->tx_count ? IER_TX : 0);
+    uint8_t ier = (can_take_input(p) ? IER_RX : 0) | (p->tx_count ? IER_TX : 0);
     out(p, UART_IER, 0);
     out(p, UART_IER, ier);
 }
@@ -180,7 +187,7 @@ static void queue_line(struct port *p, bool eof) {
  * alone, the reader is told itself (a shell whose program does not read
  * the terminal) and its prompt shows again. */
 static void interrupt(struct port *p) {
-    p->q_count = 0;
+    p->q_count = p->held_count = 0;
     if (p->num_readers >= 2) {
         ipc_notify(p->readers[p->num_readers - 2].notify,
                    NOTIFY_CONSOLE_INTERRUPT);
@@ -202,15 +209,34 @@ static void got_char(struct port *p, char c) {
         queue_line(p, e == LINE_EOF);
 }
 
+/* A byte typed: to the editor while there is room for the line it may
+ * end; else held back, but for a Ctrl-C, which drops what was typed
+ * ahead with the lines queued. */
+static void typed(struct port *p, char c) {
+    if (p->q_count < CONSOLE_LINES_QUEUED || c == CTRL_C)
+        got_char(p, c);
+    else
+        p->held[p->held_count++] = c;
+}
+
+static void feed_held(struct port *p) {
+    unsigned n = 0;
+    while (n < p->held_count && p->q_count < CONSOLE_LINES_QUEUED)
+        got_char(p, p->held[n++]);
+    memmove(p->held, p->held + n, p->held_count - n);
+    p->held_count -= n;
+}
+
 /*
  * Take what the UART received. Flow control: while the reader has a full
- * queue of lines, leave input in the UART (its interrupt off), so the
- * sender waits instead of losing lines; reading a line resumes it.
+ * queue of lines and HELD_MAX bytes are held after them, leave input in
+ * the UART (its interrupt off), so the sender waits instead of losing
+ * lines; reading a line resumes it.
  */
 static void receive(struct port *p) {
-    while (p->q_count < CONSOLE_LINES_QUEUED &&
-           (in(p, UART_LSR) & LSR_DATA_READY))
-        got_char(p, in(p, UART_DATA));
+    feed_held(p);
+    while (can_take_input(p) && (in(p, UART_LSR) & LSR_DATA_READY))
+        typed(p, in(p, UART_DATA));
     transmit(p);
     update_ier(p);
 }
