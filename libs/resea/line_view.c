@@ -108,12 +108,13 @@ void line_prompt_clear(struct line *l) {
 
 /* Keep the prompt's last LINE_PROMPT_COLUMNS columns. */
 static void drop_first_char(struct line *l) {
+    if (!utf8_is_cont(l->prompt[0])) /* stray bytes took no column */
+        l->prompt_cols--;
     size_t n = 1;
     while (n < l->prompt_len && utf8_is_cont(l->prompt[n]))
         n++;
     memmove(l->prompt, l->prompt + n, l->prompt_len - n);
     l->prompt_len -= n;
-    l->prompt_cols--;
     l->row_unknown = true;
 }
 
@@ -121,7 +122,9 @@ static void prompt_add(struct line *l, char c) {
     if (l->prompt_len == LINE_PROMPT_MAX)
         drop_first_char(l);
     l->prompt[l->prompt_len++] = c;
-    if (!utf8_is_cont(c) && ++l->prompt_cols > LINE_PROMPT_COLUMNS)
+    if (!utf8_is_cont(c))
+        l->prompt_cols++;
+    while (l->prompt_cols > LINE_PROMPT_COLUMNS)
         drop_first_char(l);
 }
 
@@ -149,9 +152,8 @@ static void prompt_track(struct line *l, char c) {
     } else if (c == '\b') {
         prompt_back(l);
     } else if (c == '\t') {
-        do
+        for (size_t n = 8 - l->prompt_cols % 8; n > 0; n--)
             prompt_add(l, ' ');
-        while (l->prompt_cols % 8);
     } else if ((uint8_t) c >= ' ' && c != 0x7f) {
         prompt_add(l, c);
     }

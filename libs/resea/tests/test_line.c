@@ -457,6 +457,37 @@ TEST(line_prompt_keeps_its_last_columns_as_text) {
     CHECK_INT_EQ(e->t.col, LINE_PROMPT_COLUMNS + 3);
 }
 
+/* Any bytes a program writes: the prompt stays within its bounds and
+ * its column count right, and the line is still edited. */
+TEST(line_prompt_survives_any_output) {
+    struct ed *e = ed_new();
+    uint64_t seed = 1;
+    char text[CONSOLE_WRITE_MAX];
+    for (int round = 0; round < 200; round++) {
+        size_t n = test_rand(&seed) % sizeof(text);
+        for (size_t i = 0; i < n; i++) {
+            uint64_t r = test_rand(&seed);
+            /* mostly continuation bytes and printable text, no newline */
+            text[i] = (char) (r % 3 ? 0x80 + r % 64 : ' ' + r % 95);
+            if (r % 101 == 0)
+                text[i] = (char) (r >> 8);
+        }
+        struct line_out before = {0}, after = {0};
+        line_output(&e->l, round % 2 ? SHELL : OTHER, text, n, &before, &after);
+        CHECK(before.len < LINE_OUT_MAX && after.len < LINE_OUT_MAX);
+        CHECK(e->l.prompt_len <= LINE_PROMPT_MAX);
+        CHECK(e->l.prompt_cols <= LINE_PROMPT_COLUMNS);
+        size_t cols = 0;
+        for (size_t i = 0; i < e->l.prompt_len; i++)
+            cols += (e->l.prompt[i] & 0xc0) != 0x80;
+        CHECK_INT_EQ(e->l.prompt_cols, cols);
+    }
+    struct line_out o = {0};
+    line_key(&e->l, 'x', &o);
+    line_key(&e->l, '\r', &o);
+    CHECK_STR_EQ(e->l.buf, "x");
+}
+
 /* Random keys: the display stays right after each (check_view). */
 TEST(line_random_editing_keeps_the_display_right) {
     static const char *keys[] = {"a",
