@@ -528,3 +528,19 @@ TEST(line_random_editing_keeps_the_display_right) {
     }
     CHECK(e->lines > 0);
 }
+
+/* Any bytes typed: the line stays valid UTF-8 within its limit, and the
+ * display right (check_view, after each byte). */
+TEST(line_random_bytes_keep_the_line_valid) {
+    struct ed *e = ed_new();
+    output(e, SHELL, "> ");
+    uint64_t seed = 7;
+    for (int i = 0; i < 50000; i++) {
+        uint64_t r = test_rand(&seed);
+        char c = (char) r;
+        if (c == '\r' || c == '\n' || c == 0x03)
+            c = r % 13 ? 'q' : c; /* long lines, mostly */
+        key(e, c);
+    }
+    CHECK(e->lines > 0);
+}
