@@ -209,6 +209,8 @@ def case_typo_gets_a_suggestion(c1, c2, c3):
     c1.expect(r"HELP: unknown command; did you mean 'help'\?")
     c1.line("sp")
     c1.expect(r"sp: unknown command; did you mean 'ps'\?")
+    c1.line("rst")  # two edits from ps: too far for a short word
+    c1.expect(r"rst: unknown command \(try 'help'\)")
 
 
 def case_unknown_keys_are_swallowed(c1, c2, c3):
@@ -281,6 +283,20 @@ def case_chat_line_arrives_while_typing(c1, c2, c3):
     c3.line("/quit")
     c3.expect(r"shell3> ")
     c2.line("/quit")
+    c2.expect(r"shell2> ")
+
+
+def case_a_prompt_printed_after_type_ahead_is_not_the_next_readers(c1, c2, c3):
+    # "chat dave" is typed before chat has quit: the shell prompts after
+    # it, and that prompt is not the new chat's
+    c2.line("chat carol")
+    c2.expect(r"\* carol joined\n")
+    screen = Screen(c2)
+    c2.type("/quit\rchat dave\r")
+    c2.expect(r"\* dave joined\n")
+    c2.type("partial")
+    screen.wait_row("partial", col=7)
+    c2.type(CTRL_U + "/quit\r")
     c2.expect(r"shell2> ")
 
 

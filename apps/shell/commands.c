@@ -192,8 +192,8 @@ static int distance(const char *a, const char *b) {
     return d[la][lb];
 }
 
-/* The command a typo most likely meant: the word case folded, at most
- * two edits from a name and fewer than the word is long; or NULL. */
+/* The command a typo most likely meant: the word case folded, one edit
+ * from a name (two for a word of five letters or more); or NULL. */
 static const char *suggestion(const char *word) {
     char low[WORD_MAX + 1];
     size_t n = strlen(word);
@@ -203,7 +203,7 @@ static const char *suggestion(const char *word) {
         low[i] =
             word[i] >= 'A' && word[i] <= 'Z' ? word[i] + 'a' - 'A' : word[i];
     const char *best = NULL;
-    int best_d = min(3, (int) n);
+    int best_d = n < 5 ? 2 : 3; /* what is too far */
     for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         int d = distance(low, commands[i].name);
         if (d < best_d) {

@@ -73,7 +73,8 @@ int main(void) {
             interrupt(&sh);
         if (m.notifications.bits & NOTIFY_DEATH)
             check_foreground(&sh);
-        if (m.notifications.bits & NOTIFY_CONSOLE_INPUT)
+        /* after a death too: lines typed ahead may wait for us */
+        if (m.notifications.bits & (NOTIFY_CONSOLE_INPUT | NOTIFY_DEATH))
             read_lines(&sh);
     }
 }

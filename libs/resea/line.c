@@ -121,7 +121,16 @@ static void clear_line(struct line *l) {
     l->back = 0;
 }
 
+/* Before what ends the row: the cursor to the end of the line. */
+static void to_end(struct line *l, struct line_out *o) {
+    if (l->pos != l->len) {
+        l->pos = l->len;
+        line_refresh(l, o);
+    }
+}
+
 static enum line_event refuse(struct line *l, struct line_out *o) {
+    to_end(l, o);
     out_str(o, "\n(line too long: at most ");
     out_num(o, LINE_MAX - 1);
     out_str(o, " bytes; not sent)\n");
@@ -133,10 +142,7 @@ static enum line_event refuse(struct line *l, struct line_out *o) {
 static enum line_event end_line(struct line *l, struct line_out *o) {
     if (l->too_long)
         return refuse(l, o);
-    if (l->pos != l->len) {
-        l->pos = l->len;
-        line_refresh(l, o);
-    }
+    to_end(l, o);
     out_str(o, "\n");
     l->buf[l->len] = '\0';
     if (l->history)
@@ -195,6 +201,7 @@ static enum line_event control(struct line *l, char c, struct line_out *o) {
         browse(l, -1, o);
         break;
     case CTRL('C'):
+        to_end(l, o);
         out_str(o, "^C\n");
         clear_line(l);
         return LINE_INTERRUPT;

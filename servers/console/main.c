@@ -167,9 +167,12 @@ static void tell_reader(struct port *p) {
         ipc_notify(top(p)->notify, NOTIFY_CONSOLE_INPUT);
 }
 
-/* The top reader's history is the one up and down browse. */
+/* The top reader's history is the one up and down browse. The output
+ * so far was the last reader's: a prompt it printed after type-ahead is
+ * no prompt of the new one. */
 static void readers_changed(struct port *p) {
     line_set_history(&p->line, top(p) ? &top(p)->history : NULL);
+    line_prompt_clear(&p->line);
     tell_reader(p);
 }
 

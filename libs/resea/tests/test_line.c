@@ -222,7 +222,7 @@ TEST(line_ctrl_d_ends_input_only_on_an_empty_line) {
 TEST(line_ctrl_c_discards_the_line) {
     struct ed *e = ed_new();
     output(e, SHELL, "shell1> ");
-    type(e, "half a comm\x03");
+    type(e, "half a comm" LEFT LEFT "\x03");
     CHECK_INT_EQ(e->interrupts, 1);
     CHECK_STR_EQ(term_above(&e->t, 1), "shell1> half a comm^C");
     CHECK_STR_EQ(term_row(&e->t), "shell1>"); /* a fresh prompt */
