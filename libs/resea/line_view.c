@@ -4,6 +4,11 @@
 #include "line_impl.h"
 #include <string.h>
 
+/* The most one call sends: a redraw of a full row (the prompt and four
+ * bytes a column), a notice, and a redraw of the prompt alone. */
+_Static_assert(LINE_OUT_MAX >= 2 * LINE_PROMPT_MAX + 4 * LINE_COLUMNS + 128,
+               "room for what one key sends");
+
 #define ESC_NONE 0
 #define ESC_START 1
 #define ESC_CSI 2

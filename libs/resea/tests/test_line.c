@@ -457,6 +457,26 @@ TEST(line_prompt_keeps_its_last_columns_as_text) {
     CHECK_INT_EQ(e->t.col, LINE_PROMPT_COLUMNS + 3);
 }
 
+/* The most one key sends: a prompt and a line of 4-byte characters,
+ * the cursor at the start (key() checks each output's size). */
+TEST(line_output_fits_at_the_worst) {
+    struct ed *e = ed_new();
+    char prompt[LINE_PROMPT_MAX + 1] = "";
+    for (int i = 0; i < LINE_PROMPT_COLUMNS; i++)
+        strcat(prompt, "\xf0\x9f\x98\x80");
+    output(e, SHELL, prompt);
+    CHECK_INT_EQ(e->l.prompt_len, LINE_PROMPT_MAX);
+    for (int i = 0; i < LINE_MAX / 4 + 1; i++)
+        type(e, "\xf0\x9f\x98\x80");
+    CHECK(e->l.too_long);
+    type(e, "\x01\x0c\x01\r");
+    CHECK_INT_EQ(e->refused, 1);
+    for (int i = 0; i < LINE_MAX / 4; i++)
+        type(e, "\xf0\x9f\x98\x80");
+    type(e, "\x01\x03");
+    CHECK_INT_EQ(e->interrupts, 1);
+}
+
 /* Any bytes a program writes: the prompt stays within its bounds and
  * its column count right, and the line is still edited. */
 TEST(line_prompt_survives_any_output) {
