@@ -2,13 +2,7 @@
 #include "line_impl.h"
 #include <string.h>
 
-#define CTRL(c) ((c) - 'A' + 1) /* CTRL('A') is 1 */
 #define KEY_DEL 0x7f
-/* Where an escape sequence typed has got to. */
-#define ESC_NONE 0
-#define ESC_START 1
-#define ESC_CSI 2
-#define ESC_SS3 3
 
 static size_t prev_char(const struct line *l, size_t pos) {
     while (pos > 0 && utf8_is_cont(l->buf[--pos]))
@@ -205,134 +199,22 @@ static enum line_event control(struct line *l, char c, struct line_out *o) {
         out_str(o, "^C\n");
         clear_line(l);
         return LINE_INTERRUPT;
-    case '\x1b':
-        l->esc = ESC_START;
-        break;
     }
     return LINE_NONE; /* other control characters are ignored */
 }
 
-/* --- escape sequences: CSI (ESC [ params final) and SS3 (ESC O final) --- */
-
-static bool param_is(const struct line *l, const char *p) {
-    return l->esc_len == strlen(p) && !memcmp(l->esc_param, p, l->esc_len);
-}
-
-/* The control key an escape sequence stands for, or 0 (unknown). */
-static char sequence_key(const struct line *l, char final) {
-    bool plain = param_is(l, "") || param_is(l, "1");
-    if (final == '~') {
-        if (param_is(l, "1") || param_is(l, "7"))
-            return CTRL('A');
-        if (param_is(l, "4") || param_is(l, "8"))
-            return CTRL('E');
-        return param_is(l, "3") ? CTRL('D') : 0;
-    }
-    static const char letters[] = "ABCDHF";
-    static const char keys[] = {CTRL('P'), CTRL('N'), CTRL('F'),
-                                CTRL('B'), CTRL('A'), CTRL('E')};
-    const char *at = plain ? strchr(letters, final) : NULL;
-    return at && final ? keys[at - letters] : 0;
-}
-
-static enum line_event sequence_end(struct line *l, char final,
-                                    struct line_out *o) {
-    l->esc = ESC_NONE;
-    char key = sequence_key(l, final);
-    if (key == CTRL('D')) { /* Delete: never end of input */
-        erase(l, l->pos, next_char(l, l->pos), o);
-        return LINE_NONE;
-    }
-    return key ? control(l, key, o) : LINE_NONE;
-}
-
-/* Inside a sequence: true if c was part of it. A control character
- * cuts a sequence short and counts as itself. */
-static bool escape(struct line *l, char c, struct line_out *o,
-                   enum line_event *e) {
-    uint8_t u = (uint8_t) c;
-    if (u < 0x20 || u >= 0x7f)
-        l->esc = ESC_NONE;
-    if (l->esc == ESC_NONE)
-        return false;
-    if (l->esc == ESC_START) {
-        l->esc = c == '[' ? ESC_CSI : c == 'O' ? ESC_SS3 : ESC_NONE;
-        l->esc_len = 0;
-    } else if (l->esc == ESC_SS3 || u >= 0x40) {
-        *e = sequence_end(l, c, o);
-    } else if (l->esc_len < sizeof(l->esc_param)) {
-        l->esc_param[l->esc_len++] = c; /* longer: none we know */
-    }
-    return true;
-}
-
-/* --- UTF-8: whole, valid characters only; C1 controls are dropped --- */
-
-static size_t utf8_need(uint8_t lead) {
-    if (lead >= 0xc2 && lead <= 0xdf)
-        return 1;
-    if (lead >= 0xe0 && lead <= 0xef)
-        return 2;
-    if (lead >= 0xf0 && lead <= 0xf4)
-        return 3;
-    return 0; /* a stray continuation, an overlong lead, beyond U+10FFFF */
-}
-
-/* The second byte's range excludes overlong forms and surrogates. */
-static bool second_ok(uint8_t lead, uint8_t b) {
-    if (lead == 0xe0)
-        return b >= 0xa0;
-    if (lead == 0xed)
-        return b < 0xa0;
-    if (lead == 0xf0)
-        return b >= 0x90;
-    if (lead == 0xf4)
-        return b < 0x90;
-    return true;
-}
-
-static void utf8_byte(struct line *l, char c, struct line_out *o) {
-    uint8_t u = (uint8_t) c;
-    if (l->utf8_len && utf8_is_cont(c) &&
-        (l->utf8_len > 1 || second_ok((uint8_t) l->utf8[0], u))) {
-        l->utf8[l->utf8_len++] = c;
-        if (l->utf8_len == l->utf8_need + 1) {
-            l->utf8_len = 0;
-            bool c1 =
-                (uint8_t) l->utf8[0] == 0xc2 && (uint8_t) l->utf8[1] < 0xa0;
-            if (!c1)
-                insert(l, l->utf8, l->utf8_need + 1, o);
-        }
-        return;
-    }
-    l->utf8_len = 0; /* an incomplete character is dropped */
-    if (u < 0x80) {
-        insert(l, &c, 1, o);
-    } else if ((l->utf8_need = utf8_need(u))) {
-        l->utf8[0] = c;
-        l->utf8_len = 1;
-    }
-}
-
 enum line_event line_key(struct line *l, char c, struct line_out *out) {
-    bool lf_after_cr = c == '\n' && l->last_was_cr;
-    l->last_was_cr = c == '\r';
-    if (lf_after_cr)
-        return LINE_NONE;
-    bool in_burst = l->belled;
-    l->belled = false;
-    enum line_event e = LINE_NONE;
-    if (escape(l, c, out, &e))
-        return e;
-    if ((uint8_t) c < ' ' || c == KEY_DEL) {
-        l->utf8_len = 0;
-        return control(l, c, out);
+    struct key k = line_decode(l, c);
+    if (k.kind == KEY_TEXT) {
+        insert(l, k.text, k.len, out);
+    } else if (k.kind == KEY_CONTROL) {
+        l->belled = false; /* one bell for a burst of characters */
+        if (k.ctrl != KEY_DELETE)
+            return control(l, k.ctrl, out);
+        erase(l, l->pos, next_char(l, l->pos), out); /* never end of input */
     }
-    l->belled = in_burst; /* one bell for a burst of characters */
-    utf8_byte(l, c, out);
     return LINE_NONE;
 }
-
 void line_reset(struct line *l) { clear_line(l); }
 
 void line_set_history(struct line *l, struct line_history *h) {

@@ -4,6 +4,19 @@
 
 static inline bool utf8_is_cont(char c) { return ((uint8_t) c & 0xc0) == 0x80; }
 
+#define CTRL(c) ((c) - 'A' + 1)  /* CTRL('A') is 1 */
+#define KEY_DELETE ((char) 0x80) /* Delete (ESC [ 3~), which is not Ctrl-D */
+
+/* What a byte typed completes: nothing yet, a character or a key. */
+struct key {
+    enum { KEY_NOTHING, KEY_TEXT, KEY_CONTROL } kind;
+    char ctrl;    /* KEY_CONTROL: a control character, or KEY_DELETE */
+    char text[4]; /* KEY_TEXT: one whole UTF-8 character */
+    size_t len;
+};
+
+struct key line_decode(struct line *l, char c);
+
 /* Append to the terminal's bytes; what does not fit is dropped (the
  * sizes are such that it never happens: tests check). */
 void out_bytes(struct line_out *o, const char *s, size_t n);
