@@ -176,6 +176,8 @@ def case_erase_line_and_word(c1, c2, c3):
     c1.expect(r"\none three\n")
     c1.type("echo keep this" + LEFT * 5 + "\x0b" + "\r")  # Ctrl-K
     c1.expect(r"\nkeep\n")
+    c1.type("echo two one" + "\x1b[1;5D" * 2 + "\x1b[1;5C" + " three" + "\r")
+    c1.expect(r"\ntwo three one\n")  # Ctrl-Left twice, Ctrl-Right
 
 
 def case_backspace_takes_a_whole_character(c1, c2, c3):
@@ -214,7 +216,7 @@ def case_typo_gets_a_suggestion(c1, c2, c3):
 
 
 def case_unknown_keys_are_swallowed(c1, c2, c3):
-    c1.type("echo a\x1b[1;5Db\x1bOPc\x1b[200~d\x1b[15~e\r")
+    c1.type("echo a\x1b[1;5Ab\x1bOPc\x1b[200~d\x1b[15~e\r")
     c1.expect(r"\nabcde\n")
 
 

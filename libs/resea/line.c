@@ -71,13 +71,24 @@ static void insert(struct line *l, const char *s, size_t n,
         line_refresh(l, o);
 }
 
-/* Ctrl-W: the word before the cursor, and the spaces after it. */
+/* The start of the word before the cursor (spaces after it skipped):
+ * where Ctrl-W erases to and a word left moves to. */
 static size_t word_start(const struct line *l) {
     size_t i = l->pos;
     while (i > 0 && l->buf[i - 1] == ' ')
         i--;
     while (i > 0 && l->buf[i - 1] != ' ')
         i--;
+    return i;
+}
+
+/* The end of the word after the cursor: a word right moves there. */
+static size_t word_end(const struct line *l) {
+    size_t i = l->pos;
+    while (i < l->len && l->buf[i] == ' ')
+        i++;
+    while (i < l->len && l->buf[i] != ' ')
+        i++;
     return i;
 }
 
@@ -208,10 +219,15 @@ enum line_event line_key(struct line *l, char c, struct line_out *out) {
     if (k.kind == KEY_TEXT) {
         insert(l, k.text, k.len, out);
     } else if (k.kind == KEY_CONTROL) {
-        l->belled = false; /* one bell for a burst of characters */
-        if (k.ctrl != KEY_DELETE)
+        l->belled = false;        /* one bell for a burst of characters */
+        if (k.ctrl == KEY_DELETE) /* never end of input */
+            erase(l, l->pos, next_char(l, l->pos), out);
+        else if (k.ctrl == KEY_WORD_LEFT)
+            move_to(l, word_start(l), out);
+        else if (k.ctrl == KEY_WORD_RIGHT)
+            move_to(l, word_end(l), out);
+        else
             return control(l, k.ctrl, out);
-        erase(l, l->pos, next_char(l, l->pos), out); /* never end of input */
     }
     return LINE_NONE;
 }

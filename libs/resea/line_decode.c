@@ -30,6 +30,9 @@ static char sequence_key(const struct line *l, char final) {
             return CTRL('E');
         return param_is(l, "3") ? KEY_DELETE : 0;
     }
+    /* Ctrl- or Alt-arrow: by word */
+    if (param_is(l, "1;5") || param_is(l, "1;3"))
+        return final == 'D' ? KEY_WORD_LEFT : final == 'C' ? KEY_WORD_RIGHT : 0;
     static const char letters[] = "ABCDHF";
     static const char keys[] = {CTRL('P'), CTRL('N'), CTRL('F'),
                                 CTRL('B'), CTRL('A'), CTRL('E')};
@@ -45,9 +48,11 @@ static bool escape(struct line *l, char c, struct key *k) {
         l->esc = ESC_NONE;
     if (l->esc == ESC_NONE)
         return false;
-    if (l->esc == ESC_START) {
+    if (l->esc == ESC_START) { /* ESC and a character: Alt and it */
         l->esc = c == '[' ? ESC_CSI : c == 'O' ? ESC_SS3 : ESC_NONE;
         l->esc_len = 0;
+        if (c == 'b' || c == 'f')
+            *k = control_key(c == 'b' ? KEY_WORD_LEFT : KEY_WORD_RIGHT);
     } else if (l->esc == ESC_SS3 || u >= 0x40) {
         l->esc = ESC_NONE;
         *k = control_key(sequence_key(l, c));

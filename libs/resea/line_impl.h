@@ -4,13 +4,16 @@
 
 static inline bool utf8_is_cont(char c) { return ((uint8_t) c & 0xc0) == 0x80; }
 
-#define CTRL(c) ((c) - 'A' + 1)  /* CTRL('A') is 1 */
-#define KEY_DELETE ((char) 0x80) /* Delete (ESC [ 3~), which is not Ctrl-D */
+#define CTRL(c) ((c) - 'A' + 1) /* CTRL('A') is 1 */
+/* Keys that are no control character: */
+#define KEY_DELETE ((char) 0x80)     /* Delete (ESC [ 3~), not Ctrl-D */
+#define KEY_WORD_LEFT ((char) 0x81)  /* Ctrl-Left, Alt-b */
+#define KEY_WORD_RIGHT ((char) 0x82) /* Ctrl-Right, Alt-f */
 
 /* What a byte typed completes: nothing yet, a character or a key. */
 struct key {
     enum { KEY_NOTHING, KEY_TEXT, KEY_CONTROL } kind;
-    char ctrl;    /* KEY_CONTROL: a control character, or KEY_DELETE */
+    char ctrl;    /* KEY_CONTROL: a control character, or a KEY_ above */
     char text[4]; /* KEY_TEXT: one whole UTF-8 character */
     size_t len;
 };

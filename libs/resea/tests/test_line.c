@@ -159,6 +159,17 @@ TEST(line_fix_a_typo_with_cursor_keys) {
     CHECK_STR_EQ(e->done, "zxy");
 }
 
+TEST(line_word_left_and_right) {
+    struct ed *e = ed_new();
+    type(e, "one two  three\x1b[1;5D\x1b[1;5DX\x1b[1;5C\x1b[1;5CY\r");
+    CHECK_STR_EQ(e->done, "one Xtwo  threeY");
+    type(e, "ab cd\x1b"
+            "b\x1b"
+            "b\x1b"
+            "fZ\x1b[1;3D\x1b[1;3CW\r"); /* Alt-b, Alt-f, Alt-arrows */
+    CHECK_STR_EQ(e->done, "abZW cd");
+}
+
 TEST(line_home_and_end_in_every_spelling) {
     const char *home[] = {"\x1b[H", "\x1b[1~", "\x1b[7~", "\x1bOH", "\x01"};
     const char *end[] = {"\x1b[F", "\x1b[4~", "\x1b[8~", "\x1bOF", "\x05"};
@@ -344,11 +355,9 @@ TEST(line_emptied_line_is_no_longer_too_long) {
 TEST(line_unknown_sequences_are_swallowed) {
     struct ed *e = ed_new();
     /* F1 (SS3), Ctrl-Up, bracketed paste, a private mode, F5, a long one,
-     * Alt-b: none inserted */
+     * Alt-x: none inserted */
     type(e, "a\x1bOP\x1b[1;5A\x1b[200~\x1b[?25h\x1b[15~\x1b[1;2;3;4;5;6;7;8;9Z"
-            "\x1b"
-            "b"
-            "c\r");
+            "\x1bxc\r");
     CHECK_STR_EQ(e->done, "ac");
     /* a control character cuts a sequence short and counts */
     type(e, "x\x1b[\r");
@@ -533,7 +542,13 @@ TEST(line_random_editing_keeps_the_display_right) {
                                  "\r",
                                  "\x03",
                                  "\x1b[5~",
-                                 "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"};
+                                 "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+                                 "\x1b[1;5D",
+                                 "\x1b[1;5C",
+                                 "\x1b"
+                                 "b",
+                                 "\x1b"
+                                 "f"};
     struct ed *e = ed_new();
     output(e, SHELL, "chat> ");
     uint64_t seed = 88172645463325252ull;
