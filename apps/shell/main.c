@@ -19,8 +19,9 @@ static void check_foreground(struct shell *sh) {
     if (!sh->foreground || task_status(sh->foreground, &st) != OK ||
         st.state != TASK_DEAD)
         return;
-    if (st.exit_reason != EXIT_NORMAL)
+    if (st.exit_reason != EXIT_NORMAL && !sh->interrupted)
         say(sh, "[%s ended: reason %u]\n", st.name, st.exit_reason);
+    sh->interrupted = false;
     handle_close(sh->foreground);
     sh->foreground = 0;
     prompt(sh);
@@ -29,8 +30,8 @@ static void check_foreground(struct shell *sh) {
 /* Ctrl-C on our terminal: end the program in the foreground; its end
  * (NOTIFY_DEATH) brings the prompt back. */
 static void interrupt(struct shell *sh) {
-    if (sh->foreground)
-        task_kill(sh->foreground);
+    if (sh->foreground && task_kill(sh->foreground) == OK)
+        sh->interrupted = true; /* the ^C says why it ended */
 }
 
 /* Lines typed, in order; the end of input (Ctrl-D) ends no shell. */

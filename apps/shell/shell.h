@@ -10,6 +10,7 @@ struct shell {
     int port;              /* our console port: task_arg() */
     handle_t console;
     handle_t foreground; /* the program we wait for, or 0 */
+    bool interrupted;    /* we ended it for a Ctrl-C */
 };
 
 #define say(sh, ...) console_printf((sh)->console, (sh)->port, __VA_ARGS__)
