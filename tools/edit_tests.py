@@ -10,6 +10,7 @@ terminal fed with the bytes the port sent. Prints `PASS edit/<name>` or
 `FAIL edit/<name>: <reason>`, then `N passed, M failed`.
 """
 import codecs
+import random
 import re
 import sys
 import time
@@ -245,6 +246,77 @@ def case_type_ahead_follows_the_prompt(c1, c2, c3):
     screen.wait_row("shell1> ec", col=10)
     c1.type("ho ahead\r")
     c1.expect(r"\nahead\n")
+
+
+class Model:
+    """What the line should hold after each key, kept apart from the
+    console's editor: a list of characters and a cursor."""
+
+    def __init__(self):
+        self.text, self.cur = [], 0
+
+    def key(self, k):
+        t, c = self.text, self.cur
+        if len(k) == 1 and k >= " " and k != BACKSPACE:
+            t.insert(c, k)
+            self.cur += 1
+        elif k == LEFT:
+            self.cur = max(0, c - 1)
+        elif k == RIGHT:
+            self.cur = min(len(t), c + 1)
+        elif k == HOME:
+            self.cur = 0
+        elif k == END:
+            self.cur = len(t)
+        elif k == BACKSPACE and c > 0:
+            del t[c - 1]
+            self.cur -= 1
+        elif k == DELETE and c < len(t):
+            del t[c]
+        elif k == CTRL_U:
+            del t[:c]
+            self.cur = 0
+        elif k == CTRL_W:
+            i = c
+            while i > 0 and t[i - 1] == " ":
+                i -= 1
+            while i > 0 and t[i - 1] != " ":
+                i -= 1
+            del t[i:c]
+            self.cur = i
+        elif k == "\x0b":  # Ctrl-K
+            del t[c:]
+
+
+def case_random_edits_match_a_model(c1, c2, c3):
+    # the screen shows a window on the line, the cursor on the model's
+    # character; Home, "echo :" and Enter then print the line
+    keys = list("abcde  é€") + [LEFT, RIGHT, HOME, END, BACKSPACE, DELETE,
+                                CTRL_U, CTRL_W, "\x0b"]
+    rng = random.Random(11)
+    screen = Screen(c1)
+    view = COLUMNS - 1 - len("shell1> ")
+    for _ in range(12):
+        model = Model()
+        for _ in range(rng.randrange(20, 120)):
+            k = rng.choice(keys[:9] * 3 + keys)  # more text than edits
+            model.key(k)
+            c1.type(k)
+        text = "".join(model.text)
+        deadline = time.monotonic() + WAIT
+        while True:
+            row, col = screen.current()
+            off = model.cur - (col - 8)
+            shown = text[off:off + view].rstrip() if off >= 0 else None
+            if row.startswith("shell1>") and row[8:] == shown:
+                break
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the row shows {row!r} (cursor at {col}) "
+                                     f"for {text!r}, cursor at {model.cur}")
+            time.sleep(0.02)
+        c1.type(HOME + "echo :\r")
+        c1.expect("\n:" + re.escape(text) + "\n")
+        c1.expect("shell1> ")
 
 
 def chat_members(term):
