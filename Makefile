@@ -57,7 +57,7 @@ COMMON_SRCS := libs/common/abi/error.c $(addprefix libs/common/util/,format.c \
 # The host tests build string.c under other names (test_string.c).
 HOST_SRCS := $(filter-out %/string.c,$(COMMON_SRCS)) \
 	$(wildcard libs/common/tests/*.c) \
-	libs/resea/async_queue.c libs/resea/line.c libs/resea/cmdline.c \
+	libs/resea/async_queue.c $(wildcard libs/resea/line*.c) libs/resea/cmdline.c \
 	libs/resea/tx_ring.c \
 	$(wildcard libs/resea/tests/*.c)
 
@@ -131,6 +131,7 @@ test: setup
 		--host tools/output_tests.py \
 		--host tools/chat_tests.py \
 		--host tools/supervision_tests.py \
+		--host tools/edit_tests.py \
 		--host "tools/fuzz.py --suite --build $(BUILD)" \
 		--timeout 120 -- $(QEMU) $(QEMU_TEST_FLAGS)
 

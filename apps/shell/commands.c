@@ -306,6 +306,7 @@ static const struct command commands[] = {
     {"names", 0, "names"},         {"start", 1, "start <program>"},
     {"kill", 1, "kill <id|name>"}, {"chat", 1, "chat <nickname>"},
     {"test", 0, "test"},           {"run", 1, "run <program>"},
+    {"echo", -1, "echo <text>"},
 };
 
 static const struct command *find_command(const char *name) {
@@ -314,6 +315,58 @@ static const struct command *find_command(const char *name) {
             return &commands[i];
     }
     return NULL;
+}
+
+#define WORD_MAX 16
+
+static int min(int a, int b) { return a < b ? a : b; }
+
+/* Edits (insert, delete, change, swap two neighbours) from a to b. */
+static int distance(const char *a, const char *b) {
+    int la = strlen(a), lb = strlen(b), d[WORD_MAX + 1][WORD_MAX + 1];
+    for (int i = 0; i <= la; i++) {
+        for (int j = 0; j <= lb; j++) {
+            if (!i || !j) {
+                d[i][j] = i + j;
+                continue;
+            }
+            d[i][j] = min(d[i - 1][j - 1] + (a[i - 1] != b[j - 1]),
+                          min(d[i - 1][j], d[i][j - 1]) + 1);
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[la][lb];
+}
+
+/* The command a typo most likely meant: the word case folded, one edit
+ * from a name (two for a word of five letters or more); or NULL. */
+static const char *suggestion(const char *word) {
+    char low[WORD_MAX + 1];
+    size_t n = strlen(word);
+    if (n > WORD_MAX)
+        return NULL;
+    for (size_t i = 0; i <= n; i++)
+        low[i] =
+            word[i] >= 'A' && word[i] <= 'Z' ? word[i] + 'a' - 'A' : word[i];
+    const char *best = NULL;
+    int best_d = n < 5 ? 2 : 3; /* what is too far */
+    for (unsigned i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        int d = distance(low, commands[i].name);
+        if (d < best_d) {
+            best = commands[i].name;
+            best_d = d;
+        }
+    }
+    return best;
+}
+
+static void unknown_command(struct shell *sh, const char *word) {
+    const char *maybe = suggestion(word);
+    if (maybe)
+        say(sh, "%s: unknown command; did you mean '%s'?\n", word, maybe);
+    else
+        say(sh, "%s: unknown command (try 'help')\n", word);
 }
 
 void shell_run(struct shell *sh, char *line) {
@@ -330,7 +383,7 @@ void shell_run(struct shell *sh, char *line) {
         return;
     const struct command *c = find_command(argv[0]);
     if (!c) {
-        say(sh, "%s: unknown command (try 'help')\n", argv[0]);
+        unknown_command(sh, argv[0]);
         return;
     }
     if (argc - 1 != c->args) {

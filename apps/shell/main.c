@@ -24,8 +24,9 @@ static void check_foreground(struct shell *sh) {
     if (!sh->foreground || task_status(sh->foreground, &st) != OK ||
         st.state != TASK_DEAD)
         return;
-    if (st.exit_reason != EXIT_NORMAL)
+    if (st.exit_reason != EXIT_NORMAL && !sh->interrupted)
         say(sh, "[%s ended: reason %u]\n", st.name, st.exit_reason);
+    sh->interrupted = false;
     handle_close(sh->foreground);
     sh->foreground = 0;
     shell_end_lease(sh, &sh->foreground_lease); /* whoever holds a copy */
@@ -78,10 +79,24 @@ static void check_servers(struct shell *sh) {
     }
 }
 
+/* Ctrl-C on our terminal: end the program in the foreground; its end
+ * (NOTIFY_DEATH) brings the prompt back. */
+static void interrupt(struct shell *sh) {
+    if (sh->foreground && task_kill(sh->foreground) == OK)
+        sh->interrupted = true; /* the ^C says why it ended */
+}
+
+/* Lines typed, in order; the end of input (Ctrl-D) ends no shell. */
 static void read_lines(struct shell *sh) {
-    char line[CONSOLE_LINE_MAX];
-    while (!sh->foreground &&
-           console_read(sh->console, sh->port, line, sizeof(line)) >= 0) {
+    static char line[CONSOLE_LINE_MAX];
+    while (!sh->foreground) {
+        int n = console_read(sh->console, sh->port, line, sizeof(line));
+        if (n == ERR_EOF) {
+            prompt(sh);
+            continue;
+        }
+        if (n < 0)
+            return;
         refresh_name(sh); /* a lookup may have renewed it */
         shell_run(sh, line);
         if (!sh->foreground)
@@ -110,12 +125,15 @@ int main(void) {
         struct message m;
         if (ipc_recv(IPC_ANY, &m) != OK || m.type != MSG_NOTIFICATIONS)
             continue;
+        if (m.notifications.bits & NOTIFY_CONSOLE_INTERRUPT)
+            interrupt(&sh);
         if (m.notifications.bits & NOTIFY_DEATH) {
             check_foreground(&sh);
             shell_check_background(&sh);
             check_servers(&sh);
         }
-        if (m.notifications.bits & NOTIFY_CONSOLE_INPUT)
+        /* after a death too: lines typed ahead may wait for us */
+        if (m.notifications.bits & (NOTIFY_CONSOLE_INPUT | NOTIFY_DEATH))
             read_lines(&sh);
     }
 }

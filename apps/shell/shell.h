@@ -21,6 +21,7 @@ struct shell {
     handle_t foreground;       /* the program we wait for, or 0 */
     uint64_t foreground_lease; /* its lease of our terminal, or 0 */
     struct background background[SHELL_BACKGROUND_MAX];
+    bool interrupted; /* we ended it for a Ctrl-C */
 };
 
 #define say(sh, ...) console_printf((sh)->console, (sh)->port, __VA_ARGS__)

@@ -1,9 +1,10 @@
 /*
  * The console: a user-space driver for the PC's UARTs (COM1..COM4), which
  * it owns through I/O-port and IRQ handles. Input is interrupt-driven and
- * line-disciplined (echo, backspace, end of line); each port has a stack
- * of readers, the last attached reading, and the reader is told of a
- * complete line by NOTIFY_CONSOLE_INPUT and pulls it (CONSOLE_READ_MSG).
+ * cooked: a line editor per port (resea/line.h) echoes, edits and redraws
+ * the line around the output; each port has a stack of readers, the last
+ * attached reading, each with its own history, and the reader is told of
+ * a complete line by NOTIFY_CONSOLE_INPUT and pulls it (CONSOLE_READ_MSG).
  * A port is used only through a handle badged for it (CONSOLE_PORT_BADGE),
  * which whoever started us minted: init gives one to the shell of that
  * port, its owner, which has us mint leases of it (lease.c) for the
@@ -39,25 +40,40 @@
 #define IER_TX 0x02 /* interrupt when the transmitter is empty */
 #define MCR_DTR_RTS_OUT2 0x0b
 #define UART_FIFO 16
+#define CTRL_C 0x03
+#define HELD_MAX 64 /* input taken while the lines queued are full */
 /* A lease's handle: to call us, and to pass on at a task's creation. */
 #define LEASE_HANDLE_RIGHTS (RIGHT_SEND | RIGHT_CALL | RIGHT_GRANT)
 
-_Static_assert(LINE_MAX == CONSOLE_LINE_MAX, "one line length");
+/* Below TX_LOW_WATER any one write fits, with the line being edited
+ * hidden before it and shown again after it. */
+_Static_assert(TX_RING - TX_LOW_WATER >=
+                   2 * (CONSOLE_WRITE_MAX + LINE_OUT_MAX) + TX_NOTICE_MAX,
+               "a write fits once drained");
 
 struct reader {
     task_t id;
     handle_t notify;
     uint64_t badge;  /* of the handle it attached through */
     bool wants_room; /* refused a write it keeps: NOTIFY_CONSOLE_WRITABLE */
+    struct line_history history; /* its own: the shell's is not chat's */
+};
+
+/* A finished line, or the end of input (Ctrl-D), in the order typed. */
+struct queued {
+    bool eof;
+    char text[CONSOLE_LINE_MAX];
 };
 
 struct port {
     uint16_t base;
     uint8_t irq;
-    handle_t io; /* 0: no UART here */
-    struct line line;
-    char queued[CONSOLE_LINES_QUEUED][CONSOLE_LINE_MAX];
+    handle_t io;      /* 0: no UART here */
+    struct line line; /* the line being edited, and the prompt */
+    struct queued queued[CONSOLE_LINES_QUEUED];
     unsigned q_head, q_count;
+    char held[HELD_MAX]; /* typed after them, for the editor later */
+    unsigned held_count;
     struct reader readers[READERS_MAX];
     int num_readers;
     /* Output waits here for the transmitter; a terminal that stops
@@ -72,7 +88,9 @@ static struct port ports[CONSOLE_PORTS] = {
     {.base = 0x2e8, .irq = 3},
 };
 static char write_buf[CONSOLE_WRITE_MAX];
-static handle_t self;          /* unbadged, to mint leases from */
+static handle_t self; /* unbadged, to mint leases from */
+/* What the editor sends for one key, and around one write. */
+static struct line_out echo, before_write, after_write;
 static handle_t ioports, irqs; /* from init: TAG_IOPORT, TAG_IRQ */
 
 static uint8_t in(struct port *p, int reg) {
@@ -86,9 +104,12 @@ static void out(struct port *p, int reg, uint8_t v) {
 /* Interrupts wanted: input while the reader has room, output while any
  * waits. Writing 0 first makes a fresh edge if one is still pending (the
  * PIC triggers on edges and two UARTs share each line). */
+static bool can_take_input(const struct port *p) {
+    return p->q_count < CONSOLE_LINES_QUEUED || p->held_count < HELD_MAX;
+}
+
 static void update_ier(struct port *p) {
-    uint8_t ier = (p->q_count < CONSOLE_LINES_QUEUED ? IER_RX : 0) |
-                  (p->tx.count ? IER_TX : 0);
+    uint8_t ier = (can_take_input(p) ? IER_RX : 0) | (p->tx.count ? IER_TX : 0);
     out(p, UART_IER, 0);
     out(p, UART_IER, ier);
 }
@@ -157,29 +178,79 @@ static void tell_reader(struct port *p) {
         ipc_notify(top(p)->notify, NOTIFY_CONSOLE_INPUT);
 }
 
-static void queue_line(struct port *p) {
-    unsigned slot = (p->q_head + p->q_count++) % CONSOLE_LINES_QUEUED;
-    memcpy(p->queued[slot], p->line.buf, p->line.len + 1);
+/* The top reader's history is the one up and down browse. The output
+ * so far was the last reader's: a prompt it printed after type-ahead is
+ * no prompt of the new one. */
+static void readers_changed(struct port *p) {
+    line_set_history(&p->line, top(p) ? &top(p)->history : NULL);
+    line_prompt_clear(&p->line);
+    tell_reader(p);
+}
+
+static void queue_line(struct port *p, bool eof) {
+    struct queued *q =
+        &p->queued[(p->q_head + p->q_count++) % CONSOLE_LINES_QUEUED];
+    q->eof = eof;
+    memcpy(q->text, p->line.buf, eof ? 1 : p->line.len + 1);
     line_reset(&p->line);
     tell_reader(p);
 }
 
+/* Ctrl-C: what was typed for the program in the foreground is dropped
+ * and whoever lent it the terminal is told (the reader below the top);
+ * alone, the reader is told itself (a shell whose program does not read
+ * the terminal) and its prompt shows again. */
+static void interrupt(struct port *p) {
+    p->q_count = p->held_count = 0;
+    if (p->num_readers >= 2) {
+        ipc_notify(p->readers[p->num_readers - 2].notify,
+                   NOTIFY_CONSOLE_INTERRUPT);
+        line_prompt_clear(&p->line); /* the one below prompts anew */
+    } else {
+        if (top(p))
+            ipc_notify(top(p)->notify, NOTIFY_CONSOLE_INTERRUPT);
+        line_redraw(&p->line, &echo);
+    }
+}
+
 static void got_char(struct port *p, char c) {
-    struct line_result r = line_input(&p->line, c);
-    queue_text(p, r.echo, r.echo_len); /* sent by receive() */
-    if (r.done)
-        queue_line(p);
+    echo.len = 0;
+    enum line_event e = line_key(&p->line, c, &echo);
+    if (e == LINE_INTERRUPT)
+        interrupt(p);
+    queue_text(p, echo.buf, echo.len); /* sent by receive() */
+    if (e == LINE_DONE || e == LINE_EOF)
+        queue_line(p, e == LINE_EOF);
+}
+
+/* A byte typed: to the editor while there is room for the line it may
+ * end; else held back, but for a Ctrl-C, which drops what was typed
+ * ahead with the lines queued. */
+static void typed(struct port *p, char c) {
+    if (p->q_count < CONSOLE_LINES_QUEUED || c == CTRL_C)
+        got_char(p, c);
+    else
+        p->held[p->held_count++] = c;
+}
+
+static void feed_held(struct port *p) {
+    unsigned n = 0;
+    while (n < p->held_count && p->q_count < CONSOLE_LINES_QUEUED)
+        got_char(p, p->held[n++]);
+    memmove(p->held, p->held + n, p->held_count - n);
+    p->held_count -= n;
 }
 
 /*
  * Take what the UART received. Flow control: while the reader has a full
- * queue of lines, leave input in the UART (its interrupt off), so the
- * sender waits instead of losing lines; reading a line resumes it.
+ * queue of lines and HELD_MAX bytes are held after them, leave input in
+ * the UART (its interrupt off), so the sender waits instead of losing
+ * lines; reading a line resumes it.
  */
 static void receive(struct port *p) {
-    while (p->q_count < CONSOLE_LINES_QUEUED &&
-           (in(p, UART_LSR) & LSR_DATA_READY))
-        got_char(p, in(p, UART_DATA));
+    feed_held(p);
+    while (can_take_input(p) && (in(p, UART_LSR) & LSR_DATA_READY))
+        typed(p, in(p, UART_DATA));
     transmit(p);
     update_ier(p);
 }
@@ -256,9 +327,13 @@ static error_t attach(struct port *p, struct message *m) {
     error_t err = task_watch(m->handle); /* else its death goes unseen */
     if (err)
         return err;
-    p->readers[p->num_readers++] =
-        (struct reader){m->src, msg_take_handle(m), m->badge, false};
-    tell_reader(p);
+    struct reader *r = &p->readers[p->num_readers++];
+    r->id = m->src;
+    r->notify = msg_take_handle(m);
+    r->badge = m->badge;
+    r->wants_room = false;
+    r->history.len = 0;
+    readers_changed(p);
     return OK;
 }
 
@@ -267,7 +342,7 @@ static void remove_reader(struct port *p, int i) {
     memmove(&p->readers[i], &p->readers[i + 1],
             (p->num_readers - i - 1) * sizeof(p->readers[0]));
     p->num_readers--;
-    tell_reader(p); /* the one below may have lines waiting */
+    readers_changed(p); /* the one below may have lines waiting */
 }
 
 static error_t detach(struct port *p, task_t who) {
@@ -280,24 +355,32 @@ static error_t detach(struct port *p, task_t who) {
     return ERR_NOT_FOUND;
 }
 
+static void taken(struct port *p) {
+    p->q_head = (p->q_head + 1) % CONSOLE_LINES_QUEUED;
+    p->q_count--;
+    receive(p); /* room again: take what waited in the UART */
+}
+
 static void read_line(struct port *p, struct message *m) {
     struct message r = {.type = CONSOLE_READ_MSG};
     if (!top(p) || top(p)->id != m->src) {
         r.words[0] = ERR_NOT_PERMITTED;
     } else if (!p->q_count) {
         r.words[0] = ERR_EMPTY;
+    } else if (p->queued[p->q_head].eof) {
+        r.words[0] = ERR_EOF;
+        if (ipc_reply(m->src, &r) == OK)
+            taken(p);
+        return;
     } else {
-        const char *line = p->queued[p->q_head];
+        const char *line = p->queued[p->q_head].text;
         r.flags = MSG_OOL;
         r.ool_ptr = (uint64_t) line;
         r.ool_len = strlen(line);
         /* A reader gone, or one whose buffer is too small (its call ends
          * with ERR_TOO_LARGE), leaves the line queued. */
-        if (ipc_reply(m->src, &r) == OK) {
-            p->q_head = (p->q_head + 1) % CONSOLE_LINES_QUEUED;
-            p->q_count--;
-            receive(p); /* room again: take what waited in the UART */
-        }
+        if (ipc_reply(m->src, &r) == OK)
+            taken(p);
         return;
     }
     ipc_reply(m->src, &r);
@@ -311,6 +394,26 @@ static struct reader *reader_of(struct port *p, task_t who) {
     return NULL;
 }
 
+/* Program output, with the line being edited hidden before it and the
+ * prompt and the line shown again after it (resea/line.h, line_output):
+ * all of it is queued, or none and the editor is as it was. */
+static bool put_output(struct port *p, task_t writer, const char *text,
+                       size_t len) {
+    static struct line saved;
+    static char all[2 * LINE_OUT_MAX + CONSOLE_WRITE_MAX];
+    saved = p->line;
+    before_write.len = after_write.len = 0;
+    line_output(&p->line, writer, text, len, &before_write, &after_write);
+    size_t n = before_write.len;
+    memcpy(all, before_write.buf, n);
+    memcpy(all + n, text, len);
+    memcpy(all + n + len, after_write.buf, after_write.len);
+    if (tx_put(&p->tx, all, n + len + after_write.len))
+        return true;
+    p->line = saved;
+    return false;
+}
+
 /* All or nothing; a writer that keeps its text is not counted, and is
  * told when there is room again if it is a reader (it has given us a
  * handle to notify). */
@@ -319,7 +422,9 @@ static error_t write_text(struct port *p, const struct message *m) {
     if (!(m->flags & MSG_OOL) || (flags & ~(uint64_t) CONSOLE_WRITE_KEEP))
         return ERR_INVALID_ARG;
     const char *text = (const char *) m->ool_ptr;
-    bool queued = tx_put(&p->tx, text, m->ool_len);
+    if (m->ool_len > CONSOLE_WRITE_MAX)
+        return ERR_TOO_LARGE; /* our buffer holds no more */
+    bool queued = put_output(p, m->src, text, m->ool_len);
     start_output(p);
     if (queued)
         return OK;

@@ -23,28 +23,35 @@
  *                     (the last attached reads; when it ends, detaches or
  *                     its lease is revoked, the one before reads again)
  *                     and gets NOTIFY_CONSOLE_INPUT when a line is
- *                     complete. Needs CONSOLE_LEASE_READ.
+ *                     complete, and NOTIFY_CONSOLE_INTERRUPT for a Ctrl-C
+ *                     typed while the reader above it reads (or while it
+ *                     is alone). Needs CONSOLE_LEASE_READ.
  * CONSOLE_DETACH_MSG  words[0] = port. Needs CONSOLE_LEASE_READ.
  * CONSOLE_READ_MSG    words[0] = port; MSG_REPLY_BUF of CONSOLE_LINE_MAX
  *                     bytes. Reply: the line out of line, without its end
- *                     of line; ERR_EMPTY when none waits. Only the port's
- *                     reader may read. Needs CONSOLE_LEASE_READ.
+ *                     of line; ERR_EMPTY when none waits; ERR_EOF for a
+ *                     Ctrl-D typed on an empty line, in its place among
+ *                     the lines. Only the port's reader may read. Needs
+ *                     CONSOLE_LEASE_READ.
  * CONSOLE_WRITE_MSG   words[0] = port, words[1] = flags (CONSOLE_WRITE_*);
  *                     the text out of line (MSG_OOL), at most
- *                     CONSOLE_WRITE_MAX bytes. "\n" becomes "\r\n". All or
- *                     nothing: text that does not fit in the port's output
- *                     ring is not queued at all, and the reply is
- *                     ERR_FULL. The console counts refused text as lost
- *                     and, once the port has drained, shows
- *                     "(N characters lost)" on the terminal, where the
- *                     text would have been. With CONSOLE_WRITE_KEEP the
- *                     writer keeps the text to write it again: it is not
- *                     counted, and if the writer is a reader of the port,
- *                     it gets NOTIFY_CONSOLE_WRITABLE once the port has
- *                     drained to TX_LOW_WATER (2048 bytes queued), when any
- *                     one write fits. A writer that is not a reader (a
- *                     write-only lease) is not told: it retries on a
- *                     timer. Needs CONSOLE_LEASE_WRITE.
+ *                     CONSOLE_WRITE_MAX bytes. "\n" becomes "\r\n". The
+ *                     line being edited is hidden while the text is
+ *                     written and shown again after it, with the prompt.
+ *                     All or nothing: text that does not fit in the port's
+ *                     output ring (with the editor's redraw around it) is
+ *                     not queued at all, and the reply is ERR_FULL. The
+ *                     console counts refused text as lost and, once the
+ *                     port has drained, shows "(N characters lost)" on the
+ *                     terminal, where the text would have been. With
+ *                     CONSOLE_WRITE_KEEP the writer keeps the text to
+ *                     write it again: it is not counted, and if the writer
+ *                     is a reader of the port, it gets
+ *                     NOTIFY_CONSOLE_WRITABLE once the port has drained to
+ *                     TX_LOW_WATER (2048 bytes queued), when any one write
+ *                     fits. A writer that is not a reader (a write-only
+ *                     lease) is not told: it retries on a timer. Needs
+ *                     CONSOLE_LEASE_WRITE.
  * CONSOLE_LEND_MSG    words[0] = port, words[1] = rights (CONSOLE_LEASE_*).
  *                     The port's owner only. Reply with a handle moved
  *                     (call with ipc_call_handle): a new handle to the
@@ -59,9 +66,15 @@
  *                     queued, words[2] = characters lost not yet
  *                     reported, words[3] = the ring's size.
  *
- * Line discipline: typed characters are echoed; backspace (0x08, 0x7f)
- * erases; carriage return or line feed ends the line; a full line
- * (CONSOLE_LINE_MAX - 1 characters) ends itself.
+ * Cooked mode: the console edits the line (resea/line.h; the keys are in
+ * docs/architecture.md, "Line editing") and delivers it when it ends
+ * (carriage return, line feed, or CR LF), as valid UTF-8 without control
+ * characters. A line is at most CONSOLE_LINE_MAX - 1 bytes and is never
+ * split: once a character is refused for want of room, the line is
+ * refused whole when it ends, and the terminal says so. Each reader has
+ * its own history (up and down). Ctrl-C drops the line being typed and
+ * the lines its reader has not read; the reader that lent the terminal
+ * (below the top) is told.
  */
 #define CONSOLE_NAME "console" /* what the console registers */
 /* The badge of a handle to the console for port n, minted by whoever
@@ -70,7 +83,7 @@
 #define CONSOLE_PORT_BADGE(n) (BADGE_LOOKUP_END + (uint64_t) (n))
 #define CONSOLE_PORTS 4
 #define CONSOLE_HANDLE_PORT (-1) /* words[0]: the port of this handle */
-#define CONSOLE_LINE_MAX 128
+#define CONSOLE_LINE_MAX 1024 /* a line and its NUL: 1023 bytes, never split */
 #define CONSOLE_WRITE_MAX 1024
 #define CONSOLE_LINES_QUEUED 8 /* lines kept per port until read */
 #define CONSOLE_WRITE_KEEP 1   /* words[1] of a write: I will retry */

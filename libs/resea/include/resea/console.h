@@ -34,5 +34,7 @@ error_t console_status(handle_t console, int port, uint64_t *queued,
 int console_printf(handle_t console, int port, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* The next line (NUL-terminated, at most len - 1 bytes kept); returns its
- * length, ERR_EMPTY when none waits, or an error. */
+ * length, ERR_EMPTY when none waits, ERR_EOF where the user typed Ctrl-D
+ * on an empty line, or an error. A buffer of CONSOLE_LINE_MAX takes any
+ * line. */
 int console_read(handle_t console, int port, char *buf, size_t len);
