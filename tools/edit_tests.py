@@ -221,6 +221,33 @@ def case_unknown_keys_are_swallowed(c1, c2, c3):
     c1.expect(r"\nabcde\n")
 
 
+def case_c1_and_tab_are_inserted_one_column_each(c1, c2, c3):
+    # a C1 control shows as U+FFFD and a tab as a space; neither is sent raw
+    screen = Screen(c1)
+    with c1.lock:
+        start = len(c1.raw)
+    c1.type_bytes(b"echo a\tb\xc2\x9bc")
+    screen.wait_row("shell1> echo a b\ufffdc", col=18)
+    c1.type(LEFT * 2 + "x")  # a redraw
+    screen.wait_row("shell1> echo a bx\ufffdc", col=17)
+    with c1.lock:
+        sent = c1.raw[start:]
+    if re.search(rb"\xc2[\x80-\x9f]|\t", sent):
+        raise AssertionError(f"the terminal got a C1 control or a tab: {sent!r}")
+    c1.type(END + CTRL_U + "echo ok\r")
+    c1.expect(r"\nok\n")
+
+
+def case_what_cannot_be_typed_rings(c1, c2, c3):
+    # invalid UTF-8, a control character that is no key, Alt-x: a bell for
+    # each burst, nothing inserted
+    start = c1.mark
+    c1.type_bytes(b"echo a\xff\x0fb\x1bxc\r")
+    c1.expect(r"\nabc\n")
+    if since(c1, start).count("\a") != 2:
+        raise AssertionError(f"{since(c1, start).count(chr(7))} bells, not 2")
+
+
 def case_ctrl_c_at_the_prompt(c1, c2, c3):
     screen = Screen(c1)
     c1.type("echo not this" + CTRL_C)

@@ -51,22 +51,28 @@ static void erase(struct line *l, size_t from, size_t to, struct line_out *o) {
         line_refresh(l, o);
 }
 
+/* Something typed was refused: the bell, once for a burst of refusals. */
+static void bell(struct line *l, struct line_out *o) {
+    if (!l->belled)
+        out_str(o, "\a");
+    l->belled = true;
+}
+
 static void insert(struct line *l, const char *s, size_t n,
                    struct line_out *o) {
     if (l->len + n > LINE_MAX - 1) {
         l->too_long = true;
-        if (!l->belled)
-            out_str(o, "\a");
-        l->belled = true;
+        bell(l, o);
         return;
     }
+    l->belled = false;
     bool at_end = l->pos == l->len;
     memmove(l->buf + l->pos + n, l->buf + l->pos, l->len - l->pos);
     memcpy(l->buf + l->pos, s, n);
     l->len += n;
     l->pos += n;
     if (at_end && line_in_place(l))
-        out_bytes(o, s, n); /* typing on: a plain echo */
+        out_shown(o, s, n); /* typing on: a plain echo */
     else
         line_refresh(l, o);
 }
@@ -211,24 +217,46 @@ static enum line_event control(struct line *l, char c, struct line_out *o) {
         clear_line(l);
         return LINE_INTERRUPT;
     }
-    return LINE_NONE; /* other control characters are ignored */
+    return LINE_NONE;
+}
+
+/* The control characters control() acts on; the others are refused (tab
+ * is text, ESC starts a sequence). */
+static bool has_meaning(char c) {
+    static const char meaningful[] = {
+        '\r',      '\n',      CTRL('A'), CTRL('B'), CTRL('C'), CTRL('D'),
+        CTRL('E'), CTRL('F'), CTRL('H'), CTRL('K'), CTRL('L'), CTRL('N'),
+        CTRL('P'), CTRL('U'), CTRL('W'), KEY_DEL};
+    for (size_t i = 0; i < sizeof(meaningful); i++) {
+        if (meaningful[i] == c)
+            return true;
+    }
+    return false;
 }
 
 enum line_event line_key(struct line *l, char c, struct line_out *out) {
     struct key k = line_decode(l, c);
-    if (k.kind == KEY_TEXT) {
+    if (k.refused)
+        bell(l, out);
+    if (k.kind == KEY_TEXT)
         insert(l, k.text, k.len, out);
-    } else if (k.kind == KEY_CONTROL) {
-        l->belled = false;        /* one bell for a burst of characters */
-        if (k.ctrl == KEY_DELETE) /* never end of input */
-            erase(l, l->pos, next_char(l, l->pos), out);
-        else if (k.ctrl == KEY_WORD_LEFT)
-            move_to(l, word_start(l), out);
-        else if (k.ctrl == KEY_WORD_RIGHT)
-            move_to(l, word_end(l), out);
-        else
-            return control(l, k.ctrl, out);
+    if (k.kind != KEY_CONTROL)
+        return LINE_NONE;
+    bool is_key = k.ctrl == KEY_DELETE || k.ctrl == KEY_WORD_LEFT ||
+                  k.ctrl == KEY_WORD_RIGHT;
+    if (!is_key && !has_meaning(k.ctrl)) {
+        bell(l, out);
+        return LINE_NONE;
     }
+    l->belled = false;        /* one bell for a burst of refusals */
+    if (k.ctrl == KEY_DELETE) /* never end of input */
+        erase(l, l->pos, next_char(l, l->pos), out);
+    else if (k.ctrl == KEY_WORD_LEFT)
+        move_to(l, word_start(l), out);
+    else if (k.ctrl == KEY_WORD_RIGHT)
+        move_to(l, word_end(l), out);
+    else
+        return control(l, k.ctrl, out);
     return LINE_NONE;
 }
 void line_reset(struct line *l) { clear_line(l); }

@@ -1,6 +1,8 @@
 /* The line editor's input: the bytes typed, decoded into keys. Escape
  * sequences (CSI: ESC [ params final; SS3: ESC O final) become the keys
- * they stand for or nothing; UTF-8 characters come whole and valid. */
+ * they stand for or nothing; UTF-8 characters (C1 controls included) and
+ * tab come whole and valid. What is none of these is refused: the key
+ * says so, and the editor rings the bell. */
 #include "line_impl.h"
 #include <string.h>
 
@@ -41,11 +43,14 @@ static char sequence_key(const struct line *l, char final) {
 }
 
 /* Inside a sequence: true if c was part of it (*k: the key it ended). A
- * control character cuts a sequence short and counts as itself. */
+ * control character or a byte from 0x80 cuts a sequence short and counts
+ * as itself. ESC followed by anything but [, O, b or f is refused. */
 static bool escape(struct line *l, char c, struct key *k) {
     uint8_t u = (uint8_t) c;
-    if (u < 0x20 || u >= 0x7f)
+    if (u < 0x20 || u >= 0x7f) {
+        k->refused = l->esc == ESC_START;
         l->esc = ESC_NONE;
+    }
     if (l->esc == ESC_NONE)
         return false;
     if (l->esc == ESC_START) { /* ESC and a character: Alt and it */
@@ -53,6 +58,8 @@ static bool escape(struct line *l, char c, struct key *k) {
         l->esc_len = 0;
         if (c == 'b' || c == 'f')
             *k = control_key(c == 'b' ? KEY_WORD_LEFT : KEY_WORD_RIGHT);
+        else if (l->esc == ESC_NONE)
+            k->refused = true;
     } else if (l->esc == ESC_SS3 || u >= 0x40) {
         l->esc = ESC_NONE;
         *k = control_key(sequence_key(l, c));
@@ -62,7 +69,7 @@ static bool escape(struct line *l, char c, struct key *k) {
     return true;
 }
 
-/* --- UTF-8: whole, valid characters only; C1 controls are dropped --- */
+/* --- UTF-8: whole, valid characters only --- */
 static size_t utf8_need(uint8_t lead) {
     if (lead >= 0xc2 && lead <= 0xdf)
         return 1;
@@ -94,20 +101,22 @@ static struct key utf8_byte(struct line *l, char c) {
         if (l->utf8_len < l->utf8_need + 1)
             return nothing;
         l->utf8_len = 0;
-        bool c1 = (uint8_t) l->utf8[0] == 0xc2 && (uint8_t) l->utf8[1] < 0xa0;
-        struct key k = {.kind = c1 ? KEY_NOTHING : KEY_TEXT,
-                        .len = l->utf8_need + 1};
+        struct key k = {.kind = KEY_TEXT, .len = l->utf8_need + 1};
         memcpy(k.text, l->utf8, k.len);
         return k;
     }
-    l->utf8_len = 0; /* an incomplete character is dropped */
+    struct key k = {.refused = l->utf8_len > 0}; /* cut short */
+    l->utf8_len = 0;
     if (u < 0x80)
-        return (struct key){.kind = KEY_TEXT, .text = {c}, .len = 1};
+        return (struct key){
+            .kind = KEY_TEXT, .text = {c}, .len = 1, .refused = k.refused};
     if ((l->utf8_need = utf8_need(u))) {
         l->utf8[0] = c;
         l->utf8_len = 1;
+    } else {
+        k.refused = true; /* a byte no character starts with */
     }
-    return nothing;
+    return k;
 }
 
 struct key line_decode(struct line *l, char c) {
@@ -116,12 +125,17 @@ struct key line_decode(struct line *l, char c) {
     struct key k = nothing;
     if (lf_after_cr || escape(l, c, &k))
         return k;
-    if ((uint8_t) c >= ' ' && c != 0x7f)
-        return utf8_byte(l, c);
-    l->utf8_len = 0;
-    if (c == '\x1b') {
-        l->esc = ESC_START;
-        return nothing;
+    bool refused = k.refused; /* an ESC that began no sequence */
+    if (((uint8_t) c >= ' ' && c != 0x7f) || c == '\t') {
+        k = utf8_byte(l, c);
+    } else {
+        refused |= l->utf8_len > 0; /* a character cut short */
+        l->utf8_len = 0;
+        if (c == '\x1b')
+            l->esc = ESC_START;
+        else
+            k = (struct key){.kind = KEY_CONTROL, .ctrl = c};
     }
-    return control_key(c);
+    k.refused |= refused;
+    return k;
 }

@@ -10,12 +10,15 @@ static inline bool utf8_is_cont(char c) { return ((uint8_t) c & 0xc0) == 0x80; }
 #define KEY_WORD_LEFT ((char) 0x81)  /* Ctrl-Left, Alt-b */
 #define KEY_WORD_RIGHT ((char) 0x82) /* Ctrl-Right, Alt-f */
 
-/* What a byte typed completes: nothing yet, a character or a key. */
+/* What a byte typed completes: nothing yet, a character or a key; and
+ * whether bytes were refused on the way (not valid UTF-8, ESC and a
+ * character that is no sequence): the editor rings the bell. */
 struct key {
     enum { KEY_NOTHING, KEY_TEXT, KEY_CONTROL } kind;
     char ctrl;    /* KEY_CONTROL: a control character, or a KEY_ above */
-    char text[4]; /* KEY_TEXT: one whole UTF-8 character */
+    char text[4]; /* KEY_TEXT: one whole UTF-8 character, or a tab */
     size_t len;
+    bool refused;
 };
 
 struct key line_decode(struct line *l, char c);
@@ -26,6 +29,9 @@ void out_bytes(struct line_out *o, const char *s, size_t n);
 void out_str(struct line_out *o, const char *s);
 void out_num(struct line_out *o, size_t n);
 
+/* Characters of the line as the terminal is sent them: each one column,
+ * a C1 control as LINE_C1_SHOWN and a tab as a space. */
+void out_shown(struct line_out *o, const char *s, size_t n);
 /* Columns (code points) in buf[from, to). */
 size_t line_cols(const char *buf, size_t from, size_t to);
 /* Draw the prompt and the visible part of the line, cursor in place. */

@@ -32,6 +32,20 @@ void out_num(struct line_out *o, size_t n) {
     out_bytes(o, digits + i, sizeof(digits) - i);
 }
 
+void out_shown(struct line_out *o, const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\t') {
+            out_str(o, " ");
+        } else if ((uint8_t) s[i] == 0xc2 && i + 1 < n &&
+                   (uint8_t) s[i + 1] < 0xa0) {
+            out_str(o, LINE_C1_SHOWN);
+            i++;
+        } else {
+            out_bytes(o, s + i, 1);
+        }
+    }
+}
+
 size_t line_cols(const char *buf, size_t from, size_t to) {
     size_t n = 0;
     for (size_t i = from; i < to; i++)
@@ -94,7 +108,7 @@ void line_refresh(struct line *l, struct line_out *o) {
     size_t end = ahead_cols(l, l->first, view_cols(l));
     out_str(o, "\r");
     out_bytes(o, l->prompt, l->prompt_len);
-    out_bytes(o, l->buf + l->first, end - l->first);
+    out_shown(o, l->buf + l->first, end - l->first);
     out_str(o, "\x1b[K\r");
     size_t col = l->prompt_cols + line_cols(l->buf, l->first, l->pos);
     if (col) {

@@ -68,9 +68,13 @@
  *
  * Cooked mode: the console edits the line (resea/line.h; the keys are in
  * docs/architecture.md, "Line editing") and delivers it when it ends
- * (carriage return, line feed, or CR LF), as valid UTF-8 without control
- * characters. A line is at most CONSOLE_LINE_MAX - 1 bytes and is never
- * split: once a character is refused for want of room, the line is
+ * (carriage return, line feed, or CR LF), as valid UTF-8 without its end
+ * of line. It may hold tab and C1 controls (U+0080..U+009F), which the
+ * editor shows visibly: the reader decides what it accepts. Other
+ * control characters, ESC sequences and bytes that are not UTF-8 never
+ * reach it (the editor refuses them with a bell or, for keys it does not
+ * have, swallows them). A line is at most CONSOLE_LINE_MAX - 1 bytes and is
+ * never split: once a character is refused for want of room, the line is
  * refused whole when it ends, and the terminal says so. Each reader has
  * its own history (up and down). Ctrl-C drops the line being typed and
  * the lines its reader has not read; the reader that lent the terminal

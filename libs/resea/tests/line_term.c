@@ -76,7 +76,12 @@ void term_feed(struct term *t, const char *s, size_t n) {
             continue;
         }
         size_t len = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-        if (c == '\r')
+        /* a C1 control, raw or encoded, is no text: 0x9b is a CSI */
+        bool c1 = (c >= 0x80 && c < 0xa0) ||
+                  (c == 0xc2 && i + 1 < n && (unsigned char) s[i + 1] < 0xa0);
+        if (c1)
+            t->unknown = true;
+        else if (c == '\r')
             t->col = 0;
         else if (c == '\n')
             new_row(t);

@@ -3,7 +3,8 @@
  * A model of a terminal for the line editor's tests: a row of
  * LINE_COLUMNS cells, each one code point, and the rows above it. It
  * understands what the editor sends (CR, LF as CR LF, BS, BEL, ESC [ n C,
- * ESC [ n D, ESC [ K, ESC [ H, ESC [ 2 J) and fails on anything else.
+ * ESC [ n D, ESC [ K, ESC [ H, ESC [ 2 J) and fails on anything else, a
+ * C1 control (U+0080..U+009F, or a byte 0x80..0x9f) among them.
  */
 #include <resea/line.h>
 #include <stdbool.h>

@@ -10,16 +10,28 @@
  * (the console server runs one per port; the host tests cover it).
  *
  * The line is edited by UTF-8 character (keys: docs/architecture.md,
- * "Line editing"). It is shown on one row after the prompt: the output
- * written since the last newline, which the editor follows through
- * line_output(). A line wider than the row scrolls horizontally; the
- * editor assumes LINE_COLUMNS columns and counts one column per code
- * point. A line holds at most LINE_MAX - 1 bytes: further characters are
- * refused (a bell, once per burst) and the line is then refused whole when
- * it ends.
+ * "Line editing"). Every valid UTF-8 character typed goes into the line,
+ * C1 controls (U+0080..U+009F) included, and so does tab: the program
+ * reading the line decides what it accepts. What the editor cannot take
+ * is refused with a bell (once per burst of refusals), never dropped in
+ * silence: bytes that are not valid UTF-8, a control character that is
+ * no key, ESC followed by a character that begins no sequence. Unknown
+ * CSI and SS3 sequences (function keys) are keys, swallowed silently.
+ *
+ * The line is shown on one row after the prompt: the output written
+ * since the last newline, which the editor follows through line_output().
+ * A line wider than the row scrolls horizontally; the editor assumes
+ * LINE_COLUMNS columns and counts one column per code point. On the
+ * terminal a C1 control shows as LINE_C1_SHOWN and a tab as a space, one
+ * column each: the editor never sends a control character of the line.
+ * A line holds at most LINE_MAX - 1 bytes: further characters are
+ * refused (a bell) and the line is then refused whole when it ends.
  */
 #define LINE_MAX CONSOLE_LINE_MAX
 #define LINE_COLUMNS 80
+/* How a C1 control in the line is shown: U+FFFD, the replacement
+ * character (0x9b raw would start a CSI on many terminals). */
+#define LINE_C1_SHOWN "\xef\xbf\xbd"
 /* The prompt kept for redraws: its last LINE_PROMPT_COLUMNS columns. */
 #define LINE_PROMPT_COLUMNS 40
 #define LINE_PROMPT_MAX (LINE_PROMPT_COLUMNS * 4)
