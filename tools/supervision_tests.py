@@ -153,8 +153,9 @@ def case_kill_chat_server(c1, c2, c3):
     c2.expect(r"\* alice joined")
     c1.line("kill chat-server")
     c1.expect(r"\[init\] chat-server ended \(killed[^)]*\); restarting it")
-    c2.expect(r"chat.server")  # told of it
-    c2.line("/quit")  # if the client stayed in the chat
+    c2.expect(r"\(the chat server stopped; rejoining\.\.\.\)")
+    c2.expect(r"\(rejoined as alice\)")
+    c2.line("/quit")
     c2.expect(r"shell2> ")
     answers([c1, c2, c3])
     chat_works(c2, c3)
