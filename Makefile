@@ -107,7 +107,8 @@ QEMU_TEST_FLAGS := $(QEMU_FLAGS) -initrd $(BUILD)/bootfs-test.img \
 	-display none -serial stdio -serial null \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: all run test bench profile fuzz debug defconfig menuconfig clean setup host-test
+.PHONY: all run test bench profile fuzz debug defconfig menuconfig clean setup host-test \
+	trace trace-build
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/kernel.bin $(BUILD)/bootfs.img
@@ -142,6 +143,30 @@ bench: setup
 		-serial stdio -icount shift=0,align=off \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 | grep --line-buffered '^BENCH'; \
 		status=$${PIPESTATUS[0]}; [ $$status -eq 1 ] || { echo "bench failed (QEMU status $$status)"; exit 1; }
+
+# The kernel trace (docs/trace.md): the same tree built with CONFIG_TRACE
+# in $(TRACE_BUILD), booted with TRACE_TASKS and the trace task, which
+# sends the ring out on COM4; tools/trace_run.py plays a scenario on the
+# terminals and tools/trace.py turns what COM4 gave into a timeline.
+TRACE_BUILD := $(BUILD)/trace
+TRACE_TASKS ?= $(BOOT_TASKS)
+TRACE_ARGS ?=
+trace-build: setup $(KCONFIG_CONFIG)
+	$(Q)mkdir -p $(TRACE_BUILD)
+	$(Q){ grep -v -e '^CONFIG_BOOT_TASKS=' -e '^CONFIG_TRACE=' $(KCONFIG_CONFIG); \
+		echo 'CONFIG_TRACE=y'; \
+		echo 'CONFIG_BOOT_TASKS="$(strip $(filter-out trace,$(TRACE_TASKS)) trace)"'; \
+	} > $(TRACE_BUILD)/config.new
+	$(Q)cmp -s $(TRACE_BUILD)/config.new $(TRACE_BUILD)/.config || \
+		mv $(TRACE_BUILD)/config.new $(TRACE_BUILD)/.config
+	$(Q)$(MAKE) --no-print-directory BUILD=$(TRACE_BUILD) \
+		KCONFIG_CONFIG=$(TRACE_BUILD)/.config all
+
+trace: trace-build
+	$(Q)$(PYTHON) tools/trace_run.py --build $(TRACE_BUILD) --qemu $(firstword $(QEMU)) \
+		--memory $(CONFIG_QEMU_MEMORY) --out $(BUILD)/trace.bin $(TRACE_ARGS)
+	$(Q)$(PYTHON) tools/trace.py $(BUILD)/trace.bin --json $(BUILD)/trace.json \
+		--html $(BUILD)/trace.html
 
 # One round trip, instruction by instruction: where the figure above goes.
 profile: setup

@@ -30,6 +30,8 @@ void arch_io_out(uint16_t port, int width, uint32_t value);
 /* Timer ticks since boot; the timer runs at TIMER_HZ. */
 #define TIMER_HZ 1000
 uint64_t arch_ticks(void);
+/* The CPU's time stamp counter (under QEMU -icount: instructions). */
+uint64_t arch_timestamp(void);
 
 /* Prepare a new task to enter user mode at rip with rsp, rdi = arg and
  * rsi = arg2. */

@@ -18,6 +18,7 @@
 #include "printk.h"
 #include "sched.h"
 #include "timeout.h"
+#include "ktrace.h"
 #include "usercopy.h"
 
 void ipc_task_init(struct task *t) {
@@ -188,6 +189,22 @@ __attribute__((noinline)) static error_t handle_room(struct task *receiver) {
     return handle_free_slots(receiver) ? OK : ERR_FULL;
 }
 
+/* A message moved (nothing without CONFIG_TRACE): a reply if the
+ * receiver waits for one, else a call's request or a plain send. */
+static void trace_transfer(const struct task *sender,
+                           const struct task *receiver,
+                           const struct message *m, const struct handle *h) {
+    enum trace_kind kind = is_waiting(receiver, BLOCK_REPLY) ? TRACE_REPLY
+                           : (sender->ipc_flags & IPC_RECV)  ? TRACE_CALL
+                                                             : TRACE_SEND;
+    uint32_t ool = (m->flags & MSG_OOL) ? m->ool_len : 0;
+    trace_record(kind, sender->id, receiver->id, (uint32_t) m->type, ool,
+                 m->flags);
+    if (h)
+        trace_record(TRACE_HANDLE, sender->id, receiver->id, h->kind,
+                     h->rights, (m->flags & MSG_HANDLE_MOVE) != 0);
+}
+
 /*
  * Move the message in the sender's buffer into the waiting receiver's
  * buffer, with its out-of-line bytes and handle. The common case copies
@@ -232,6 +249,7 @@ static error_t transfer(struct task *sender, struct task *receiver,
         out->ool_ptr = dst_buf;
         out->ool_len = m->ool_len;
     }
+    trace_transfer(sender, receiver, m, h);
     if (h) {
         out->handle = handle_install(receiver, h);
         if (m->flags & MSG_HANDLE_MOVE)

@@ -1,5 +1,6 @@
 #include "irq.h"
 #include "arch.h"
+#include "ktrace.h"
 
 static uint32_t owners[ARCH_IRQ_LINES]; /* task ids; 0 when free */
 
@@ -60,6 +61,8 @@ uint32_t irq_lines_of(const struct task *t) {
 
 void irq_raise(unsigned irq) {
     struct task *owner = irq < ARCH_IRQ_LINES ? task_lookup(owners[irq]) : NULL;
-    if (owner)
+    if (owner) {
+        trace_record(TRACE_IRQ, owner->id, 0, irq, 0, 0);
         task_notify(owner, NOTIFY_IRQ);
+    }
 }

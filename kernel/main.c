@@ -28,7 +28,7 @@ static void install_tagged(struct task *t, const struct handle *h, int tag) {
 }
 
 /* The root task gets the right to create tasks, every I/O port and every
- * interrupt line. */
+ * interrupt line, and the kernel trace. */
 static void start_init(void) {
     const void *image = PADDR2PTR(boot_image.paddr);
     if (bootfs_check(image, boot_image.size) != OK)
@@ -54,6 +54,8 @@ static void start_init(void) {
     install_tagged(init, &spawn, TAG_SPAWN);
     install_tagged(init, &ports, TAG_IOPORT);
     install_tagged(init, &irqs, TAG_IRQ);
+    struct handle trace = {.kind = KOBJ_TRACE, .rights = RIGHTS_ALL};
+    install_tagged(init, &trace, TAG_TRACE);
 }
 
 /* Whether the space-separated command line holds the word `opt`. */

@@ -9,6 +9,7 @@
 #include "sched.h"
 #include "task.h"
 #include "timeout.h"
+#include "ktrace.h"
 #include <string.h>
 
 struct task *current;
@@ -67,6 +68,25 @@ static void dequeue(struct task *t) {
         runqueue_bitmap &= ~(1u << t->priority);
 }
 
+/* Trace hooks (nothing without CONFIG_TRACE). */
+static void trace_switch(const struct task *prev, const struct task *next) {
+    uint32_t why = prev->state == TASK_STATE_BLOCKED ? prev->block_reason : 0;
+    trace_record(TRACE_SWITCH, prev->id, next->id, why, prev->state, 0);
+}
+
+static void trace_block(const struct task *t, enum block_reason why,
+                        uint64_t timeout_ms) {
+    uint32_t peer = why == BLOCK_SEND || why == BLOCK_REPLY ? t->ipc_peer->id
+                    : why == BLOCK_RECV                     ? t->recv_from
+                                                            : 0;
+    trace_record(TRACE_BLOCK, t->id, peer, why, (uint32_t) timeout_ms, 0);
+}
+
+static void trace_wake(const struct task *t) {
+    trace_record(TRACE_WAKE, t->id, trace_actor(), (uint32_t) t->ipc_result,
+                 0, 0);
+}
+
 /* A new or woken task becomes ready. */
 void sched_ready(struct task *t) {
     t->state = TASK_STATE_RUNNABLE;
@@ -89,6 +109,7 @@ void schedule(void) {
         next->quantum = TASK_QUANTUM_TICKS;
     if (next == prev)
         return;
+    trace_switch(prev, next);
     current = next;
     arch_switch(prev, next);
     task_reap(); /* free what a task that ended as `prev` left behind */
@@ -98,6 +119,7 @@ void sched_block(struct task *t, enum block_reason why, uint64_t timeout_ms) {
     ASSERT(t == current);
     t->state = TASK_STATE_BLOCKED;
     t->block_reason = why;
+    trace_block(t, why, timeout_ms);
     timeout_arm(t, timeout_ms);
     schedule();
 }
@@ -112,6 +134,7 @@ void sched_block_switch(struct task *t, enum block_reason why,
     ASSERT(next->state == TASK_STATE_BLOCKED);
     timeout_cancel(next);
     next->block_reason = BLOCK_NONE;
+    trace_wake(next);
     if (runqueue_bitmap &&
         next->priority < 31 - __builtin_clz(runqueue_bitmap)) {
         sched_ready(next); /* someone more urgent: the usual way */
@@ -123,8 +146,10 @@ void sched_block_switch(struct task *t, enum block_reason why,
         next->quantum = TASK_QUANTUM_TICKS;
     t->state = TASK_STATE_BLOCKED;
     t->block_reason = why;
+    trace_block(t, why, timeout_ms);
     timeout_arm(t, timeout_ms);
     need_resched = false;
+    trace_switch(t, next);
     current = next;
     arch_switch(t, next);
     task_reap();
@@ -134,6 +159,7 @@ void sched_wake(struct task *t) {
     ASSERT(t->state == TASK_STATE_BLOCKED);
     timeout_cancel(t);
     t->block_reason = BLOCK_NONE;
+    trace_wake(t);
     sched_ready(t);
 }
 

@@ -7,6 +7,7 @@
 #include "ipc.h"
 #include "irq.h"
 #include "timeout.h"
+#include "ktrace.h"
 #include "kdebug.h"
 #include "mm.h"
 #include "printk.h"
@@ -278,7 +279,9 @@ static int64_t sys_handle_close(handle_t h) {
 
 static int64_t sys_ipc(handle_t dst, task_t src, struct message __user *m,
                        uint32_t flags, int64_t timeout) {
-    return ipc(dst, src, m, flags, timeout);
+    error_t err = ipc(dst, src, m, flags, timeout);
+    trace_ipc_return(dst, flags, err);
+    return err;
 }
 
 /* A copy of a handle with fewer (never more) rights, optionally badged:
@@ -311,6 +314,13 @@ static int64_t sys_task_self(void) {
 #define TIMER_MS_MAX ((uint64_t) IPC_TIMEOUT_MAX)
 
 static int64_t sys_uptime(void) { return arch_ticks() * 1000 / TIMER_HZ; }
+
+static int64_t sys_trace(handle_t h, uint32_t op, void __user *buf,
+                         uint32_t max) {
+    error_t err;
+    struct handle *e = handle_get(current, h, KOBJ_TRACE, 0, &err);
+    return e ? trace_control(e, op, buf, max) : err;
+}
 
 static int64_t sys_sleep(uint64_t ms) {
     if (ms > TIMER_MS_MAX)
@@ -353,6 +363,8 @@ static int64_t sys_notify(handle_t h, uint64_t bits) {
         int slot = TASK_ID_SLOT(current->id);
         e->task->notify_sources[slot / 64] |= 1ull << (slot % 64);
     }
+    trace_record(TRACE_NOTIFY, current->id, e->task->id, (uint32_t) bits,
+                 (uint32_t) (bits >> 32), 0);
     task_notify(e->task, bits);
     return OK;
 }

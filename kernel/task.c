@@ -14,6 +14,7 @@
 #include "printk.h"
 #include "sched.h"
 #include "timeout.h"
+#include "ktrace.h"
 #include "usercopy.h"
 #include <elf.h>
 #include <layout.h>
@@ -206,6 +207,9 @@ struct task *task_spawn(const char *name, const struct task_image *image,
                              strlen(cmdline) + 1) == OK);
     }
     arch_task_init_user(t, elf.eh.e_entry, rsp, arg, cmdline_addr);
+    trace_record(TRACE_TASK_CREATE, t->creator, t->id, (uint32_t) priority, 0,
+                 0);
+    trace_name(t);
     sched_ready(t);
     return t;
 }
@@ -279,9 +283,19 @@ static void notify_watchers(struct task *t) {
     }
 }
 
+/* A task's end, and the fault behind it (nothing without CONFIG_TRACE). */
+static void trace_end(const struct task *t, uint32_t reason, int64_t code) {
+    if (reason >= EXIT_PAGE_FAULT)
+        trace_record(TRACE_TASK_FAULT, t->id, 0, reason, (uint32_t) t->fault_addr,
+                     (uint32_t) (t->fault_addr >> 32));
+    trace_record(TRACE_TASK_EXIT, t->id, 0, reason, (uint32_t) code,
+                 (uint32_t) ((uint64_t) code >> 32));
+}
+
 void task_end(struct task *t, uint32_t reason, int64_t code) {
     if (t->state == TASK_STATE_DEAD)
         return;
+    trace_end(t, reason, code);
     sched_remove(t);
     ipc_abort(t);
     timer_cancel(t);

@@ -5,6 +5,7 @@
 #include "timeout.h"
 #include "ipc.h"
 #include "sched.h"
+#include "ktrace.h"
 
 #define NO_TIMEOUT ((uint64_t) -1)
 
@@ -82,6 +83,7 @@ void timeout_tick(void) {
         list_remove(&t->timer_node);
         if (t->timer_period)
             timer_arm_at(t, t->timer_at + t->timer_period);
+        trace_record(TRACE_TIMER, t->id, 0, 0, 0, 0);
         task_notify(t, NOTIFY_TIMER);
     }
 }

@@ -26,7 +26,8 @@ AUTOSTART = 1 << 0
 INSTANCES_SHIFT = 8  # BOOTFS_INSTANCES_SHIFT
 INSTANCES_MAX = 0xff  # bootfs_instances() reads 8 bits of the flags
 # Capabilities init hands the task (BOOTFS_CAP_* in libs/common/util/bootfs.h).
-CAPS = {"spawn": 1 << 1, "ioport": 1 << 2, "irq": 1 << 3, "console": 1 << 4}
+CAPS = {"spawn": 1 << 1, "ioport": 1 << 2, "irq": 1 << 3, "console": 1 << 4,
+        "trace": 1 << 5}
 ALIGN = 4096
 DEFAULT_PRIO = 10
 CMDLINE_MAX = 128  # TASK_CMDLINE_MAX, the NUL included

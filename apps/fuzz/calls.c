@@ -223,6 +223,14 @@ static void fuzz_sleep(void) {
     sc(SYS_sleep, ms, 0, 0, 0, 0);
 }
 
+/* Workers hold no trace handle: every operation must refuse. */
+static void fuzz_trace(void) {
+    uint64_t op = one_in(2) ? 1 + rnd_below(4) : pick_value();
+    uint64_t max = one_in(2) ? rnd_below(9) : pick_value();
+    sc(SYS_trace, pick_handle(KOBJ_TRACE), op, pick_ptr(32 * (max & 7), true),
+       max, 0);
+}
+
 /* Numbers past the list (also with high bits set): ERR_BAD_SYSCALL. The
  * first argument is never a valid handle, whatever the number is. */
 static void fuzz_beyond(void) {

@@ -1,3 +1,3 @@
-srcs-y := main.c commands.c leases.c
+srcs-y := main.c commands.c leases.c trace.c
 priority := 12
-caps := spawn ioport irq console
+caps := spawn ioport irq console trace

@@ -292,7 +292,8 @@ static void cmd_help(struct shell *sh) {
             "kill <id|name>     end a task\n"
             "chat <nickname>    join the chat (leave with /quit or Ctrl-D)\n"
             "test               run the test task\n"
-            "echo <text>        print the text\n");
+            "echo <text>        print the text\n"
+            "trace <status|start|stop>  the kernel trace (make trace)\n");
 }
 
 struct command {
@@ -306,7 +307,7 @@ static const struct command commands[] = {
     {"names", 0, "names"},         {"start", 1, "start <program>"},
     {"kill", 1, "kill <id|name>"}, {"chat", 1, "chat <nickname>"},
     {"test", 0, "test"},           {"run", 1, "run <program>"},
-    {"echo", -1, "echo <text>"},
+    {"echo", -1, "echo <text>"},   {"trace", 1, "trace <status|start|stop>"},
 };
 
 static const struct command *find_command(const char *name) {
@@ -406,4 +407,6 @@ void shell_run(struct shell *sh, char *line) {
         cmd_chat(sh, argv[1]);
     else if (!strcmp(c->name, "test"))
         cmd_run(sh, "test");
+    else if (!strcmp(c->name, "trace"))
+        cmd_trace(sh, argv[1]);
 }

@@ -37,5 +37,8 @@ void shell_keep_background(struct shell *sh, handle_t task, uint64_t lease);
 /* After NOTIFY_DEATH: end the leases of background programs that ended. */
 void shell_check_background(struct shell *sh);
 
+/* `trace status|start|stop` (trace.c). */
+void cmd_trace(struct shell *sh, const char *what);
+
 /* Run one command line. */
 void shell_run(struct shell *sh, char *line);

@@ -57,6 +57,8 @@ handle_t bootfs_start(const struct bootfs_entry *e,
         startup_give(&spec, held->ioport, TAG_IOPORT);
     if (e->flags & BOOTFS_CAP_IRQ)
         startup_give(&spec, held->irq, TAG_IRQ);
+    if (e->flags & BOOTFS_CAP_TRACE)
+        startup_give(&spec, held->trace, TAG_TRACE);
     /* A terminal is the starter's to give (init: to entries with caps :=
      * console; a shell: a lease to whatever it runs). */
     startup_give(&spec, held->console, TAG_CONSOLE);
@@ -78,5 +80,6 @@ struct held_caps startup_caps(void) {
                               .spawn = held(TAG_SPAWN),
                               .ioport = held(TAG_IOPORT),
                               .irq = held(TAG_IRQ),
-                              .console = held(TAG_CONSOLE)};
+                              .console = held(TAG_CONSOLE),
+                              .trace = held(TAG_TRACE)};
 }

@@ -18,3 +18,5 @@ void pit_init(void) {
 
 void pit_tick(void) { ticks++; }
 uint64_t arch_ticks(void) { return ticks; }
+
+uint64_t arch_timestamp(void) { return rdtsc(); }

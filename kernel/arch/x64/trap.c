@@ -9,6 +9,7 @@
 #include "sched.h"
 #include "task.h"
 #include "usercopy.h"
+#include "ktrace.h"
 #define VEC_DIVIDE 0
 #define VEC_BREAKPOINT 3
 #define VEC_INVALID_OPCODE 6
@@ -117,12 +118,14 @@ static void irq(int n) {
     if (pic_is_spurious(n))
         return;
     pic_eoi(n);
+    trace_irq_enter();
     if (n == PIC_IRQ_TIMER) {
         pit_tick();
         sched_tick();
     } else {
         irq_raise(n);
     }
+    trace_irq_exit();
 }
 
 void trap_handler(struct iframe *f) {

@@ -28,7 +28,8 @@
     X(ERR_BAD_STATE, -17, "object is in the wrong state")                      \
     X(ERR_UNKNOWN_MESSAGE, -18, "unknown message type")                        \
     X(ERR_HANDLE_REFUSED, -19, "the receiver accepts no handle here")          \
-    X(ERR_EOF, -20, "end of input")
+    X(ERR_EOF, -20, "end of input")                                            \
+    X(ERR_UNSUPPORTED, -21, "not built into this kernel (see .config)")
 
 #define ERROR_ENUM_ENTRY(name, value, msg) name = value,
 enum error_code { ERROR_LIST(ERROR_ENUM_ENTRY) };

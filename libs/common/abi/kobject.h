@@ -16,6 +16,7 @@ enum kobject_kind {
     KOBJ_SPAWN = 2,  /* the right to create tasks, of a range of priorities */
     KOBJ_IOPORT = 3, /* a range of I/O ports */
     KOBJ_IRQ = 4,    /* a range of interrupt lines */
+    KOBJ_TRACE = 5,  /* the kernel trace (sys_trace; RIGHT_CONTROL: on/off) */
 };
 
 /* Rights on a KOBJ_TASK handle. Rights only shrink when passed on. */
@@ -36,7 +37,7 @@ enum kobject_kind {
  * TAG_SPAWN, TAG_IOPORT and TAG_IRQ, covering every priority, port and
  * line the machine has (handle_info tells how many: on a PC 65536 ports
  * and the 16 lines of the 8259 PICs, of which the kernel keeps the
- * timer's and the cascade's).
+ * timer's and the cascade's), and TAG_TRACE, the kernel trace.
  *
  *   X(name, value, what the handle is)
  */
@@ -48,7 +49,8 @@ enum kobject_kind {
     X(TAG_IOPORT, 4, "I/O ports")                                              \
     X(TAG_IRQ, 5, "IRQ lines")                                                 \
     X(TAG_CONSOLE, 6, "the console, for one port")                             \
-    X(TAG_SUPERVISOR, 7, "init, to renew the others (proto/supervisor.h)")
+    X(TAG_SUPERVISOR, 7, "init, to renew the others (proto/supervisor.h)")   \
+    X(TAG_TRACE, 8, "the kernel trace")
 
 #define STARTUP_TAG_ENUM_ENTRY(name, value, what) name = value,
 enum startup_tag { STARTUP_TAG_LIST(STARTUP_TAG_ENUM_ENTRY) STARTUP_TAG_COUNT };

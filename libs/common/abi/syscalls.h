@@ -110,7 +110,11 @@
      * short: messages and notifications wait for the next receive. */         \
     X(25, sleep, sleep_ms, error_t, 1, (uint64_t, ms))                         \
     /* Milliseconds since boot. */                                             \
-    X(26, uptime, uptime_ms, uint64_t, 0)
+    X(26, uptime, uptime_ms, uint64_t, 0)                                      \
+    /* The kernel trace through a KOBJ_TRACE handle: enum trace_op, on `max`   \
+     * events at buf (trace.h); ERR_UNSUPPORTED without CONFIG_TRACE. */       \
+    X(27, trace, trace_op, int64_t, 4, (handle_t, trace), (uint32_t, op),      \
+      (void __user *, buf), (uint32_t, max))
 /* clang-format on */
 
 /* The most bytes one sys_console_write takes. */

@@ -101,3 +101,12 @@ struct trace_status {
     uint32_t capacity; /* events the ring holds */
     uint32_t enabled;  /* recording now */
 };
+
+/*
+ * The stream the trace task (apps/trace) writes on its serial port, and
+ * tools/trace.py reads: the 8 bytes of TRACE_STREAM_MAGIC, then records
+ * as the ring gives them, then one record of kind TRACE_STREAM_END (a =
+ * the records before it) when the reader is told to stop.
+ */
+#define TRACE_STREAM_MAGIC "RSTRACE1"
+#define TRACE_STREAM_END 0xffff

@@ -26,6 +26,8 @@
 /* A handle to the console for the port of the copy (copy i: port i),
  * under TAG_CONSOLE (build.mk: caps := console). */
 #define BOOTFS_CAP_CONSOLE (1u << 4)
+/* The kernel trace, under TAG_TRACE (build.mk: caps := trace). */
+#define BOOTFS_CAP_TRACE (1u << 5)
 /* How many copies init starts (0 means 1); copy i gets task_arg() == i. */
 #define BOOTFS_INSTANCES_SHIFT 8
 static inline uint32_t bootfs_instances(uint32_t flags) {

@@ -21,6 +21,7 @@ struct held_caps {
     handle_t ioport;  /* TAG_IOPORT */
     handle_t irq;     /* TAG_IRQ */
     handle_t console; /* TAG_CONSOLE: the console, badged for one port */
+    handle_t trace;   /* TAG_TRACE: the kernel trace */
     /* TAG_SUPERVISOR: init, badged for the task it starts. Only init
      * gives one; startup_caps() leaves it 0, so that a task passes its
      * own on to nobody. */
