@@ -114,7 +114,7 @@ QEMU_TEST_FLAGS := $(QEMU_FLAGS) -initrd $(BUILD)/bootfs-test.img \
 all: $(BUILD)/kernel.bin $(BUILD)/bootfs.img
 
 setup:
-	$(Q)tools/setup.sh 'CC=$(CC)' 'LD=$(LD)' 'HOST_CC=$(HOST_CC)' 'PYTHON=$(PYTHON)' \
+	$(Q)tools/setup.sh $(SETUP_ARGS) 'CC=$(CC)' 'LD=$(LD)' 'HOST_CC=$(HOST_CC)' 'PYTHON=$(PYTHON)' \
 		'QEMU=$(firstword $(QEMU))' 'OBJCOPY=$(OBJCOPY)' 'NM=$(NM)'
 
 # setup first, then the build: under -j they must not race.
@@ -123,8 +123,11 @@ run: setup
 	@echo "QEMU: quit with Ctrl-A X"
 	$(Q)$(QEMU) $(QEMU_FLAGS) -initrd $(BUILD)/bootfs.img $(QEMU_RUN_SERIAL)
 
+# The tests render the trace viewer in a headless browser.
+test: SETUP_ARGS := --browser
 test: setup
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/bootfs-test.img $(BUILD)/host/common_tests
+	$(Q)$(MAKE) --no-print-directory trace-build TRACE_TASKS="$(BOOT_TASKS)"
 	$(Q)$(PYTHON) -m unittest discover -s tools/tests 2>$(BUILD)/tools-tests.log \
 		|| { cat $(BUILD)/tools-tests.log; echo "FAIL tools unit tests"; exit 1; }
 	$(Q)$(PYTHON) tools/run_tests.py --host $(BUILD)/host/common_tests \
@@ -133,6 +136,8 @@ test: setup
 		--host tools/chat_tests.py \
 		--host tools/supervision_tests.py \
 		--host tools/edit_tests.py \
+		--host "tools/trace_run.py --test --scenario short --build $(TRACE_BUILD) \
+			--qemu $(firstword $(QEMU)) --memory $(CONFIG_QEMU_MEMORY)" \
 		--host "tools/fuzz.py --suite --build $(BUILD)" \
 		--timeout 120 -- $(QEMU) $(QEMU_TEST_FLAGS)
 
@@ -146,12 +151,13 @@ bench: setup
 
 # The kernel trace (docs/trace.md): the same tree built with CONFIG_TRACE
 # in $(TRACE_BUILD), booted with TRACE_TASKS and the trace task, which
-# sends the ring out on COM4; tools/trace_run.py plays a scenario on the
-# terminals and tools/trace.py turns what COM4 gave into a timeline.
+# copies the ring out through QEMU's debug console; tools/trace_run.py
+# plays a scenario on the terminals and tools/trace.py turns the stream
+# into a timeline.
 TRACE_BUILD := $(BUILD)/trace
 TRACE_TASKS ?= $(BOOT_TASKS)
 TRACE_ARGS ?=
-trace-build: setup $(KCONFIG_CONFIG)
+trace-build: $(KCONFIG_CONFIG)
 	$(Q)mkdir -p $(TRACE_BUILD)
 	$(Q){ grep -v -e '^CONFIG_BOOT_TASKS=' -e '^CONFIG_TRACE=' $(KCONFIG_CONFIG); \
 		echo 'CONFIG_TRACE=y'; \
@@ -162,7 +168,8 @@ trace-build: setup $(KCONFIG_CONFIG)
 	$(Q)$(MAKE) --no-print-directory BUILD=$(TRACE_BUILD) \
 		KCONFIG_CONFIG=$(TRACE_BUILD)/.config all
 
-trace: trace-build
+trace: setup
+	$(Q)$(MAKE) --no-print-directory trace-build
 	$(Q)$(PYTHON) tools/trace_run.py --build $(TRACE_BUILD) --qemu $(firstword $(QEMU)) \
 		--memory $(CONFIG_QEMU_MEMORY) --out $(BUILD)/trace.bin $(TRACE_ARGS)
 	$(Q)$(PYTHON) tools/trace.py $(BUILD)/trace.bin --json $(BUILD)/trace.json \

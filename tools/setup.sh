@@ -2,7 +2,9 @@
 # Check that this machine can build, run and test the project, by using each
 # tool the way the build does; on Debian, install what is missing.
 #
-# Usage: tools/setup.sh [NAME=VALUE...]
+# Usage: tools/setup.sh [--browser] [NAME=VALUE...]
+#   --browser   also a headless browser with fonts (`make test` renders the
+#               trace viewer in Chromium)
 #   NAME=VALUE  a tool as the Makefile calls it (CC, LD, HOST_CC, PYTHON, QEMU,
 #               OBJCOPY, NM); `make` passes its own, else the defaults below
 #
@@ -19,8 +21,10 @@ declare -A given=()
 for name in HOST_CC PYTHON QEMU OBJCOPY NM; do
     given[$name]=${!name:-}
 done
+browser=
 for arg; do
     case $arg in
+        --browser) browser=yes ;;
         CC=* | LD=* | HOST_CC=* | PYTHON=* | QEMU=* | OBJCOPY=* | NM=*)
             given[${arg%%=*}]=${arg#*=} ;;
         *) echo "usage: $0 [NAME=VALUE...]" >&2; exit 2 ;;
@@ -53,7 +57,19 @@ cat >"$tmp/host.c" <<'EOF'
 int main(void) { char *p = malloc(4); p[0] = 0; free(p); return 0; }
 EOF
 
+cat >"$tmp/page.html" <<'EOF'
+<div id="out">static</div>
+<script>document.getElementById("out").textContent = "rendered-" + 6 * 7;</script>
+EOF
+
 quiet() { "$@" >/dev/null 2>&1; }
+
+# The trace viewer's check: Chromium runs a page's script headless.
+browser_renders() {
+    [[ $(timeout 60 chromium --headless --no-sandbox --disable-gpu \
+        --user-data-dir="$tmp/chromium" --dump-dom "file://$tmp/page.html" \
+        2>/dev/null) == *rendered-42* ]]
+}
 
 # problem PACKAGES TEXT: TEXT is wrong, and PACKAGES (maybe none) fix it.
 problem() {
@@ -124,6 +140,11 @@ run_checks() {
     fi
     quiet "$QEMU" --version || problem qemu-system-x86 "$(broken "$QEMU" "$QEMU does not run")"
     quiet command -v socat || problem socat "socat is missing (more terminals for make run)"
+    if [[ $browser ]]; then
+        quiet browser_renders ||
+            problem chromium "$(broken chromium "chromium cannot render a page headless")"
+        [[ $(fc-list 2>/dev/null) ]] || problem fonts-dejavu-core "no fonts for the browser"
+    fi
 }
 
 run_checks

@@ -18,9 +18,10 @@ Then `trace stop` on COM1 ends the recording, the trace task ends its
 stream, and QEMU is stopped. A boot without shells (TRACE_TASKS chose
 other tasks) is recorded for --seconds (default 5) and cut there.
 
---test prints `PASS trace/<step>` or `FAIL trace/<step>: <reason>` for the
-run, then converts the stream (tools/trace.py) and checks the result
-(tools/trace_check.py), for the harness of `make test`.
+--test is for the harness of `make test`: it runs the test task's trace_*
+cases in the traced kernel, records the scenario, converts the stream
+(tools/trace.py) and checks the result (tools/trace_check.py), printing
+`PASS <name>` or `FAIL <name>: <reason>` for each.
 """
 import argparse
 import os
@@ -36,6 +37,8 @@ TOOLS = Path(__file__).resolve().parent
 STREAM_END_WAIT = 30  # seconds for the trace task to finish its stream
 MAGIC = b"RSTRACE1"  # TRACE_STREAM_MAGIC (trace.h): checked by trace.py
 PROMPT_WAIT = 20
+GUEST_TIMEOUT = 60
+QEMU_ALL_PASSED = 1  # isa-debug-exit: (0 << 1) | 1
 
 
 def wait_for_end(path):
@@ -157,11 +160,42 @@ def record(args):
             proc.wait()
 
 
+def guest_tests(args, tmp):
+    """The test task's trace_* cases in the traced kernel: their PASS and
+    FAIL lines, and a FAIL of ours if the run itself went wrong."""
+    import fuzz  # tools/fuzz.py: boot entries as the Makefile makes them
+    img = Path(tmp) / "trace-test.img"
+    subprocess.run([sys.executable, str(TOOLS / "mkbootfs.py"), "-o", str(img),
+                    "--cmdline", "test=only=trace_",
+                    *(fuzz.boot_entry(args.build, name) for name in ("init", "name")),
+                    fuzz.boot_entry(args.build, "test", "autostart")], check=True)
+    cmd = [args.qemu, "-m", str(args.memory), "-kernel", str(args.build / "kernel.bin"),
+           "-initrd", str(img), "-no-reboot", "-display", "none", "-serial", "stdio",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    try:
+        run = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
+                             timeout=GUEST_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return say(False, "guest", f"the traced test task ran over {GUEST_TIMEOUT} s")
+    out = run.stdout.decode(errors="replace").replace("\r", "")
+    lines = [l for l in out.splitlines() if l.startswith(("PASS ", "FAIL "))]
+    for line in lines:
+        print(line, flush=True)
+    if "PANIC" in out:
+        return say(False, "guest", "kernel panic")
+    if not lines or run.returncode != QEMU_ALL_PASSED and all(
+            l.startswith("PASS") for l in lines):
+        return say(False, "guest", f"QEMU exit status {run.returncode}, no failing case")
+    return all(l.startswith("PASS") for l in lines)
+
+
 def run_tool(*argv):
     return subprocess.run([sys.executable, *map(str, argv)]).returncode == 0
 
 
 def test(args):
+    with tempfile.TemporaryDirectory() as tmp:
+        guest_ok = guest_tests(args, tmp)
     ok, what = record(args)
     if not say(ok, "record", what):
         return 1
@@ -169,7 +203,8 @@ def test(args):
     if not say(run_tool(TOOLS / "trace.py", args.out, "--json", json_path,
                         "--html", html_path), "convert", "tools/trace.py failed"):
         return 1
-    return 0 if run_tool(TOOLS / "trace_check.py", json_path, html_path) else 1
+    checked = run_tool(TOOLS / "trace_check.py", json_path, html_path)
+    return 0 if checked and guest_ok else 1
 
 
 def main():

@@ -2,8 +2,9 @@
  * The test task's main: it runs each test case in a child copy of itself
  * with the handles it holds, so a case that hangs or faults is reported by
  * name and the run goes on with the next one. Options (command line):
- * `limit=S` seconds per case (default 10), `selftest` to run the cases
- * that prove the limits work instead of the suite (tools/boot_tests.py).
+ * `limit=S` seconds per case (default 10), `only=PREFIX` to run only the
+ * cases whose names start with PREFIX, `selftest` to run the cases that
+ * prove the limits work instead of the suite (tools/boot_tests.py).
  */
 #include "test.h"
 #include <resea/cmdline.h>
@@ -122,6 +123,7 @@ static handle_t start_case(uint64_t param) {
     startup_give(&spec, H_SPAWN, TAG_SPAWN);
     startup_give(&spec, H_IOPORT, TAG_IOPORT);
     startup_give(&spec, H_IRQ, TAG_IRQ);
+    startup_give(&spec, startup_handle(TAG_TRACE), TAG_TRACE);
     /* Ours, passed on: init answers only us through it (a test checks). */
     startup_give(&spec, startup_handle(TAG_SUPERVISOR), TAG_SUPERVISOR);
     return task_create(H_SPAWN, &spec);
@@ -196,12 +198,18 @@ int main(void) {
         return log_spoof_main(); /* a boot test reads what the log shows */
     bool selftest = cmdline_flag(cmdline, "selftest");
     uint64_t limit_s = cmdline_u64(cmdline, "limit", LIMIT_DEFAULT_S);
-    int count, passed = 0;
+    char only[32] = "";
+    cmdline_word(cmdline, "only", only, sizeof(only));
+    int count, run = 0, passed = 0;
     const struct test_case *list = case_list(selftest, &count);
-    for (int i = 0; i < count; i++)
+    for (int i = 0; i < count; i++) {
+        if (strncmp(list[i].name, only, strlen(only)))
+            continue;
+        run++;
         passed +=
             run_in_child(&list[i], i | (selftest ? SELFTEST_LIST : 0), limit_s);
-    printf("%d passed, %d failed\n", passed, count - passed);
-    io_out(H_IOPORT, DEBUG_EXIT_PORT, 1, passed == count ? 0 : 1);
+    }
+    printf("%d passed, %d failed\n", passed, run - passed);
+    io_out(H_IOPORT, DEBUG_EXIT_PORT, 1, passed == run && run ? 0 : 1);
     return 0;
 }

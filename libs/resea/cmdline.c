@@ -45,3 +45,17 @@ uint64_t cmdline_u64(const char *cmdline, const char *key, uint64_t fallback) {
     }
     return n ? value : fallback;
 }
+
+bool cmdline_word(const char *cmdline, const char *key, char *out,
+                  size_t size) {
+    const char *p = *key ? find_word(cmdline, key, true) : NULL;
+    if (!p || size == 0)
+        return false;
+    p++; /* the '=' */
+    size_t n = word_len(p);
+    if (n >= size)
+        return false;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return true;
+}

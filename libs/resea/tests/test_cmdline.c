@@ -1,6 +1,7 @@
 /* Command-line options (libs/resea/cmdline.c), on the host. */
 #include <resea/cmdline.h>
 #include "check.h"
+#include <string.h>
 
 TEST(cmdline_flags_are_whole_words) {
     const char *c = "  selftest  limit=2 x";
@@ -29,4 +30,17 @@ TEST(cmdline_bad_values_fall_back) {
     CHECK_INT_EQ(cmdline_u64("seed=-1", "seed", 7), 7);
     CHECK_INT_EQ(cmdline_u64("seed=18446744073709551616", "seed", 7), 7);
     CHECK_INT_EQ(cmdline_u64("seed seed=4", "seed", 7), 4); /* flag first */
+}
+
+TEST(cmdline_words) {
+    char w[8] = "old";
+    CHECK(cmdline_word("limit=2 only=trace_ x", "only", w, sizeof(w)));
+    CHECK(!strcmp(w, "trace_"));
+    CHECK(cmdline_word("only= x", "only", w, sizeof(w)));
+    CHECK(!strcmp(w, ""));
+    strcpy(w, "old");
+    CHECK(!cmdline_word("only=12345678", "only", w, sizeof(w))); /* no room */
+    CHECK(!cmdline_word("only", "only", w, sizeof(w)));          /* a flag */
+    CHECK(!cmdline_word("x=1", "only", w, sizeof(w)));
+    CHECK(!strcmp(w, "old"));
 }
