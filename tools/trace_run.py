@@ -115,6 +115,17 @@ def play_names_and_async(c1):
     c1.expect(r"shell1> ")
 
 
+def check_authority(shells):
+    """Only the operator's shell (COM1) holds the trace: the users on the
+    other terminals can neither watch each other nor stop the recording."""
+    for t in (shells[1], shells[2]):
+        for what in ("status", "stop"):
+            t.line(f"trace {what}")
+            t.expect(r"trace: this shell holds no trace capability")
+    shells[0].line("trace status")
+    shells[0].expect(r"trace: recording; \d+ events recorded")
+
+
 def play(args, terms):
     """Run the scenario and stop recording; returns (steps played, whether
     the stream was ended)."""
@@ -124,6 +135,12 @@ def play(args, terms):
         return [f"recorded {args.seconds} s (no shells on COM1..COM3: the "
                 "stream is cut, not ended)"], False
     steps = []
+    if args.test:
+        try:
+            check_authority(shells)
+            say(True, "only_the_operators_shell_holds_the_trace")
+        except AssertionError as e:
+            say(False, "only_the_operators_shell_holds_the_trace", e)
     play_chat(shells[1], shells[2])
     steps.append("chat between COM2 and COM3")
     if args.scenario == "full":

@@ -58,7 +58,8 @@ static handle_t supervisor_handle(const struct place *p) {
     return h > 0 ? h : 0;
 }
 
-/* The handles the place's task gets besides the kernel's capabilities:
+/* The handles the place's task gets besides the kernel's capabilities
+ * (of which the trace goes to no terminal but the operator's):
  * the name server, the right to serve the entry's names (minted from its
  * place in the image), the console port of its copy number and its
  * supervisor handle. A task started by anyone else gets none of these
@@ -75,6 +76,10 @@ static struct held_caps handles_for(const struct held_caps *kernel,
                        ? badged(console_task, CONSOLE_PORT_BADGE(p->copy))
                        : 0;
     held.supervisor = supervisor_handle(p);
+    /* The trace shows who talks to whom on every terminal: of the tasks
+     * with one, only the operator's gets it. */
+    if ((e->flags & BOOTFS_CAP_CONSOLE) && !is_admin(p))
+        held.trace = 0;
     return held;
 }
 
