@@ -72,13 +72,29 @@ uint32_t trace_actor(void) {
     return this_ring()->irq_depth ? 0 : current->id;
 }
 
+/* The type and sender of what the current task received: the head of its
+ * message buffer, through the kernel's pointer when ipc() bound one. */
+static void received(uint32_t *type, uint32_t *src) {
+    struct {
+        int32_t type;
+        task_t src;
+    } head;
+    _Static_assert(offsetof(struct message, src) == sizeof(int32_t),
+                   "type and src lead the message");
+    const struct message *k = current->ipc_kbuf;
+    if (k) {
+        *type = (uint32_t) k->type;
+        *src = k->src;
+    } else if (copy_from_user(&head, current->ipc_buf, sizeof(head)) == OK) {
+        *type = (uint32_t) head.type;
+        *src = head.src;
+    }
+}
+
 void trace_ipc_return(handle_t dst, uint32_t flags, error_t result) {
     uint32_t peer = 0, type = 0;
-    struct message m;
-    if (result == OK && (flags & IPC_RECV) &&
-        copy_from_user(&m, current->ipc_buf, sizeof(m)) == OK) {
-        peer = m.src;
-        type = (uint32_t) m.type;
+    if (result == OK && (flags & IPC_RECV)) {
+        received(&type, &peer);
     } else if (flags & IPC_SEND) {
         error_t err;
         struct handle *h = handle_get(current, dst, KOBJ_TASK, 0, &err);

@@ -16,7 +16,7 @@ Reads README.md and docs/*.md (outside code blocks) and checks:
   must be such a constant statement, so that it can be checked;
 - every `ERR_*` name is in ERROR_LIST;
 - a table right after a paragraph that names ERROR_LIST, EXIT_REASON_LIST,
-  MSG_TYPE_LIST or SYSCALL_LIST lists every entry, with its value (and its
+  MSG_TYPE_LIST, TRACE_EVENT_LIST or SYSCALL_LIST lists every entry, with its value (and its
   message, in a "Message" column); the syscall table also gives each call's
   user stub with its number of arguments;
 - `BENCH name N` figures say at which commit (or date) they were measured.
@@ -41,7 +41,8 @@ LIMIT = re.compile(r"(?:\bat most|\bup to|\bmore than|\bfewer than|\blonger than
 ERROR_NAME = re.compile(r"\bERR_[A-Z_]+\b")
 BENCH = re.compile(r"\bBENCH \w+ \d+")
 MEASURED = re.compile(r"commit `?[0-9a-f]{7,40}`?|\b\d{4}-\d{2}-\d{2}\b")
-LISTS = ("ERROR_LIST", "EXIT_REASON_LIST", "MSG_TYPE_LIST", "SYSCALL_LIST")
+LISTS = ("ERROR_LIST", "EXIT_REASON_LIST", "MSG_TYPE_LIST", "SYSCALL_LIST",
+         "TRACE_EVENT_LIST")
 VALUE_COLUMNS = ("value", "limit", "default", "bit")
 
 
