@@ -40,9 +40,12 @@ static int64_t drain(handle_t trace) {
     return n < 0 ? n : total;
 }
 
-static bool recording(handle_t trace) {
+static bool recording(handle_t trace, uint64_t *lost) {
     struct trace_status st;
-    return trace_op(trace, TRACE_OP_STATUS, &st, 0) == OK && st.enabled;
+    if (trace_op(trace, TRACE_OP_STATUS, &st, 0) != OK)
+        return false;
+    *lost = st.lost;
+    return st.enabled;
 }
 
 static handle_t open_port(void) {
@@ -67,9 +70,9 @@ int main(void) {
         return 1;
     }
     out_bytes(TRACE_STREAM_MAGIC, strlen(TRACE_STREAM_MAGIC));
-    uint64_t written = 0;
+    uint64_t written = 0, lost = 0;
     for (;;) {
-        bool last = !recording(trace); /* nothing comes after this drain */
+        bool last = !recording(trace, &lost); /* nothing comes after this */
         int64_t n = drain(trace);
         if (n < 0) {
             printf("trace: reading the ring: %s\n", err_str((error_t) n));
@@ -84,6 +87,7 @@ int main(void) {
                               .a = (uint32_t) written,
                               .b = (uint32_t) (written >> 32)};
     out_bytes(&end, sizeof(end));
-    printf("trace: %lu events written\n", written);
+    printf("trace: %lu events written, %lu lost (the ring overtook us)\n",
+           written, lost);
     return 0;
 }
