@@ -159,7 +159,8 @@ TRACE_TASKS ?= $(BOOT_TASKS)
 TRACE_ARGS ?=
 trace-build: $(KCONFIG_CONFIG)
 	$(Q)mkdir -p $(TRACE_BUILD)
-	$(Q){ grep -v -e '^CONFIG_BOOT_TASKS=' -e '^CONFIG_TRACE=' $(KCONFIG_CONFIG); \
+	$(Q){ grep -v -e '^CONFIG_BOOT_TASKS=' -e '^CONFIG_TRACE=' \
+		-e '^# CONFIG_TRACE is not set' $(KCONFIG_CONFIG); \
 		echo 'CONFIG_TRACE=y'; \
 		echo 'CONFIG_BOOT_TASKS="$(strip $(filter-out trace,$(TRACE_TASKS)) trace)"'; \
 	} > $(TRACE_BUILD)/config.new
