@@ -407,3 +407,29 @@ def png(w, h, colour):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Recorded(unittest.TestCase):
+    """A stream the trace task wrote in a real run: `make trace` with
+    TRACE_ARGS="--scenario short" (alice and bob chat on COM2 and COM3)."""
+
+    @classmethod
+    def setUpClass(cls):
+        data = (TOOLS / "tests" / "data" / "trace_chat.bin").read_bytes()
+        cls.tl, cls.doc = convert(data)
+
+    def test_complete_and_every_call_ends(self):
+        meta = self.doc["otherData"]
+        self.assertTrue(meta["complete"])
+        self.assertEqual(trace_check.check_calls(self.doc), [])
+        self.assertEqual(trace_check.check_tracks(self.doc), [])
+
+    def test_the_chat_is_there(self):
+        names = {e["args"]["name"].split(" (")[0]
+                 for e in events(self.doc, name="thread_name")}
+        for task in ("init", "name", "console", "chat-server", "chat:alice",
+                     "chat:bob", "shell", "trace"):
+            self.assertIn(task, names)
+        posts = [e for e in self.doc["traceEvents"]
+                 if e.get("name", "").startswith("call CHAT_POST_MSG")]
+        self.assertGreaterEqual(len(posts), 2)  # alice's and bob's
