@@ -136,12 +136,15 @@ test: setup
 		--timeout 120 -- $(QEMU) $(QEMU_TEST_FLAGS)
 
 # Deterministic figures: the TSC counts guest instructions under -icount.
+# They are printed, kept in bench.txt and plotted in bench.svg.
 bench: setup
 	$(Q)$(MAKE) --no-print-directory $(BUILD)/kernel.bin $(BUILD)/bootfs-bench.img
 	$(Q)$(QEMU) $(QEMU_FLAGS) -initrd $(BUILD)/bootfs-bench.img -display none \
 		-serial stdio -icount shift=0,align=off \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 | grep --line-buffered '^BENCH'; \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 | grep --line-buffered '^BENCH' \
+		| tee $(BUILD)/bench.txt; \
 		status=$${PIPESTATUS[0]}; [ $$status -eq 1 ] || { echo "bench failed (QEMU status $$status)"; exit 1; }
+	$(Q)$(PYTHON) tools/bench_plot.py $(BUILD)/bench.txt -o $(BUILD)/bench.svg
 
 # One round trip, instruction by instruction: where the figure above goes.
 profile: setup
