@@ -142,12 +142,15 @@ test: setup
 		--timeout 120 -- $(QEMU) $(QEMU_TEST_FLAGS)
 
 # Deterministic figures: the TSC counts guest instructions under -icount.
+# They are printed, kept in bench.txt and plotted in bench.svg.
 bench: setup
 	$(Q)$(MAKE) --no-print-directory $(BUILD)/kernel.bin $(BUILD)/bootfs-bench.img
 	$(Q)$(QEMU) $(QEMU_FLAGS) -initrd $(BUILD)/bootfs-bench.img -display none \
 		-serial stdio -icount shift=0,align=off \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 | grep --line-buffered '^BENCH'; \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 | grep --line-buffered '^BENCH' \
+		| tee $(BUILD)/bench.txt; \
 		status=$${PIPESTATUS[0]}; [ $$status -eq 1 ] || { echo "bench failed (QEMU status $$status)"; exit 1; }
+	$(Q)$(PYTHON) tools/bench_plot.py $(BUILD)/bench.txt -o $(BUILD)/bench.svg
 
 # The kernel trace (docs/trace.md): the same tree built with CONFIG_TRACE
 # in $(TRACE_BUILD), booted with TRACE_TASKS and the trace task, which

@@ -257,6 +257,38 @@ def case_program_from_a_shell_gets_no_terminal(c1, c2, c3):
         raise AssertionError("the intruder read or wrote a terminal")
 
 
+# What apps/asyncdemo prints, in order (docs/async.md, "A worked example").
+ASYNCDEMO = [
+    "producer: put 0..2, requests in 50 ms: 0",
+    "consumer: one pull: 4 messages, 0..3",
+    *[f"producer: completion of {i}: OK" for i in range(4)],
+    "producer: put 12: ERR_FULL",
+    "consumer: one pull: 8 messages, 4..11",
+    *[f"producer: completion of {i}: OK" for i in range(4, 12)],
+    "consumer: one pull: 8 messages, 100..107",
+    "consumer: one pull: 8 messages, 108..115",
+    "producer: put 100..119, all OK",
+    "consumer: one pull: 4 messages, 116..119",
+    "consumer: MSG_STOP, exiting",
+    *[f"producer: completion of {i}: ERR_ABORTED" for i in range(200, 203)],
+    "producer: put 203: ERR_ABORTED",
+    "producer: done",
+]
+
+
+def case_asyncdemo_runs_and_ends(c1, c2, c3):
+    # the producer and the consumer write on the terminal lent to it, in
+    # this order (the consumer runs above the producer), then all of its
+    # tasks end and the shell reads again
+    c2.line("run asyncdemo")
+    lines = "".join(re.escape(line) + r"\n" for line in ASYNCDEMO)
+    c2.expect(r"\n" + lines + r"shell2> ", timeout=10)
+    c2.line("ps")
+    m = c2.expect(r"ID\s+NAME[^\n]*\n((?:.*\n)*?)shell2> ")
+    if "asyncdemo" in m.group(1):
+        raise AssertionError(f"asyncdemo did not end: {m.group(1)!r}")
+
+
 def case_test_task_from_another_terminal(c1, c2, c3):
     # started from shell 2, whose port is not the test task's concern: the
     # suite runs; each case runs in a child of its own, which has no

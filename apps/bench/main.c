@@ -208,8 +208,14 @@ int main(void) {
     bench_null_syscall();
     bench_ipc();
     bench_notify();
+    /* Powers of two, dividing ASYNC_MSGS: every pull takes a whole batch.
+     * Constant arguments, as the figures were first measured with. */
     bench_async(1, "async_msg_cost_b1");
+    bench_async(2, "async_msg_cost_b2");
+    bench_async(4, "async_msg_cost_b4");
     bench_async(8, "async_msg_cost_b8");
+    bench_async(16, "async_msg_cost_b16");
+    bench_async(32, "async_msg_cost_b32");
     bench_async(64, "async_msg_cost_b64");
     printf("BENCH done\n");
     io_out(ports, DEBUG_EXIT_PORT, 1, 0);
