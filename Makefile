@@ -136,6 +136,7 @@ test: setup
 		--host tools/chat_tests.py \
 		--host tools/supervision_tests.py \
 		--host tools/edit_tests.py \
+		--host tools/top_tests.py \
 		--host "tools/trace_run.py --test --scenario short --build $(TRACE_BUILD) \
 			--qemu $(firstword $(QEMU)) --memory $(CONFIG_QEMU_MEMORY)" \
 		--host "tools/fuzz.py --suite --build $(BUILD)" \

@@ -189,6 +189,8 @@ void sched_yield_if_needed(void) {
         schedule();
 }
 
+_Static_assert(TIMER_HZ == TASK_TICKS_PER_SECOND, "cpu_ticks' unit is ABI");
+
 void sched_tick(void) {
     timeout_tick();
     if (current == &idle_task_storage)

@@ -202,6 +202,7 @@ static void fill_status(const struct task *t, const struct wakers *w,
         .fault_addr = t->fault_addr,
         .fault_rip = t->fault_rip,
         .cpu_ticks = t->cpu_ticks,
+        .ipc_calls = t->ipc_calls,
         .num_handles = HANDLE_MAX - 1 - handle_free_slots(t),
         .base_priority = t->base_priority,
         .creator = t->creator,
@@ -279,6 +280,7 @@ static int64_t sys_handle_close(handle_t h) {
 
 static int64_t sys_ipc(handle_t dst, task_t src, struct message __user *m,
                        uint32_t flags, int64_t timeout) {
+    current->ipc_calls++;
     error_t err = ipc(dst, src, m, flags, timeout);
     trace_ipc_return(dst, flags, err);
     return err;

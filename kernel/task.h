@@ -111,6 +111,7 @@ struct task {
     int64_t exit_code;
     uint64_t fault_addr, fault_rip;
     uint64_t cpu_ticks;
+    uint64_t ipc_calls;
     bool log_midline; /* our last console_write ended inside a line */
 
     struct handle handles[HANDLE_MAX];

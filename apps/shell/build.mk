@@ -1,3 +1,3 @@
-srcs-y := main.c commands.c leases.c trace.c
+srcs-y := main.c commands.c leases.c ps.c top.c trace.c
 priority := 12
 caps := spawn ioport irq console trace

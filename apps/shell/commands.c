@@ -22,121 +22,6 @@ static int split(char *line, char **argv) {
     return argc;
 }
 
-static const char *wait_name(uint32_t wait) {
-    switch (wait) {
-    case WAIT_RECEIVE:
-        return "receive-blocked";
-    case WAIT_SEND:
-        return "send-blocked";
-    case WAIT_REPLY:
-        return "reply-blocked";
-    case WAIT_SLEEP:
-        return "sleeping";
-    }
-    return "blocked";
-}
-
-static const struct task_status *find_id(const struct task_status *all, int n,
-                                         task_t id) {
-    for (int i = 0; i < n; i++) {
-        if (all[i].id == id)
-            return &all[i];
-    }
-    return NULL;
-}
-
-static const char *name_of(const struct task_status *all, int n, task_t id) {
-    const struct task_status *t = find_id(all, n, id);
-    return t ? t->name : "?";
-}
-
-/* init's id: no task but the root is named init (kernel/task.c). */
-static task_t init_id(const struct task_status *all, int n) {
-    for (int i = 0; i < n; i++) {
-        if (!strcmp(all[i].name, "init") && !all[i].creator)
-            return all[i].id;
-    }
-    return 0;
-}
-
-/* Who started it: "system" for the tasks init supervises. */
-static void started_by(const struct task_status *all, int n,
-                       const struct task_status *t, char *buf, size_t len) {
-    if (!t->creator)
-        strlcpy(buf, "kernel", len);
-    else if (t->creator == init_id(all, n))
-        strlcpy(buf, "system", len);
-    else
-        format(buf, len, "%u", t->creator);
-}
-
-/* Append ", item" (or " (woken by item" for the first) to buf. */
-static void add_waker(char *buf, size_t len, bool *first, const char *item) {
-    size_t used = strlen(buf);
-    if (used < len)
-        format(buf + used, len - used, "%s%s", *first ? " (woken by " : ", ",
-               item);
-    *first = false;
-}
-
-/* A receive from any sender: who can wake it, besides a message, as
- * QNX's sin shows: the tasks holding a notify handle to it, its timer,
- * its interrupt lines. */
-static void woken_by(const struct task_status *all, int n,
-                     const struct task_status *t, char *buf, size_t len) {
-    bool first = true;
-    char item[24];
-    strlcpy(buf, wait_name(t->wait), len);
-    for (uint32_t i = 0; i < t->num_wakers && i < TASK_WAKERS_MAX; i++)
-        add_waker(buf, len, &first, name_of(all, n, t->wakers[i]));
-    if (t->num_wakers > TASK_WAKERS_MAX) {
-        format(item, sizeof(item), "+%u", t->num_wakers - TASK_WAKERS_MAX);
-        add_waker(buf, len, &first, item);
-    }
-    if (t->timer_armed)
-        add_waker(buf, len, &first, "timer");
-    for (int line = 0; line < 32; line++) {
-        format(item, sizeof(item), "irq %d", line);
-        if (t->irq_lines & (1u << line))
-            add_waker(buf, len, &first, item);
-    }
-    size_t used = strlen(buf);
-    if (!first && used < len)
-        format(buf + used, len - used, ")");
-}
-
-static void state_of(const struct task_status *all, int n,
-                     const struct task_status *t, char *state, size_t len) {
-    if (t->state == TASK_RUNNING)
-        strlcpy(state, "running", len);
-    else if (t->state == TASK_READY)
-        strlcpy(state, "ready", len);
-    else if (t->wait_peer)
-        format(state, len, "%s on %u (%s)", wait_name(t->wait), t->wait_peer,
-               name_of(all, n, t->wait_peer));
-    else if (t->wait == WAIT_RECEIVE)
-        woken_by(all, n, t, state, len);
-    else
-        strlcpy(state, wait_name(t->wait), len);
-}
-
-/* Like QNX's sin: who runs, who waits on whom; BY says who started each
- * ("system": init, which restarts it). */
-static void cmd_ps(struct shell *sh) {
-    static struct task_status all[TASK_MAX];
-    int n = task_list(sh->caps.spawn, all, TASK_MAX);
-    say(sh, "%-6s %-16s %-6s %-4s %-7s %s\n", "ID", "NAME", "BY", "PRIO",
-        "HANDLES", "STATE");
-    for (int i = 0; i < n; i++) {
-        const struct task_status *t = &all[i];
-        char state[128], by[16];
-        state_of(all, n, t, state, sizeof(state));
-        started_by(all, n, t, by, sizeof(by));
-        say(sh, "%-6u %-16s %-6s %-4u %-7u %s\n", t->id, t->name, by,
-            t->priority, t->num_handles, state);
-    }
-}
-
 static void cmd_names(struct shell *sh) {
     char buf[2048];
     int n = name_list(buf, sizeof(buf));
@@ -286,6 +171,7 @@ static void cmd_chat(struct shell *sh, const char *nick) {
 static void cmd_help(struct shell *sh) {
     say(sh, "help               this list\n"
             "ps                 tasks: state, who waits on whom, priority\n"
+            "top [refreshes]    tasks every second: CPU and IPC (Ctrl-C stops)\n"
             "names              names registered with the name server\n"
             "start <program>    start a program from the boot image\n"
             "run <program>      run one in the foreground, on this terminal\n"
@@ -296,9 +182,11 @@ static void cmd_help(struct shell *sh) {
             "trace <status|start|stop>  the kernel trace (make trace)\n");
 }
 
+#define ONE_OPTIONAL (-2) /* args: none or one */
+
 struct command {
     const char *name;
-    int args; /* exactly this many after the name */
+    int args; /* exactly this many after the name, or ONE_OPTIONAL */
     const char *usage;
 };
 
@@ -308,6 +196,7 @@ static const struct command commands[] = {
     {"kill", 1, "kill <id|name>"}, {"chat", 1, "chat <nickname>"},
     {"test", 0, "test"},           {"run", 1, "run <program>"},
     {"echo", -1, "echo <text>"},   {"trace", 1, "trace <status|start|stop>"},
+    {"top", ONE_OPTIONAL, "top [refreshes]"},
 };
 
 static const struct command *find_command(const char *name) {
@@ -387,7 +276,7 @@ void shell_run(struct shell *sh, char *line) {
         unknown_command(sh, argv[0]);
         return;
     }
-    if (argc - 1 != c->args) {
+    if (c->args == ONE_OPTIONAL ? argc > 2 : argc - 1 != c->args) {
         say(sh, "usage: %s\n", c->usage);
         return;
     }
@@ -409,4 +298,6 @@ void shell_run(struct shell *sh, char *line) {
         cmd_run(sh, "test");
     else if (!strcmp(c->name, "trace"))
         cmd_trace(sh, argv[1]);
+    else if (!strcmp(c->name, "top"))
+        cmd_top(sh, argc > 1 ? argv[1] : NULL);
 }

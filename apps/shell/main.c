@@ -79,6 +79,12 @@ static void check_servers(struct shell *sh) {
     }
 }
 
+void shell_handle_deaths(struct shell *sh) {
+    check_foreground(sh);
+    shell_check_background(sh);
+    check_servers(sh);
+}
+
 /* Ctrl-C on our terminal: end the program in the foreground; its end
  * (NOTIFY_DEATH) brings the prompt back. */
 static void interrupt(struct shell *sh) {
@@ -127,11 +133,8 @@ int main(void) {
             continue;
         if (m.notifications.bits & NOTIFY_CONSOLE_INTERRUPT)
             interrupt(&sh);
-        if (m.notifications.bits & NOTIFY_DEATH) {
-            check_foreground(&sh);
-            shell_check_background(&sh);
-            check_servers(&sh);
-        }
+        if (m.notifications.bits & NOTIFY_DEATH)
+            shell_handle_deaths(&sh);
         /* after a death too: lines typed ahead may wait for us */
         if (m.notifications.bits & (NOTIFY_CONSOLE_INPUT | NOTIFY_DEATH))
             read_lines(&sh);

@@ -37,6 +37,19 @@ void shell_keep_background(struct shell *sh, handle_t task, uint64_t lease);
 /* After NOTIFY_DEATH: end the leases of background programs that ended. */
 void shell_check_background(struct shell *sh);
 
+/* The task list (ps.c): the entry of task id, or NULL; init's id; the
+ * words for what t does ("running", "reply-blocked on 260 (console)"). */
+const struct task_status *find_id(const struct task_status *all, int n,
+                                  task_t id);
+task_t init_id(const struct task_status *all, int n);
+void task_state(const struct task_status *all, int n,
+                const struct task_status *t, char *state, size_t len);
+void cmd_ps(struct shell *sh);
+/* `top [N]` (top.c): the tasks every second, N times or until stopped. */
+void cmd_top(struct shell *sh, const char *count);
+/* After NOTIFY_DEATH: programs and servers that ended (main.c). */
+void shell_handle_deaths(struct shell *sh);
+
 /* `trace status|start|stop` (trace.c). */
 void cmd_trace(struct shell *sh, const char *what);
 

@@ -129,3 +129,39 @@ TEST(sleep_ms_shows_in_status_and_ends_on_kill) {
     CHECK_EQ(st.exit_reason, EXIT_KILLED);
     CHECK_ERR(handle_close(h), OK);
 }
+
+/* The IPC count `top` shows: one per ipc() a task makes, none otherwise. */
+static uint64_t ipc_calls_of(task_t id) {
+    static struct task_status all[TASK_LIST_MAX];
+    int n = task_list(H_SPAWN, all, TASK_LIST_MAX);
+    for (int i = 0; i < n; i++) {
+        if (all[i].id == id)
+            return all[i].ipc_calls;
+    }
+    return UINT64_MAX;
+}
+
+TEST(ipc_calls_count_each_ipc_of_a_task) {
+    handle_t s = spawn_peer(CHILD_ECHO_SERVER, 0, TEST_PRIORITY + 1, 0, NULL);
+    handle_t spin = spawn_child(CHILD_SPIN, TEST_PRIORITY - 1);
+    CHECK(s > 0 && spin > 0);
+    task_t me = task_id_of(self_handle()), server = task_id_of(s);
+    struct message m = {.type = ECHO_ADD};
+    CHECK_ERR(ipc_call(s, &m), OK); /* the server waits in its loop */
+    uint64_t mine = ipc_calls_of(me), its = ipc_calls_of(server);
+    for (int i = 0; i < 10; i++) {
+        m = (struct message){.type = ECHO_ADD};
+        CHECK_ERR(ipc_call(s, &m), OK);
+    }
+    CHECK_EQ(ipc_calls_of(me) - mine, 10);
+    CHECK_EQ(ipc_calls_of(server) - its, 10); /* a reply-and-receive each */
+    drain_ms(30); /* the spinning child runs: no IPC */
+    struct task_status st;
+    CHECK_ERR(task_status(spin, &st), OK);
+    CHECK(st.cpu_ticks > 0);
+    CHECK_EQ(st.ipc_calls, 0);
+    task_kill(spin);
+    task_kill(s);
+    handle_close(spin);
+    handle_close(s);
+}

@@ -124,7 +124,7 @@ struct task_status {
     int64_t exit_code;    /* task_exit's argument, or the vector */
     uint64_t fault_addr;  /* for a page fault */
     uint64_t fault_rip;
-    uint64_t cpu_ticks; /* timer ticks spent running */
+    uint64_t cpu_ticks; /* timer ticks spent running (TASK_TICKS_PER_SECOND) */
     char name[TASK_NAME_MAX];
     uint32_t wait;      /* enum task_wait_code, when blocked */
     uint32_t wait_peer; /* the task id waited on, 0 for any */
@@ -141,7 +141,11 @@ struct task_status {
     uint32_t timer_armed;
     uint32_t irq_lines;
     uint32_t reserved;
+    uint64_t ipc_calls; /* ipc() system calls it made (a call counts once) */
 };
+
+/* The unit of task_status.cpu_ticks. */
+#define TASK_TICKS_PER_SECOND 1000
 
 /* What handle_info says about a handle. */
 struct handle_info {
