@@ -1,3 +1,3 @@
 srcs-y := main.c
 priority := 11
-caps := spawn ioport
+caps := spawn ioport trace

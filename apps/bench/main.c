@@ -10,6 +10,8 @@
 #include <resea/event_loop.h>
 #include <resea/startup.h>
 #include <resea/syscall.h>
+#include <config.h>
+#include <trace.h>
 
 #define DEBUG_EXIT_PORT 0xf4
 #define MODE_ECHO 1
@@ -184,6 +186,9 @@ static int run_below_peers(void) {
     startup_give(&spec, startup_handle(TAG_NAME), TAG_NAME);
     startup_give(&spec, spawner, TAG_SPAWN);
     startup_give(&spec, ports, TAG_IOPORT);
+#ifdef CONFIG_TRACE
+    startup_give(&spec, startup_handle(TAG_TRACE), TAG_TRACE);
+#endif
     handle_t h = task_create(spawner, &spec);
     if (h < 0)
         return h;
@@ -191,6 +196,35 @@ static int run_below_peers(void) {
     for (;;) /* it ends QEMU */
         ipc_recv(IPC_ANY, &m);
 }
+
+#ifdef CONFIG_TRACE
+/* What recording costs, in a kernel built with CONFIG_TRACE: the events
+ * one round trip records, the round trip with recording stopped, and the
+ * difference per event. The ring is never read here: it wraps, as it does
+ * under a reader that keeps up. */
+static void bench_trace(void) {
+    enum { N = 2000 };
+    handle_t t = startup_handle(TAG_TRACE);
+    struct trace_status before, after;
+    if (t <= 0 || trace_op(t, TRACE_OP_STATUS, &before, 0) != OK)
+        return;
+    handle_t server = spawn(MODE_ECHO);
+    round_trip(server, 0, 10);
+    trace_op(t, TRACE_OP_STATUS, &before, 0);
+    uint64_t on = round_trip(server, 0, N);
+    trace_op(t, TRACE_OP_STATUS, &after, 0);
+    trace_op(t, TRACE_OP_ENABLE, NULL, 0);
+    uint64_t off = round_trip(server, 0, N);
+    trace_op(t, TRACE_OP_ENABLE, NULL, 1);
+    uint64_t events = (after.recorded - before.recorded + N / 2) / N;
+    printf("BENCH trace_events_per_round_trip %lu events\n", events);
+    printf("BENCH ipc_round_trip_recording_off %lu cycles\n", off);
+    if (events)
+        printf("BENCH trace_cost_per_event %lu cycles\n", (on - off) / events);
+    task_kill(server);
+    handle_close(server);
+}
+#endif
 
 int main(void) {
     switch (task_arg()) { /* the peers hold no start-up handles */
@@ -217,6 +251,9 @@ int main(void) {
     bench_async(16, "async_msg_cost_b16");
     bench_async(32, "async_msg_cost_b32");
     bench_async(64, "async_msg_cost_b64");
+#ifdef CONFIG_TRACE
+    bench_trace();
+#endif
     printf("BENCH done\n");
     io_out(ports, DEBUG_EXIT_PORT, 1, 0);
     return 0;
