@@ -174,7 +174,8 @@ def case_ps_shows_who_waits_on_whom(c1, c2, c3):
     c1.expect(r"\d+\s+shell\s+system\s+\d+\s+\d+\s+running")
 
 
-def case_chat_two_users(c1, c2, c3):
+def alice_and_bob_talk(c2, c3):
+    """alice on c2 and bob on c3 join the chat and greet each other."""
     c2.line("chat alice")
     c2.expect(r"\* alice joined")
     c3.line("chat bob")
@@ -184,6 +185,10 @@ def case_chat_two_users(c1, c2, c3):
     c3.expect(r"<alice> hello bob")
     c3.line("hi alice")
     c2.expect(r"<bob> hi alice")
+
+
+def case_chat_two_users(c1, c2, c3):
+    alice_and_bob_talk(c2, c3)
     # ps from the third terminal shows the chat clients waiting
     c1.line("ps")
     c1.expect(r"chat:alice\s+\d+\s+\d+\s+\d+\s+receive-blocked")

@@ -75,22 +75,22 @@ def case_a_chat_shows_as_ipc(c1, c2, c3):
         t.expect(r"shell\d> ")
 
 
+def stops_on(term, keys):
+    """`top` with no count ends when keys are typed; the shell reads on."""
+    term.line("top")
+    term.expect(r"CPU%\s+IPC/s", timeout=5)
+    term.type(keys)
+    term.expect(r"shell1> ", timeout=5)
+    term.line("echo still here")
+    term.expect(r"still here\n")
+
+
 def case_ctrl_c_stops_it(c1, c2, c3):
-    c1.line("top")
-    c1.expect(r"CPU%\s+IPC/s", timeout=5)
-    c1.type("\x03")
-    c1.expect(r"shell1> ", timeout=5)
-    c1.line("echo still here")
-    c1.expect(r"still here\n")
+    stops_on(c1, "\x03")
 
 
 def case_enter_stops_it(c1, c2, c3):
-    c1.line("top")
-    c1.expect(r"CPU%\s+IPC/s", timeout=5)
-    c1.line("")
-    c1.expect(r"shell1> ", timeout=5)
-    c1.line("echo still here")
-    c1.expect(r"still here\n")
+    stops_on(c1, "\r")
 
 
 def case_other_terminals_go_on(c1, c2, c3):

@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from console_tests import Terminal
+from console_tests import Terminal, alice_and_bob_talk
 
 TOOLS = Path(__file__).resolve().parent
 STREAM_END_WAIT = 30  # seconds for the trace task to finish its stream
@@ -91,15 +91,7 @@ def find_shells(terms):
 
 
 def play_chat(c2, c3):
-    c2.line("chat alice")
-    c2.expect(r"\* alice joined")
-    c3.line("chat bob")
-    c3.expect(r"\* bob joined")
-    c2.expect(r"\* bob joined")
-    c2.line("hello bob")
-    c3.expect(r"<alice> hello bob")
-    c3.line("hi alice")
-    c2.expect(r"<bob> hi alice")
+    alice_and_bob_talk(c2, c3)
     c3.type("\x04")  # Ctrl-D: bob leaves
     c2.expect(r"\* bob left")
     c2.type("\x04")
