@@ -36,9 +36,11 @@ endif
 BOOT_TASKS := $(subst ",,$(CONFIG_BOOT_TASKS))
 
 TARGET_FLAGS := --target=x86_64-pc-none-elf -ffreestanding -fno-builtin \
-	-nostdlib -fno-stack-protector -fno-pic -mno-red-zone -mno-mmx -mno-sse \
-	-mgeneral-regs-only -fno-omit-frame-pointer \
+	-nostdlib -fno-stack-protector -fno-pic -mno-red-zone -fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
+# The kernel never touches the FPU: each task's x87/MMX/SSE state is its
+# own (kernel/arch/x64/arch.c), and kernel code must not clobber it.
+KERNEL_ONLY_FLAGS := -mno-mmx -mno-sse -mgeneral-regs-only
 WARNINGS := -Wall -Wextra -Werror -Wno-unused-parameter -Wcast-function-type
 # libs/common: abi/ is the kernel-user interface, util/ code both sides
 # use, proto/ the servers' protocols (included as <proto/...>).
@@ -46,7 +48,8 @@ COMMON_INCLUDES := -Ilibs/common/abi -Ilibs/common/util -Ilibs/common
 CFLAGS := -std=c11 -O2 -g $(TARGET_FLAGS) $(WARNINGS) -MMD -MP \
 	$(COMMON_INCLUDES) -I$(BUILD)/include
 # Link-time optimisation lets the IPC path inline across files.
-KERNEL_CFLAGS := $(CFLAGS) -DKERNEL -mcmodel=kernel -Ikernel -Ikernel/arch/$(ARCH) -flto
+KERNEL_CFLAGS := $(CFLAGS) $(KERNEL_ONLY_FLAGS) -DKERNEL -mcmodel=kernel -Ikernel \
+	-Ikernel/arch/$(ARCH) -flto
 USER_CFLAGS := $(CFLAGS) -Ilibs/resea/include -flto
 HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all $(COMMON_INCLUDES) \

@@ -10,7 +10,8 @@
 #define X87_CW_INIT 0x037f /* after FNINIT, as a new task must find it */
 
 static uint16_t my_cw = X87_CW_INIT; /* the x87 control word we expect */
-static uint64_t my_xmm;              /* what xmm0 must hold (new: 0) */
+#define MXCSR_INIT 0x1f80 /* as a new task must find it */
+static uint32_t my_mxcsr = MXCSR_INIT; /* the MXCSR we expect */
 
 static void spin(void) {
     uint64_t until = uptime_ms() + rnd_below(SPIN_MS_MAX);
@@ -22,6 +23,13 @@ static void spin(void) {
 static uint16_t cw_of(uint32_t seq) {
     uint32_t k = seq % 1023 + 1;
     return (uint16_t) (0x1040 | (k & 0x3f) | ((k >> 6) & 0xf) << 8);
+}
+
+/* Exceptions stay masked (bits 7..12); rounding (13, 14), flush to zero
+ * (15) and denormals are zero (6) vary with seq. */
+static uint32_t mxcsr_of(uint32_t seq) {
+    uint32_t k = seq % 15 + 1;
+    return MXCSR_INIT | (k & 7) << 13 | (k & 8) << 3;
 }
 
 /* Either the state is per task (a new task finds it fresh) or using it
@@ -36,13 +44,15 @@ static void probe_x87(void) {
     __asm__ volatile("fldcw %0" ::"m"(my_cw));
 }
 
+/* MXCSR, not an XMM register: the compiler uses those for copies, but
+ * leaves MXCSR alone. */
 static void probe_sse(void) {
-    uint64_t v;
-    __asm__ volatile("movq %%xmm0, %0" : "=r"(v));
-    if (v != my_xmm)
-        found(FINDING_FPU_SHARED, "xmm0 is %#lx, expected %#lx", v, my_xmm);
-    my_xmm = mix64(w.seq) | 1;
-    __asm__ volatile("movq %0, %%xmm0" ::"r"(my_xmm));
+    uint32_t v;
+    __asm__ volatile("stmxcsr %0" : "=m"(v));
+    if (v != my_mxcsr)
+        found(FINDING_FPU_SHARED, "MXCSR is %#x, expected %#x", v, my_mxcsr);
+    my_mxcsr = mxcsr_of(w.seq);
+    __asm__ volatile("ldmxcsr %0" ::"m"(my_mxcsr));
 }
 
 static int recurse(int depth) {

@@ -40,20 +40,11 @@ static int try_spawn(void) {
     return task_create(H_SPAWN, &spec);
 }
 
-/* What another task may have left in the FPU: the x87 control word,
- * %mm0, or %xmm0 (read by an SSE or an AVX instruction). */
-static int read_fpu_state(int mode) {
-    uint16_t cw = 0;
+/* An AVX instruction: tasks have no AVX state, so it ends the task. */
+static int read_avx(void) {
     uint64_t v = 0;
-    if (mode == CHILD_X87)
-        __asm__ volatile("fnstcw %0" : "=m"(cw));
-    else if (mode == CHILD_MMX)
-        __asm__ volatile("movq %%mm0, %0" : "=r"(v));
-    else if (mode == CHILD_SSE)
-        __asm__ volatile("movq %%xmm0, %0" : "=r"(v));
-    else
-        __asm__ volatile("vmovq %%xmm0, %0" : "=r"(v));
-    return (int) (v | cw);
+    __asm__ volatile("vmovq %%xmm0, %0" : "=r"(v));
+    return (int) v;
 }
 
 int child_main(uint64_t arg) {
@@ -131,11 +122,12 @@ int child_main(uint64_t arg) {
         return try_spawn();
     case CHILD_TRY_IOPORT:
         return io_out(H_IOPORT, 0x80, 1, 0);
-    case CHILD_X87:
-    case CHILD_MMX:
-    case CHILD_SSE:
+    case CHILD_FPU_DIRTY:
+    case CHILD_FPU_READ:
+    case CHILD_FPU_SUM:
+        return fpu_child(mode, arg >> 8);
     case CHILD_AVX:
-        return read_fpu_state(mode);
+        return read_avx();
     case CHILD_CMDLINE_LENGTH:
         return strlen(task_cmdline());
     case CHILD_BAD_SYSCALL_LOOP:

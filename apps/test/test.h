@@ -101,11 +101,11 @@ enum child_mode {
     CHILD_BAD_SYSCALL_LOOP,
     CHILD_CMDLINE_LENGTH, /* exit with strlen(task_cmdline()) */
     CHILD_SPIN_WHEN_TOLD, /* receive one message, then spin */
-    /* Read FPU state that another task may have left behind. */
-    CHILD_X87,      /* the x87 control word */
-    CHILD_MMX,      /* %mm0 */
-    CHILD_SSE,      /* %xmm0 */
-    CHILD_AVX,      /* %xmm0 through a VEX-encoded instruction */
+    /* The FPU (test_fpu.c). */
+    CHILD_FPU_DIRTY, /* fill every FPU register with FPU_PATTERN, wait */
+    CHILD_FPU_READ,  /* exit 0 if the FPU is as a new task finds it */
+    CHILD_FPU_SUM,   /* sum doubles for a while: exit with fpu_sum(param) */
+    CHILD_AVX,       /* read %xmm0 through a VEX-encoded instruction */
     CHILD_RUN_CASE, /* the runner's: one test case (runner.c) */
     /* IPC peers (ipc_peers.c); their handle 1 is whom they talk to. */
     CHILD_ECHO_SERVER,
@@ -211,6 +211,10 @@ enum echo_request {
 #define CHILD_ARG(mode, param) ((uint64_t) (mode) | ((uint64_t) (param) << 8))
 
 int child_main(uint64_t arg);
+/* The FPU's children (test_fpu.c). */
+int fpu_child(int mode, uint64_t param);
+/* A long sum of doubles scaled by `factor`, folded into an exit code. */
+int fpu_sum(uint64_t factor);
 int ipc_peer_main(int mode, uint64_t param);
 int echo_server_main(void);
 uint64_t fnv_hash(const void *buf, size_t len);

@@ -63,8 +63,24 @@ static uint64_t *stack_top(struct task *t) {
     return (uint64_t *) t->arch.kstack_top;
 }
 
+/* A new task's FPU: as after FNINIT (every x87 exception masked, double
+ * extended precision) with MXCSR's reset value (SSE exceptions masked),
+ * every register zero: nothing of another task's. */
+#define FCW_INIT 0x037f
+#define MXCSR_INIT 0x1f80
+#define FXSAVE_MXCSR 24 /* offset of MXCSR in the FXSAVE image */
+
+static void fpu_state_init(uint8_t *fpu) {
+    uint16_t fcw = FCW_INIT;
+    uint32_t mxcsr = MXCSR_INIT;
+    memset(fpu, 0, ARCH_FPU_STATE_SIZE);
+    memcpy(fpu, &fcw, sizeof(fcw));
+    memcpy(fpu + FXSAVE_MXCSR, &mxcsr, sizeof(mxcsr));
+}
+
 void arch_task_init_user(struct task *t, uint64_t rip, uint64_t rsp,
                          uint64_t arg, uint64_t arg2) {
+    fpu_state_init(t->arch.fpu);
     struct iframe *f = (struct iframe *) stack_top(t) - 1;
     memset(f, 0, sizeof(*f));
     f->rip = rip;
@@ -80,7 +96,12 @@ void arch_task_init_user(struct task *t, uint64_t rip, uint64_t rsp,
     t->arch.rsp = (uint64_t) sf;
 }
 
+/* The FPU state goes with the task, eagerly: every task's code may use
+ * SSE (the compiler's copies do), so a lazy switch would trap on nearly
+ * every switch anyway. The kernel itself never touches the FPU. */
 void arch_switch(struct task *prev, struct task *next) {
+    __asm__ volatile("fxsave64 %0" : "=m"(prev->arch.fpu));
+    __asm__ volatile("fxrstor64 %0" ::"m"(next->arch.fpu));
     cpu_set_kernel_stack(next->arch.kstack_top);
     if (read_cr3() != next->arch.pml4)
         write_cr3(next->arch.pml4);

@@ -18,9 +18,14 @@
 #define ARCH_IRQ_LINES 16
 #define ARCH_IO_PORTS 0x10000
 
+/* The FXSAVE image: x87, MMX and SSE registers, MXCSR. */
+#define ARCH_FPU_STATE_SIZE 512
+
 /* Per-task CPU state. */
 struct arch_task {
     uint64_t rsp;        /* saved kernel stack pointer while switched out */
     uint64_t kstack_top; /* top of this task's kernel stack */
     uint64_t pml4;       /* physical address of the page table root */
+    /* The task's FPU state while another task runs (arch_switch). */
+    uint8_t fpu[ARCH_FPU_STATE_SIZE] __attribute__((aligned(16)));
 };

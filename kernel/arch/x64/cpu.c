@@ -103,19 +103,19 @@ static void syscall_init(void) {
 #define CR4_OSXMMEXCPT (1u << 10)
 #define CR4_OSXSAVE (1u << 18)
 
+#define CR0_NE (1u << 5)
+
 /*
- * Tasks have no FPU state of their own yet, so no task may use the FPU:
- * its registers would carry over from one task to the next. With TS set
- * every x87, MMX and SSE instruction raises #NM (MP: WAIT too), and the
- * task is killed. OSFXSR makes SSE instructions valid, so that they raise
- * #NM like the rest rather than #UD; EM stays clear, as it would turn MMX
- * and SSE into #UD. With OSXSAVE clear, AVX instructions raise #UD. No
- * SIMD instruction runs, so OSXMMEXCPT (SIMD exceptions as #XM) stays
- * clear. Saving the state per task will turn #NM into a lazy switch.
+ * Each task has its own x87, MMX and SSE state, which arch_switch saves
+ * and restores with FXSAVE/FXRSTOR, so tasks may use them: EM and TS
+ * clear, MP and NE set (WAIT checks for x87 errors, reported as #MF),
+ * OSFXSR for FXSAVE and SSE, OSXMMEXCPT so that an unmasked SIMD error is
+ * #XM (it ends the task, as any exception does). AVX state is not saved:
+ * with OSXSAVE clear an AVX instruction raises #UD and ends the task.
  */
 static void fpu_init(void) {
-    write_cr0((read_cr0() & ~CR0_EM) | CR0_MP | CR0_TS);
-    write_cr4((read_cr4() | CR4_OSFXSR) & ~(CR4_OSXMMEXCPT | CR4_OSXSAVE));
+    write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE);
+    write_cr4((read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT) & ~CR4_OSXSAVE);
 }
 
 void cpu_init(void) {

@@ -64,9 +64,10 @@ static const char *vector_name(uint64_t vector) {
     return name ? name : "exception";
 }
 
-/* An FPU instruction (see fpu_init): x87, MMX and SSE ones raise #NM,
- * AVX ones #UD, and those start with a VEX (0xc4, 0xc5) or EVEX (0x62)
- * byte, which means nothing else in 64-bit mode. */
+/* An FPU instruction the kernel keeps no state for (see fpu_init): AVX
+ * ones raise #UD, and those start with a VEX (0xc4, 0xc5) or EVEX (0x62)
+ * byte, which means nothing else in 64-bit mode. (#NM cannot happen with
+ * CR0.TS clear, but would mean the same.) */
 static bool is_fpu_fault(const struct iframe *f) {
     if (f->vector == VEC_NO_FPU)
         return true;
@@ -83,7 +84,7 @@ static void user_fault(struct iframe *f) {
     printk("[kernel] task %s (#%u) killed: %s (error %#lx) at rip %p, "
            "address %p\n",
            current->name, current->id,
-           fpu ? "x87/MMX/SSE/AVX instruction, which tasks may not use yet"
+           fpu ? "AVX instruction, whose state tasks do not have"
                : vector_name(f->vector),
            f->error, (void *) f->rip, (void *) addr);
     task_set_fault(current, addr, f->rip);

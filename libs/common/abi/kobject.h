@@ -110,7 +110,7 @@ enum task_wait_code {
     X(EXIT_DIVIDE_ERROR, 6, "divide error")                                    \
     X(EXIT_OTHER_FAULT, 7, "exception")                                        \
     X(EXIT_BREAKPOINT, 8, "breakpoint")                                        \
-    X(EXIT_FPU, 9, "x87/MMX/SSE/AVX instruction")
+    X(EXIT_FPU, 9, "AVX instruction (tasks have no AVX state)")
 
 #define EXIT_REASON_ENUM_ENTRY(name, value, msg) name = value,
 enum exit_reason { EXIT_REASON_LIST(EXIT_REASON_ENUM_ENTRY) };
