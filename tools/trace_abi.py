@@ -121,6 +121,7 @@ class Abi:
         self.exit_reasons = {e[1]: e[2] for e in xlist(abi / "kobject.h", "EXIT_REASON_LIST")}
         self.kobject_kinds = enum(abi / "kobject.h", "kobject_kind")
         self.block_reasons = enum(Path(root) / "kernel" / "task.h", "block_reason")
+        self.task_states = enum(Path(root) / "kernel" / "task.h", "task_state")
         self.notify_bits = {}
         for header in ("message.h", "msgtypes.h"):
             for m in _NOTIFY_BIT.finditer(_source(abi / header)):

@@ -41,6 +41,8 @@ def tip(name, args):
 def slice_class(cat, args):
     if cat == "running":
         return "run"
+    if cat == "ready":
+        return "ready"
     return "b-" + BLOCK_CLASSES.get(args.get("reason"), "other")
 
 

@@ -8,6 +8,8 @@ Per task (one track per task id, so a restarted task is a new track):
 - running: from the SWITCH to it until the SWITCH away from it;
 - blocked: from its BLOCK until its WAKE (or, without one, its next
   SWITCH in, its end or the end of the trace), never overlapping running;
+- ready: runnable but not running, from its creation, its WAKE or a
+  SWITCH away that did not block it, until it is switched in;
 - markers: messages, notifications, timers, interrupts, creations, ends,
   faults, handles, errors;
 - calls: a CALL is answered by the caller's next REPLY, or aborted by an
@@ -113,6 +115,8 @@ class TaskState:
     def __init__(self):
         self.running = None  # start of the open running slice
         self.blocked = None  # (start, name, args) of the open blocked slice
+        self.ready = None  # (start, why) of the open ready slice
+        self.ended = False  # its TASK_EXIT was seen
         self.call = None  # the task's open call
         self.known = False  # seen switching since the trace (or a gap) began
 
@@ -178,6 +182,21 @@ class Timeline:
             self.track(tid).slices.append([start, ts, "blocked", name, {**args, **(more or {})}])
         st.blocked = None
 
+    def open_ready(self, tid, ts, why):
+        """Runnable, not running: woken, created or preempted. The idle
+        loop is always ready: it gets no such slice."""
+        st = self.state(tid)
+        if tid != 0 and not st.ended and st.running is None and st.ready is None:
+            st.ready = (ts, why)
+
+    def close_ready(self, tid, ts, more=None):
+        st = self.state(tid)
+        if st.ready is not None:
+            start, why = st.ready
+            self.track(tid).slices.append([start, ts, "ready", "ready",
+                                           {"since": why, **(more or {})}])
+        st.ready = None
+
     def blocked_name(self, reason, peer):
         r = self.abi.block_reason(reason)
         if r == "BLOCK_RECV":
@@ -217,6 +236,7 @@ class Timeline:
         for tid in list(self.states):
             self.close_running(tid, ts, {"end": "unknown: events lost"})
             self.close_blocked(tid, ts, {"end": "unknown: events lost"})
+            self.close_ready(tid, ts, {"end": "unknown: events lost"})
             self.states[tid].known = False
         self.reset_at = gap.end
 
@@ -226,14 +246,20 @@ class Timeline:
             prev.running = self.reset_at  # it ran since before we knew
         why = self.abi.block_reason(e.a) if e.a else "preempted or yielded"
         self.close_running(e.task, ts, {"switched_to": self.who(e.peer), "why": why})
+        # a: why it blocked (0: it did not); b: its enum task_state, still
+        # runnable when preempted (not ended)
+        if not e.a and self.abi.task_states.get(e.b) == "TASK_STATE_RUNNABLE":
+            self.open_ready(e.task, ts, "preempted or yielded")
         prev.known = nxt.known = True
         self.close_blocked(e.peer, ts, {"end": "switched in (no wake seen)"})
+        self.close_ready(e.peer, ts)
         if nxt.running is not None:
             self.close_running(e.peer, ts)
         nxt.running = ts
 
     def on_block(self, e, ts, i):
         st = self.state(e.task)
+        self.close_ready(e.task, ts)
         if st.blocked is not None:
             return  # the same wait, recorded again on the slow path
         timeout = struct.unpack("<i", struct.pack("<I", e.b))[0]
@@ -243,9 +269,10 @@ class Timeline:
         st.blocked = (ts, "blocked: " + self.blocked_name(e.a, e.peer), args)
 
     def on_wake(self, e, ts, i):
-        self.close_blocked(e.task, ts, {
-            "woken_by": "interrupt or timer" if e.peer == 0 else self.who(e.peer),
-            "result": self.abi.error(e.a)})
+        woken_by = "interrupt or timer" if e.peer == 0 else self.who(e.peer)
+        self.close_blocked(e.task, ts, {"woken_by": woken_by,
+                                        "result": self.abi.error(e.a)})
+        self.open_ready(e.task, ts, "woken by " + woken_by)
 
     def message_args(self, e, to_key):
         return {to_key: self.who(e.peer), "type": self.abi.msg_type(e.a),
@@ -303,6 +330,7 @@ class Timeline:
         self.mark(e.task, ts, "create", f"create {self.name(e.peer)}",
                   {"new_task": self.who(e.peer), "priority": e.a})
         self.track(e.peer)
+        self.open_ready(e.peer, ts, "created by " + self.who(e.task))
 
     def on_task_exit(self, e, ts, i):
         code = struct.unpack("<q", struct.pack("<II", e.b, e.c))[0]
@@ -310,6 +338,8 @@ class Timeline:
         self.mark(e.task, ts, "exit", f"exit: {reason}" + (f" (code {code})" if e.a == 1 else ""),
                   {"exit_reason": reason, "code": code})
         self.close_blocked(e.task, ts, {"end": "task ended"})
+        self.close_ready(e.task, ts, {"end": "task ended"})
+        self.state(e.task).ended = True
         for call in self.open_calls():
             if call.caller == e.task:
                 self.end_call(call, ts, "aborted", "aborted (caller ended)")
@@ -338,6 +368,7 @@ class Timeline:
         for tid in list(self.states):
             self.close_running(tid, end, {"end": "the trace ended"})
             self.close_blocked(tid, end, {"end": "the trace ended"})
+            self.close_ready(tid, end, {"end": "the trace ended"})
         if self.gaps or self.globals:
             self.track(0)
         for t in self.tracks.values():
@@ -352,9 +383,9 @@ class Timeline:
 
 
 def clip(slices):
-    """Running slices as recorded; blocked ones with the running time cut
-    out of them (a task blocks a moment before it is switched away), so
-    that no two slices of one track overlap."""
+    """Running slices as recorded; blocked and ready ones with the running
+    time cut out of them (a task blocks a moment before it is switched
+    away), so that no two slices of one track overlap."""
     running = sorted((s for s in slices if s[2] == "running"), key=lambda s: s[0])
     fixed = []
     for s in running:  # two running slices overlap only in broken data
@@ -363,7 +394,7 @@ def clip(slices):
         if s[1] > s[0]:
             fixed.append(s)
     out = list(fixed)
-    for b in (s for s in slices if s[2] == "blocked"):
+    for b in (s for s in slices if s[2] != "running"):
         start = b[0]
         for r in fixed:
             if r[1] <= start or r[0] >= b[1]:

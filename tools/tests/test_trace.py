@@ -156,6 +156,20 @@ class Slices(unittest.TestCase):
         self.assertIn(("running", t(400), round(t(500) - t(400), 3)), mine)
         self.assertEqual(trace_check.check_tracks(doc), [])
 
+    def test_ready_from_wake_or_preemption_until_switched_in(self):
+        w = named(trace_stream.Writer())
+        w.switch(100, 0, SHELL).call(150, SHELL, CONSOLE, 50)
+        w.block(160, SHELL, "BLOCK_REPLY", CONSOLE).switch(200, SHELL, CONSOLE, "BLOCK_REPLY")
+        w.reply(300, CONSOLE, SHELL, 50).wake(310, SHELL, CONSOLE)
+        w.switch(400, CONSOLE, SHELL)  # preempted: console is ready from 400
+        w.switch(450, SHELL, CONSOLE, "BLOCK_RECV")
+        tl, doc = convert(w.end(500).bytes())
+        t = tl.clock.us
+        ready = {(e["tid"], e["ts"], e["dur"]) for e in events(doc, ph="X", cat="ready")}
+        self.assertIn((SHELL, t(310), round(t(400) - t(310), 3)), ready)
+        self.assertIn((CONSOLE, t(400), round(t(450) - t(400), 3)), ready)
+        self.assertEqual(trace_check.check_tracks(doc), [])
+
     def test_wait_without_wake_ends_at_switch_in(self):
         w = named(trace_stream.Writer()).switch(10, 0, CHAT)
         w.block(20, CHAT, "BLOCK_RECV").switch(30, CHAT, 0, "BLOCK_RECV").switch(90, 0, CHAT)
