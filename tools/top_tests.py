@@ -11,6 +11,7 @@ prompt back. Prints `PASS top/<name>` or `FAIL top/<name>: <reason>`, then
 `N passed, M failed`.
 """
 import re
+import time
 
 from console_tests import run_cases
 
@@ -75,12 +76,23 @@ def case_a_chat_shows_as_ipc(c1, c2, c3):
         t.expect(r"shell\d> ")
 
 
+def no_table_after(term, seconds=1.6):
+    """Nothing more is drawn for longer than an interval."""
+    term.settle(seconds)
+    time.sleep(0.2)
+    with term.lock:
+        if CLEAR in term.seen[term.mark:]:
+            raise AssertionError("top draws on after it ended")
+
+
 def stops_on(term, keys):
-    """`top` with no count ends when keys are typed; the shell reads on."""
+    """`top` with no count ends when keys are typed, draws no more, and
+    the shell reads on."""
     term.line("top")
     term.expect(r"CPU%\s+IPC/s", timeout=5)
     term.type(keys)
     term.expect(r"shell1> ", timeout=5)
+    no_table_after(term)
     term.line("echo still here")
     term.expect(r"still here\n")
 
@@ -107,6 +119,42 @@ def case_a_busy_task_shows_its_cpu(c1, c2, c3):
     cpu = [c for rows in shown for c, _ in rows.get("spin", [])]
     if not cpu or min(cpu) < 50:
         raise AssertionError(f"spin's CPU share is {cpu} %")
+
+
+def tables_until(term, want, timeout=15):
+    """Refreshes drawn from now on, until want(rows) holds for one."""
+    start = len(term.seen)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with term.lock:
+            drawn = term.seen[start:]
+        shown = tables(drawn)[:-1]  # the last may be half drawn
+        if any(want(rows) for rows in shown):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"no such table within {timeout} s: {shown[-1:]}")
+
+
+def case_a_task_comes_and_goes(c1, c2, c3):
+    # between two samples: a task that starts counts from 0, one that
+    # ends drops out
+    c1.line("top")
+    tables_until(c1, lambda rows: "spin" not in rows)
+    c3.line("start spin")  # busy for 5 s, then ends
+    c3.expect(r"started spin")
+    tables_until(c1, lambda rows: rows.get("spin", [(0, 0)])[0][0] >= 50)
+    tables_until(c1, lambda rows: "spin" not in rows)
+    c1.line("")
+    c1.expect(r"shell1> ")
+    no_table_after(c1)
+
+
+def case_bad_counts_refused(c1, c2, c3):
+    for bad in ("top 0", "top x", "top 1 2", "top 100001"):
+        c1.line(bad)
+        c1.expect(r"usage: top \[refreshes\]")
+        c1.expect(r"shell1> ")
+    no_table_after(c1)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@
 
 #define PERIOD_MS 1000
 #define FOREVER UINT64_MAX
-#define STATE_COLUMNS 30 /* what is left of 80 after the figures */
+#define TOP_REFRESHES_MAX 100000 /* `top N`: N at most this */
+#define STATE_COLUMNS 30         /* what is left of 80 after the figures */
 /* Home the cursor and clear the screen: one table on the terminal. */
 #define CLEAR "\x1b[H\x1b[2J"
 
@@ -65,10 +66,10 @@ static struct row figures(const struct sample *before,
     uint64_t ticks = t->cpu_ticks - (was ? was->cpu_ticks : 0);
     uint64_t calls = t->ipc_calls - (was ? was->ipc_calls : 0);
     uint64_t interval_ticks = ms * TASK_TICKS_PER_SECOND / 1000;
-    return (struct row){
-        .t = t,
-        .cpu_permille = interval_ticks ? ticks * 1000 / interval_ticks : 0,
-        .ipc_per_s = ms ? calls * 1000 / ms : 0};
+    return (struct row){.t = t,
+                        .cpu_permille =
+                            interval_ticks ? ticks * 1000 / interval_ticks : 0,
+                        .ipc_per_s = ms ? calls * 1000 / ms : 0};
 }
 
 static bool busier(const struct row *a, const struct row *b) {
@@ -126,8 +127,8 @@ static void draw(struct shell *sh, const struct sample *before,
         state[STATE_COLUMNS] = '\0';
         uint64_t cs = r->t->cpu_ticks * 100 / TASK_TICKS_PER_SECOND;
         format(line, sizeof(line), "%-6u %-16s %4lu.%01lu %7lu %5lu.%02lu %s\n",
-               r->t->id, r->t->name, r->cpu_permille / 10,
-               r->cpu_permille % 10, r->ipc_per_s, cs / 100, cs % 100, state);
+               r->t->id, r->t->name, r->cpu_permille / 10, r->cpu_permille % 10,
+               r->ipc_per_s, cs / 100, cs % 100, state);
         put_line(&o, line);
     }
     flush(&o);
@@ -157,14 +158,17 @@ static bool stopped_within(struct shell *sh, uint64_t ms) {
     return false;
 }
 
+/* N of `top N`: 1 to TOP_REFRESHES_MAX, else 0; no N: FOREVER. */
 static uint64_t refreshes_of(const char *count) {
     uint64_t n = 0;
     if (!count)
         return FOREVER;
     for (const char *p = count; *p; p++) {
-        if (*p < '0' || *p > '9' || n > 100000)
+        if (*p < '0' || *p > '9')
             return 0;
         n = n * 10 + (uint64_t) (*p - '0');
+        if (n > TOP_REFRESHES_MAX)
+            return 0;
     }
     return n;
 }

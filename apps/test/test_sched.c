@@ -165,3 +165,34 @@ TEST(ipc_calls_count_each_ipc_of_a_task) {
     handle_close(spin);
     handle_close(s);
 }
+
+/* An ipc() counts once whatever it returns, a refused one too; a task
+ * waiting in a receive makes none and runs no ticks, while a busy one's
+ * CPU time grows from one sample to the next. */
+TEST(ipc_calls_count_refused_calls_and_nothing_while_blocked) {
+    handle_t idle = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
+    handle_t spin = spawn_child(CHILD_SPIN, TEST_PRIORITY - 1);
+    CHECK(idle > 0 && spin > 0);
+    task_t me = task_id_of(self_handle());
+    uint64_t mine = ipc_calls_of(me);
+    struct message m = {.type = ECHO_ADD};
+    CHECK_ERR(ipc_call(H_IOPORT, &m), ERR_BAD_HANDLE); /* no task */
+    CHECK_ERR(ipc_recv_timeout(IPC_ANY, &m, IPC_TIMEOUT_MAX + 1),
+              ERR_INVALID_ARG);
+    CHECK_EQ(ipc_calls_of(me) - mine, 2);
+    drain_ms(20); /* the spinner gets going */
+    struct task_status i0, i1, s0, s1;
+    CHECK_ERR(task_status(idle, &i0), OK);
+    CHECK_ERR(task_status(spin, &s0), OK);
+    drain_ms(50);
+    CHECK_ERR(task_status(idle, &i1), OK);
+    CHECK_ERR(task_status(spin, &s1), OK);
+    task_kill(idle);
+    task_kill(spin);
+    handle_close(idle);
+    handle_close(spin);
+    CHECK_EQ(i1.ipc_calls, i0.ipc_calls);
+    CHECK_EQ(i1.cpu_ticks, i0.cpu_ticks);
+    CHECK(s1.cpu_ticks > s0.cpu_ticks);
+    CHECK_EQ(s1.ipc_calls, s0.ipc_calls);
+}
