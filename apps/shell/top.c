@@ -39,9 +39,11 @@ struct out {
     size_t len;
 };
 
+/* A terminal that stops reading misses refreshes, not counted as lost
+ * characters: the next one draws the whole table again. */
 static void flush(struct out *o) {
     if (o->len)
-        console_write(o->sh->console, o->sh->port, o->buf, o->len);
+        console_write_keep(o->sh->console, o->sh->port, o->buf, o->len);
     o->len = 0;
 }
 
