@@ -126,7 +126,8 @@ static void draw(struct shell *sh, const struct sample *before,
         const struct row *r = &rows[i];
         char state[128], line[160];
         task_state(now->tasks, now->n, r->t, state, sizeof(state));
-        state[STATE_COLUMNS] = '\0';
+        if (strlen(state) > STATE_COLUMNS) /* cut, and say so */
+            strlcpy(state + STATE_COLUMNS - 3, "...", 4);
         uint64_t cs = r->t->cpu_ticks * 100 / TASK_TICKS_PER_SECOND;
         format(line, sizeof(line), "%-6u %-16s %4lu.%01lu %7lu %5lu.%02lu %s\n",
                r->t->id, r->t->name, r->cpu_permille / 10, r->cpu_permille % 10,
