@@ -13,8 +13,8 @@
  *   PML4[511] KERNEL_VBASE      the kernel image (-mcmodel=kernel)
  */
 #define DIRECT_MAP_BASE 0xffff800000000000ull
-#define DIRECT_MAP_LIMIT (1ull << 39) /* one PML4 entry: RAM beyond is unused  \
-                                       */
+/* One PML4 entry's worth of physical addresses: RAM beyond is unused. */
+#define DIRECT_MAP_LIMIT (1ull << 39)
 #define KSTACK_AREA_BASE 0xffffc00000000000ull
 #define KERNEL_VBASE 0xffffffff80000000ull
 #define PAGE_SIZE 4096ull
