@@ -56,3 +56,11 @@ uint64_t vm_user_lookup(uint64_t pml4, uint64_t vaddr, bool write);
 uint64_t vm_kernel_pml4(void);
 /* Switch to the kernel-only page tables (before freeing the current ones). */
 void arch_use_kernel_space(void);
+
+/* Kernel stacks: KSTACK_SIZE bytes for task slot `slot` in every space,
+ * above an unmapped guard page. Returns the lowest address, 0 when out of
+ * memory. */
+uint64_t arch_kstack_alloc(int slot);
+void arch_kstack_free(uint64_t bottom);
+/* Whether addr lies in a kernel stack's guard page (an overflow). */
+bool arch_in_kstack_guard(uint64_t addr);

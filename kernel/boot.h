@@ -10,7 +10,7 @@ struct boot_image {
 extern struct boot_image boot_image;
 
 #define BOOT_RAM_RANGES_MAX 32
-#define BOOT_RESERVED_MAX 4
+#define BOOT_RESERVED_MAX 8
 #define BOOT_CMDLINE_MAX 256
 
 /* What the boot loader handed over, as the architecture's start-up code
@@ -23,4 +23,9 @@ struct boot_info {
     char cmdline[BOOT_CMDLINE_MAX];
 };
 
-__attribute__((noreturn)) void kernel_main(const struct boot_info *info);
+/* Take `size` bytes (whole pages) of usable RAM below `below` for the
+ * kernel's own boot-time tables: their physical address, now a reserved
+ * range, or 0 if no such RAM is left (kernel/boot.c). */
+uint64_t boot_take(struct boot_info *info, uint64_t size, uint64_t below);
+
+__attribute__((noreturn)) void kernel_main(struct boot_info *info);

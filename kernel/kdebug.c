@@ -25,10 +25,14 @@ static int in_kernel(uint64_t addr) {
 }
 
 static int is_kernel_stack(uint64_t addr) {
-    /* Task kernel stacks come from the direct map; the boot stack and
-     * the IST stacks are in the kernel image. */
-    return addr >= KERNEL_VBASE &&
-           addr < KERNEL_VBASE + DIRECT_MAP_LIMIT - 16 && addr % 8 == 0;
+    /* Task kernel stacks are in the stack area, above their guard pages;
+     * the boot stack and the IST stacks are in the kernel image. */
+    uint64_t in_slot = (addr - KSTACK_AREA_BASE) % KSTACK_SLOT_SIZE;
+    bool task_stack = addr >= KSTACK_AREA_BASE && addr < KERNEL_VBASE &&
+                      in_slot >= PAGE_SIZE && in_slot <= KSTACK_SLOT_SIZE - 16;
+    bool image = addr >= (uint64_t) __kernel_start &&
+                 addr <= (uint64_t) __kernel_end - 16;
+    return (task_stack || image) && addr % 8 == 0;
 }
 
 void kdebug_backtrace(uint64_t rbp) {
@@ -115,5 +119,27 @@ __attribute__((noinline)) static void test_panic_inner(int depth) {
 
 void kdebug_test_panic(void) {
     test_panic_inner(2);
+    __builtin_unreachable();
+}
+
+/* Deep enough to run off any kernel stack: each frame takes 1 KiB. */
+__attribute__((noinline)) static void overflow_inner(int depth) {
+    volatile char frame[1024];
+    frame[0] = (char) depth;
+    if (depth < 1000)
+        overflow_inner(depth + 1);
+    frame[1] = frame[0]; /* keep the frame: no tail call */
+}
+
+void kdebug_test_stack_overflow(void) {
+    /* On a task's stack, not the boot stack, which has no guard below:
+     * slot 0 is never a task's. */
+    uint64_t bottom = arch_kstack_alloc(0);
+    ASSERT(bottom);
+    __asm__ volatile("mov %0, %%rsp\n"
+                     "xor %%ebp, %%ebp\n"
+                     "call *%1" ::"r"(bottom + KSTACK_SIZE),
+                     "r"(overflow_inner), "D"(0)
+                     : "memory");
     __builtin_unreachable();
 }

@@ -11,3 +11,6 @@ void kdebug_task_list(void);
 int kdebug_run(const char *cmd);
 /* Panic on purpose, from a few calls deep (the boot-time self-test). */
 __attribute__((noreturn)) void kdebug_test_panic(void);
+/* Run off the end of a kernel stack, so that its guard page stops it
+ * (the boot-time self-test of kernel stack overflows). */
+__attribute__((noreturn)) void kdebug_test_stack_overflow(void);

@@ -13,10 +13,8 @@
 
 struct boot_image boot_image;
 
-static void init_memory(const struct boot_info *info) {
-    for (int i = 0; i < info->num_ram; i++)
-        mm_add_region(info->ram[i].start, info->ram[i].end, info->reserved,
-                      info->num_reserved);
+static void init_memory(struct boot_info *info) {
+    mm_init(info);
     printk("[kernel] memory: %lu KiB free\n", mm_free_pages() * 4);
 }
 
@@ -69,15 +67,18 @@ static bool has_option(const char *cmdline, const char *opt) {
     return false;
 }
 
-void kernel_main(const struct boot_info *info) {
+void kernel_main(struct boot_info *info) {
     boot_image = info->image;
     init_memory(info);
     arch_init();
     timeout_init();
     sched_init();
     start_init();
-    /* Prove that a panic prints a symbolised backtrace (tools/tests). */
+    /* Prove that a panic prints a symbolised backtrace, and that a kernel
+     * stack overflow is a panic (tools/boot_tests.py). */
     if (has_option(info->cmdline, "kdebug=panic"))
         kdebug_test_panic();
+    if (has_option(info->cmdline, "kdebug=stack-overflow"))
+        kdebug_test_stack_overflow();
     sched_start();
 }

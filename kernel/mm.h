@@ -10,9 +10,10 @@ struct mem_range {
     uint64_t start, end; /* physical, [start, end) */
 };
 
-/* Add usable RAM [start, end) minus the `n` reserved ranges. */
-void mm_add_region(uint64_t start, uint64_t end, const struct mem_range *rsv,
-                   int n);
+struct boot_info;
+/* Give the allocator every usable page of the boot memory map, less the
+ * reserved ranges (the state table it places in RAM becomes one). */
+void mm_init(struct boot_info *info);
 /* A zeroed page's physical address, or 0 when memory is exhausted. */
 uint64_t page_alloc(void);
 void page_free(uint64_t paddr);

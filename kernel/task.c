@@ -47,8 +47,9 @@ static int alloc_slot(void) {
     return -1;
 }
 
-static void free_task_memory(struct task *t) {
-    page_free(PTR2PADDR(t->kstack));
+/* Cold: kept out of schedule(), which checks for it on every switch. */
+__attribute__((noinline)) static void free_task_memory(struct task *t) {
+    arch_kstack_free(t->kstack);
     page_free(PTR2PADDR(t));
 }
 
@@ -139,17 +140,15 @@ static error_t build_address_space(uint64_t pml4,
     return OK;
 }
 
-static struct task *task_alloc(const char *name, int priority) {
-    uint64_t tp = page_alloc(), sp = page_alloc();
-    if (!tp || !sp) {
+static struct task *task_alloc(const char *name, int priority, int slot) {
+    uint64_t tp = page_alloc(), sp = tp ? arch_kstack_alloc(slot) : 0;
+    if (!sp) {
         if (tp)
             page_free(tp);
-        if (sp)
-            page_free(sp);
         return NULL;
     }
     struct task *t = PADDR2PTR(tp);
-    t->kstack = (uint64_t) PADDR2PTR(sp);
+    t->kstack = sp;
     strlcpy(t->name, name, sizeof(t->name));
     t->priority = priority;
     t->base_priority = priority;
@@ -180,7 +179,7 @@ struct task *task_spawn(const char *name, const struct task_image *image,
         *err = ERR_FULL;
         return NULL;
     }
-    struct task *t = task_alloc(name, priority);
+    struct task *t = task_alloc(name, priority, slot);
     uint64_t pml4 = t ? vm_create() : 0;
     if (!pml4 || (*err = build_address_space(pml4, image, &elf))) {
         if (pml4)
@@ -286,7 +285,8 @@ static void notify_watchers(struct task *t) {
 /* A task's end, and the fault behind it (nothing without CONFIG_TRACE). */
 static void trace_end(const struct task *t, uint32_t reason, int64_t code) {
     if (reason >= EXIT_PAGE_FAULT)
-        trace_record(TRACE_TASK_FAULT, t->id, 0, reason, (uint32_t) t->fault_addr,
+        trace_record(TRACE_TASK_FAULT, t->id, 0, reason,
+                     (uint32_t) t->fault_addr,
                      (uint32_t) (t->fault_addr >> 32));
     trace_record(TRACE_TASK_EXIT, t->id, 0, reason, (uint32_t) code,
                  (uint32_t) ((uint64_t) code >> 32));

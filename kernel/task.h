@@ -67,7 +67,7 @@ struct task {
     int priority;      /* effective: raised while serving a caller */
     int base_priority; /* as created */
     int quantum;
-    uint64_t kstack; /* virtual address of the kernel stack page */
+    uint64_t kstack; /* lowest address of the kernel stack (KSTACK_SIZE) */
     struct list runq_node;
     struct list timeout_node;
     uint64_t wake_at; /* tick at which a blocked wait times out */

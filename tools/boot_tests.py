@@ -25,10 +25,10 @@ PANIC_STATUS = 5  # isa-debug-exit: (2 << 1) | 1
 SOME_FAILED_STATUS = 3  # the test task wrote 1
 
 
-def boot(initrd=None, append=None, until=None, timeout=20):
+def boot(initrd=None, append=None, until=None, timeout=20, memory=128, serials=1):
     """Boot; return (exit status or None if we stopped it, output)."""
-    cmd = [QEMU, "-m", "128", "-kernel", str(BUILD / "kernel.bin"), "-no-reboot",
-           "-display", "none", "-serial", "stdio",
+    cmd = [QEMU, "-m", str(memory), "-kernel", str(BUILD / "kernel.bin"), "-no-reboot",
+           "-display", "none", "-serial", "stdio", *["-serial", "null"] * (serials - 1),
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     if initrd:
         cmd += ["-initrd", str(initrd)]
@@ -72,6 +72,42 @@ def case_panic_prints_symbolised_backtrace(tmp):
         return f"exit status {status}, expected {PANIC_STATUS}"
     return expect(out, "PANIC: test panic", "backtrace:", "test_panic_inner+0x",
                   "kdebug_test_panic+0x", "kernel_main+0x", "init ")
+
+
+def case_kernel_stack_overflow_is_a_clean_panic(tmp):
+    # kdebug=stack-overflow recurses on a task kernel stack until it runs
+    # into the guard page below it.
+    status, out = boot(BUILD / "bootfs.img", append="kdebug=stack-overflow")
+    if status != PANIC_STATUS:
+        return f"exit status {status}, expected {PANIC_STATUS}"
+    return expect(out, "kernel stack overflow: 0xffffc", "is a guard page",
+                  "PANIC: kernel stack overflow", "overflow_inner+0x")
+
+
+def case_kernel_uses_all_ram(tmp):
+    # sysinfo's total pages against -m: RAM above the first GiB, and with
+    # 4096 MiB above 4 GiB (QEMU's PC leaves a hole below 4 GiB), counts.
+    img = tmp / "memory.img"
+    mkbootfs(img, "--cmdline", "test=only=sysinfo_memory", fuzz.boot_entry(BUILD, "init"),
+             fuzz.boot_entry(BUILD, "name"), fuzz.boot_entry(BUILD, "test", "autostart"))
+    for mib in (128, 2048, 4096):
+        status, out = boot(img, memory=mib)
+        m = re.search(r"memory: (\d+) of (\d+) pages free", out)
+        if status != 1 or not m:
+            return f"-m {mib}: exit status {status}, figures {m and m[0]!r}"
+        total_mib = int(m[2]) * 4096 / 2**20
+        if total_mib < 0.95 * mib or total_mib > mib:
+            return f"-m {mib}: {total_mib:.0f} MiB of pages, expected 95-100 %"
+
+
+def case_test_suite_passes_with_4_gib(tmp):
+    # Every in-QEMU test, with RAM above 4 GiB in the direct map and the
+    # page allocator (make test runs them with the configured RAM).
+    status, out = boot(BUILD / "bootfs-test.img", memory=4096, serials=2, timeout=120)
+    if status != 1:
+        return f"exit status {status}, expected 1 (all passed)"
+    if not re.search(r"^\d+ passed, 0 failed\r?$", out, re.M):
+        return "no summary line with 0 failed"
 
 
 def case_boot_starts_configured_tasks(tmp):

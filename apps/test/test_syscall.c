@@ -164,6 +164,14 @@ TEST(sysinfo_is_sane) {
     CHECK(si.uptime_ms > 0);
 }
 
+/* The figures themselves, for tools/boot_tests.py to hold against the
+ * RAM it gave QEMU. */
+TEST(sysinfo_memory_figures) {
+    struct sysinfo si;
+    CHECK_ERR(sys_sysinfo(H_SPAWN, &si), OK);
+    printf("memory: %lu of %lu pages free\n", si.free_pages, si.total_pages);
+}
+
 /* Callee-saved registers survive a system call; scratch ones come back
  * zeroed, so no kernel value leaks to user space. */
 TEST(syscall_register_contract) {

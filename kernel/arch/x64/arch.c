@@ -59,7 +59,7 @@ struct switch_frame {
 };
 
 static uint64_t *stack_top(struct task *t) {
-    t->arch.kstack_top = t->kstack + PAGE_SIZE;
+    t->arch.kstack_top = t->kstack + KSTACK_SIZE;
     return (uint64_t *) t->arch.kstack_top;
 }
 

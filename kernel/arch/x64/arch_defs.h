@@ -4,15 +4,30 @@
 /*
  * What generic kernel code may know of x86-64 on a PC. kernel/arch.h
  * includes this file; nothing else outside kernel/arch/x64 does.
+ *
+ * The kernel half of every address space (docs/architecture.md, "Kernel
+ * address space"), one PML4 entry per area:
+ *
+ *   PML4[256] DIRECT_MAP_BASE   all RAM of the memory map, at base + paddr
+ *   PML4[384] KSTACK_AREA_BASE  kernel stacks, each above an unmapped guard
+ *   PML4[511] KERNEL_VBASE      the kernel image (-mcmodel=kernel)
  */
-
-/* Physical memory below 1 GiB appears at KERNEL_VBASE + its address. */
+#define DIRECT_MAP_BASE 0xffff800000000000ull
+/* One PML4 entry's worth of physical addresses: RAM beyond is unused. */
+#define DIRECT_MAP_LIMIT (1ull << 39)
+#define KSTACK_AREA_BASE 0xffffc00000000000ull
 #define KERNEL_VBASE 0xffffffff80000000ull
-#define DIRECT_MAP_LIMIT (1ull << 30)
 #define PAGE_SIZE 4096ull
 
-#define PADDR2PTR(p) ((void *) ((uint64_t) (p) + KERNEL_VBASE))
-#define PTR2PADDR(v) ((uint64_t) (v) -KERNEL_VBASE)
+/* A task's kernel stack: KSTACK_SIZE bytes in slot `task slot` of the
+ * stack area, the slot's lowest page left unmapped. */
+#define KSTACK_SIZE (16 * 1024ull)
+#define KSTACK_SLOT_SIZE (KSTACK_SIZE + PAGE_SIZE)
+
+#define PADDR2PTR(p) ((void *) ((uint64_t) (p) + DIRECT_MAP_BASE))
+#define PTR2PADDR(v) ((uint64_t) (v) -DIRECT_MAP_BASE)
+/* The physical address of a kernel image symbol. */
+#define KIMG2PADDR(v) ((uint64_t) (v) -KERNEL_VBASE)
 
 /* Interrupt lines of the legacy PIC pair, and the I/O port space. */
 #define ARCH_IRQ_LINES 16

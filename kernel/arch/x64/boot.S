@@ -3,7 +3,8 @@
  * here in 32-bit protected mode, paging off, with EAX = multiboot magic and
  * EBX = physical address of the multiboot information. We build page tables
  * that map the first 1 GiB both at 0 (to survive turning paging on) and at
- * KERNEL_VBASE, enter long mode and call multiboot_main(magic, info).
+ * KERNEL_VBASE, enter long mode and call multiboot_main(magic, info). That
+ * map only lasts until the direct map of all RAM is built (paging.c).
  */
 #define KERNEL_VBASE 0xffffffff80000000
 #define PHYS(sym) ((sym) - KERNEL_VBASE)
@@ -118,6 +119,7 @@ boot_gdtr:
 boot_pml4: .space 4096
 boot_pdpt_low: .space 4096
 boot_pdpt_high: .space 4096
+.global boot_pd
 boot_pd: .space 4096
 .global boot_stack_top
 boot_stack: .space 16384

@@ -14,6 +14,7 @@
 #define VEC_BREAKPOINT 3
 #define VEC_INVALID_OPCODE 6
 #define VEC_NO_FPU 7
+#define VEC_DOUBLE_FAULT 8
 #define VEC_GP 13
 #define VEC_PAGE_FAULT 14
 
@@ -102,7 +103,13 @@ __attribute__((noreturn)) void syscall_bad_return_rip(uint64_t rip) {
 }
 
 static void kernel_fault(struct iframe *f) {
-    uint64_t cr2 = f->vector == VEC_PAGE_FAULT ? read_cr2() : 0;
+    /* A push into a kernel stack's guard page cannot deliver its #PF on
+     * that stack: it becomes a #DF, on an IST stack, with CR2 set. */
+    bool pf_or_df =
+        f->vector == VEC_PAGE_FAULT || f->vector == VEC_DOUBLE_FAULT;
+    uint64_t cr2 = pf_or_df ? read_cr2() : 0;
+    if (pf_or_df && arch_in_kstack_guard(cr2))
+        printk("\nkernel stack overflow: %p is a guard page", (void *) cr2);
     printk("\nkernel %s (vector %lu, error %#lx) at ", vector_name(f->vector),
            f->vector, f->error);
     kdebug_print_symbol(f->rip);
@@ -112,6 +119,8 @@ static void kernel_fault(struct iframe *f) {
            f->rsp);
     printk("faulting frame backtrace:\n");
     kdebug_backtrace(f->rbp);
+    if (pf_or_df && arch_in_kstack_guard(cr2))
+        panic("kernel stack overflow");
     panic("unexpected %s in the kernel", vector_name(f->vector));
 }
 
