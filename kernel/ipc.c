@@ -192,8 +192,8 @@ __attribute__((noinline)) static error_t handle_room(struct task *receiver) {
 /* A message moved (nothing without CONFIG_TRACE): a reply if the
  * receiver waits for one, else a call's request or a plain send. */
 static void trace_transfer(const struct task *sender,
-                           const struct task *receiver,
-                           const struct message *m, const struct handle *h) {
+                           const struct task *receiver, const struct message *m,
+                           const struct handle *h) {
     enum trace_kind kind = is_waiting(receiver, BLOCK_REPLY) ? TRACE_REPLY
                            : (sender->ipc_flags & IPC_RECV)  ? TRACE_CALL
                                                              : TRACE_SEND;
@@ -201,8 +201,8 @@ static void trace_transfer(const struct task *sender,
     trace_record(kind, sender->id, receiver->id, (uint32_t) m->type, ool,
                  m->flags);
     if (h)
-        trace_record(TRACE_HANDLE, sender->id, receiver->id, h->kind,
-                     h->rights, (m->flags & MSG_HANDLE_MOVE) != 0);
+        trace_record(TRACE_HANDLE, sender->id, receiver->id, h->kind, h->rights,
+                     (m->flags & MSG_HANDLE_MOVE) != 0);
 }
 
 /*

@@ -23,11 +23,11 @@ _Static_assert((RING_EVENTS & (RING_EVENTS - 1)) == 0,
 
 struct trace_ring {
     struct trace_event events[RING_EVENTS];
-    uint64_t head;  /* events written since boot */
-    uint64_t tail;  /* the next one to read: head - tail are unread */
-    uint64_t lost;  /* overwritten before they were read, since boot */
-    bool enabled;   /* recording */
-    int irq_depth;  /* inside an interrupt handler */
+    uint64_t head; /* events written since boot */
+    uint64_t tail; /* the next one to read: head - tail are unread */
+    uint64_t lost; /* overwritten before they were read, since boot */
+    bool enabled;  /* recording */
+    int irq_depth; /* inside an interrupt handler */
 };
 
 static struct trace_ring cpu_rings[1] = {{.enabled = true}};
@@ -68,9 +68,7 @@ void trace_name(const struct task *t) {
 void trace_irq_enter(void) { this_ring()->irq_depth++; }
 void trace_irq_exit(void) { this_ring()->irq_depth--; }
 
-uint32_t trace_actor(void) {
-    return this_ring()->irq_depth ? 0 : current->id;
-}
+uint32_t trace_actor(void) { return this_ring()->irq_depth ? 0 : current->id; }
 
 /* The type and sender of what the current task received: the head of its
  * message buffer, through the kernel's pointer when ipc() bound one. */
@@ -102,8 +100,8 @@ void trace_ipc_return(handle_t dst, uint32_t flags, error_t result) {
     } else if (flags & IPC_REPLY) {
         peer = (uint32_t) dst;
     }
-    trace_record(TRACE_IPC_RETURN, current->id, peer, (uint32_t) result,
-                 flags, type);
+    trace_record(TRACE_IPC_RETURN, current->id, peer, (uint32_t) result, flags,
+                 type);
 }
 
 static void snapshot(void) {
@@ -155,7 +153,7 @@ static int64_t status(struct trace_ring *r, struct trace_status __user *buf) {
 }
 
 int64_t trace_control(struct handle *h, uint32_t op, void __user *buf,
-                 uint32_t max) {
+                      uint32_t max) {
     struct trace_ring *r = this_ring();
     switch (op) {
     case TRACE_OP_READ:
@@ -180,7 +178,7 @@ int64_t trace_control(struct handle *h, uint32_t op, void __user *buf,
 #else /* !CONFIG_TRACE */
 
 int64_t trace_control(struct handle *h, uint32_t op, void __user *buf,
-                 uint32_t max) {
+                      uint32_t max) {
     return ERR_UNSUPPORTED;
 }
 

@@ -34,4 +34,4 @@ static inline void trace_ipc_return(handle_t dst, uint32_t flags,
 
 /* sys_trace: read or control the ring through a KOBJ_TRACE handle. */
 int64_t trace_control(struct handle *h, uint32_t op, void __user *buf,
-                 uint32_t max);
+                      uint32_t max);

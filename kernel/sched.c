@@ -83,8 +83,8 @@ static void trace_block(const struct task *t, enum block_reason why,
 }
 
 static void trace_wake(const struct task *t) {
-    trace_record(TRACE_WAKE, t->id, trace_actor(), (uint32_t) t->ipc_result,
-                 0, 0);
+    trace_record(TRACE_WAKE, t->id, trace_actor(), (uint32_t) t->ipc_result, 0,
+                 0);
 }
 
 /* A new or woken task becomes ready. */

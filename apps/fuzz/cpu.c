@@ -9,8 +9,8 @@
 #define X87_CW_MASK 0x0f3f /* exception masks, precision, rounding */
 #define X87_CW_INIT 0x037f /* after FNINIT, as a new task must find it */
 
-static uint16_t my_cw = X87_CW_INIT; /* the x87 control word we expect */
-#define MXCSR_INIT 0x1f80 /* as a new task must find it */
+static uint16_t my_cw = X87_CW_INIT;   /* the x87 control word we expect */
+#define MXCSR_INIT 0x1f80              /* as a new task must find it */
 static uint32_t my_mxcsr = MXCSR_INIT; /* the MXCSR we expect */
 
 static void spin(void) {

@@ -169,17 +169,18 @@ static void cmd_chat(struct shell *sh, const char *nick) {
 }
 
 static void cmd_help(struct shell *sh) {
-    say(sh, "help               this list\n"
-            "ps                 tasks: state, who waits on whom, priority\n"
-            "top [refreshes]    tasks every second: CPU and IPC (Ctrl-C stops)\n"
-            "names              names registered with the name server\n"
-            "start <program>    start a program from the boot image\n"
-            "run <program>      run one in the foreground, on this terminal\n"
-            "kill <id|name>     end a task\n"
-            "chat <nickname>    join the chat (leave with /quit or Ctrl-D)\n"
-            "test               run the test task\n"
-            "echo <text>        print the text\n"
-            "trace <status|start|stop>  the kernel trace (make trace)\n");
+    say(sh,
+        "help               this list\n"
+        "ps                 tasks: state, who waits on whom, priority\n"
+        "top [refreshes]    tasks every second: CPU and IPC (Ctrl-C stops)\n"
+        "names              names registered with the name server\n"
+        "start <program>    start a program from the boot image\n"
+        "run <program>      run one in the foreground, on this terminal\n"
+        "kill <id|name>     end a task\n"
+        "chat <nickname>    join the chat (leave with /quit or Ctrl-D)\n"
+        "test               run the test task\n"
+        "echo <text>        print the text\n"
+        "trace <status|start|stop>  the kernel trace (make trace)\n");
 }
 
 #define ONE_OPTIONAL (-2) /* args: none or one */
@@ -191,11 +192,16 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"help", 0, "help"},           {"ps", 0, "ps"},
-    {"names", 0, "names"},         {"start", 1, "start <program>"},
-    {"kill", 1, "kill <id|name>"}, {"chat", 1, "chat <nickname>"},
-    {"test", 0, "test"},           {"run", 1, "run <program>"},
-    {"echo", -1, "echo <text>"},   {"trace", 1, "trace <status|start|stop>"},
+    {"help", 0, "help"},
+    {"ps", 0, "ps"},
+    {"names", 0, "names"},
+    {"start", 1, "start <program>"},
+    {"kill", 1, "kill <id|name>"},
+    {"chat", 1, "chat <nickname>"},
+    {"test", 0, "test"},
+    {"run", 1, "run <program>"},
+    {"echo", -1, "echo <text>"},
+    {"trace", 1, "trace <status|start|stop>"},
     {"top", ONE_OPTIONAL, "top [refreshes]"},
 };
 

@@ -118,4 +118,3 @@ void cmd_ps(struct shell *sh) {
             t->priority, t->num_handles, state);
     }
 }
-

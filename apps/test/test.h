@@ -106,7 +106,7 @@ enum child_mode {
     CHILD_FPU_READ,  /* exit 0 if the FPU is as a new task finds it */
     CHILD_FPU_SUM,   /* sum doubles for a while: exit with fpu_sum(param) */
     CHILD_AVX,       /* read %xmm0 through a VEX-encoded instruction */
-    CHILD_RUN_CASE, /* the runner's: one test case (runner.c) */
+    CHILD_RUN_CASE,  /* the runner's: one test case (runner.c) */
     /* IPC peers (ipc_peers.c); their handle 1 is whom they talk to. */
     CHILD_ECHO_SERVER,
     CHILD_CALLER,

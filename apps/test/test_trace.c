@@ -33,9 +33,8 @@ static struct trace_event events[EVENTS_MAX];
 static int read_ring(void) {
     int n = 0;
     int64_t got;
-    while (n < EVENTS_MAX &&
-           (got = trace_op(trace_handle(), TRACE_OP_READ, events + n,
-                           EVENTS_MAX - n)) > 0)
+    while (n < EVENTS_MAX && (got = trace_op(trace_handle(), TRACE_OP_READ,
+                                             events + n, EVENTS_MAX - n)) > 0)
         n += (int) got;
     return n;
 }
@@ -111,7 +110,8 @@ TEST(trace_records_a_fault_and_the_end) {
     CHECK(fault);
     CHECK_EQ(fault->a, EXIT_PAGE_FAULT);
     CHECK_EQ(fault->b | (uint64_t) fault->c << 32, st.fault_addr);
-    const struct trace_event *end = find(n, index_of(fault), TRACE_TASK_EXIT, id, 0);
+    const struct trace_event *end =
+        find(n, index_of(fault), TRACE_TASK_EXIT, id, 0);
     CHECK(end);
     CHECK_EQ(end->a, EXIT_PAGE_FAULT);
     handle_close(c);

@@ -49,7 +49,7 @@ enum kobject_kind {
     X(TAG_IOPORT, 4, "I/O ports")                                              \
     X(TAG_IRQ, 5, "IRQ lines")                                                 \
     X(TAG_CONSOLE, 6, "the console, for one port")                             \
-    X(TAG_SUPERVISOR, 7, "init, to renew the others (proto/supervisor.h)")   \
+    X(TAG_SUPERVISOR, 7, "init, to renew the others (proto/supervisor.h)")     \
     X(TAG_TRACE, 8, "the kernel trace")
 
 #define STARTUP_TAG_ENUM_ENTRY(name, value, what) name = value,

@@ -17,5 +17,4 @@ bool cmdline_flag(const char *cmdline, const char *word);
 uint64_t cmdline_u64(const char *cmdline, const char *key, uint64_t fallback);
 /* The value of `key=WORD` into out (size bytes, the NUL included): false
  * when it is absent or does not fit (out is then unchanged). */
-bool cmdline_word(const char *cmdline, const char *key, char *out,
-                  size_t size);
+bool cmdline_word(const char *cmdline, const char *key, char *out, size_t size);
