@@ -14,6 +14,7 @@ offset; all integers little-endian. OUT is written atomically.
 """
 import argparse
 import os
+import re
 import struct
 import sys
 import tempfile
@@ -25,9 +26,19 @@ MAX_ENTRIES = 64
 AUTOSTART = 1 << 0
 INSTANCES_SHIFT = 8  # BOOTFS_INSTANCES_SHIFT
 INSTANCES_MAX = 0xff  # bootfs_instances() reads 8 bits of the flags
-# Capabilities init hands the task (BOOTFS_CAP_* in libs/common/util/bootfs.h).
-CAPS = {"spawn": 1 << 1, "ioport": 1 << 2, "irq": 1 << 3, "console": 1 << 4,
-        "trace": 1 << 5}
+
+
+def read_caps():
+    """Capabilities init hands the task, by build.mk name: the BOOTFS_CAP_*
+    bits of libs/common/util/bootfs.h (BOOTFS_CAP_IOPORT is `ioport`)."""
+    header = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                          "libs", "common", "util", "bootfs.h")
+    with open(header, encoding="utf-8") as f:
+        found = re.findall(r"#define\s+BOOTFS_CAP_(\w+)\s+\(1u\s*<<\s*(\d+)\)", f.read())
+    return {name.lower(): 1 << int(bit) for name, bit in found}
+
+
+CAPS = read_caps()
 ALIGN = 4096
 DEFAULT_PRIO = 10
 CMDLINE_MAX = 128  # TASK_CMDLINE_MAX, the NUL included
