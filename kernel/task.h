@@ -24,12 +24,14 @@ enum task_state {
     TASK_STATE_DEAD, /* ended; kept while handles refer to it */
 };
 
+/* Numbered as enum task_wait_code (kobject.h), which task_status and the
+ * trace (trace.h) report it as. */
 enum block_reason {
-    BLOCK_NONE = 0,
-    BLOCK_RECV,  /* waiting for a message or a notification */
-    BLOCK_SEND,  /* queued in ipc_peer's senders */
-    BLOCK_REPLY, /* ipc_peer took our call and owes us a reply */
-    BLOCK_SLEEP, /* until the timeout: sleep_ms */
+    BLOCK_NONE = WAIT_NONE,
+    BLOCK_RECV = WAIT_RECEIVE, /* waiting for a message or a notification */
+    BLOCK_SEND = WAIT_SEND,    /* queued in ipc_peer's senders */
+    BLOCK_REPLY = WAIT_REPLY,  /* ipc_peer took our call and owes us a reply */
+    BLOCK_SLEEP = WAIT_SLEEP,  /* until the timeout: sleep_ms */
 };
 
 /* One task_watch, kept by the watcher (so watching is charged to the

@@ -68,8 +68,9 @@ def xlist(path, name):
     return _entries(m.group(1), f"{path}: {name}")
 
 
-def enum(path, name):
-    """{value: name} of `enum NAME { A = 0, B, ... }`."""
+def enum(path, name, known=None):
+    """{value: name} of `enum NAME { A = 0, B, ... }`; a value may be a
+    name of `known` ({name: value})."""
     src = _source(path)
     m = re.search(r"\benum\s+" + name + r"\s*\{([^}]*)\}", src)
     if not m:
@@ -80,7 +81,8 @@ def enum(path, name):
         if not item:
             continue
         ident, _, val = item.partition("=")
-        nxt = int(val.strip(), 0) if val.strip() else nxt
+        val = val.strip()
+        nxt = (known[val] if known and val in known else int(val, 0)) if val else nxt
         out[nxt] = ident.strip()
         nxt += 1
     return out
@@ -120,7 +122,8 @@ class Abi:
         self.errors = {e[1]: e[0] for e in xlist(abi / "error.h", "ERROR_LIST")}
         self.exit_reasons = {e[1]: e[2] for e in xlist(abi / "kobject.h", "EXIT_REASON_LIST")}
         self.kobject_kinds = enum(abi / "kobject.h", "kobject_kind")
-        self.block_reasons = enum(Path(root) / "kernel" / "task.h", "block_reason")
+        waits = {n: v for v, n in enum(abi / "kobject.h", "task_wait_code").items()}
+        self.block_reasons = enum(Path(root) / "kernel" / "task.h", "block_reason", waits)
         self.task_states = enum(Path(root) / "kernel" / "task.h", "task_state")
         self.notify_bits = {}
         for header in ("message.h", "msgtypes.h"):

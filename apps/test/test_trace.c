@@ -74,7 +74,7 @@ TEST(trace_records_a_call_its_reply_and_the_waits) {
     CHECK_EQ(call->b, 0);
     const struct trace_event *block = find(n, 0, TRACE_BLOCK, me, server);
     CHECK(block);
-    CHECK_EQ(block->a, 3); /* BLOCK_REPLY, as kernel/task.h numbers it */
+    CHECK_EQ(block->a, WAIT_REPLY);
     const struct trace_event *reply =
         find(n, index_of(call), TRACE_REPLY, server, me);
     CHECK(reply);
@@ -165,6 +165,7 @@ TEST(trace_read_into_a_bad_buffer_takes_nothing) {
     CHECK_ERR(trace_op(t, TRACE_OP_READ, (void *) 0xffff800000000000ull, 4),
               ERR_BAD_POINTER);
     CHECK_ERR(trace_op(t, TRACE_OP_READ, NULL, 4), ERR_BAD_POINTER);
+    CHECK_ERR(trace_op(t, TRACE_OP_STATUS, NULL, 0), ERR_BAD_POINTER);
     CHECK_ERR(trace_op(t, TRACE_OP_STATUS, &after, 0), OK);
     CHECK_EQ(after.unread, before.unread);
     CHECK_EQ(after.lost, before.lost);

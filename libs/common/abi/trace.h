@@ -25,10 +25,11 @@
     /* A task's name, 16 bytes per event in peer..c; aux = which part (0,      \
      * 1): part 0 starts a new name. Recorded at creation and by a snapshot. */ \
     X(TRACE_NAME, 3, "task name", "name", "name", "name", "name")              \
-    /* Switch from `task` to `peer` (a: enum block_reason of task, 0 if it     \
-     * is still runnable; b: its state). */                                    \
+    /* Switch from `task` to `peer` (a: what task waits for, an enum          \
+     * task_wait_code, 0 if it is still runnable; b: its state, the kernel's   \
+     * enum task_state in kernel/task.h). */                                   \
     X(TRACE_SWITCH, 4, "context switch", "next", "block_reason", "state", "-") \
-    /* `task` blocks (a: enum block_reason) on peer (0: any sender or none);   \
+    /* `task` blocks (a: enum task_wait_code) on peer (0: any sender or none); \
      * b: timeout in ms (-1: forever). */                                      \
     X(TRACE_BLOCK, 5, "block", "waits_for", "block_reason", "timeout_ms", "-") \
     /* `task` is made ready by `peer` (the running task; 0: an interrupt);     \
