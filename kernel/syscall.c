@@ -553,3 +553,35 @@ int64_t syscall_handler(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
         return ERR_BAD_SYSCALL;
     }
 }
+
+/* Memory (vm.h): not yet implemented. */
+static int64_t sys_mem_create(uint64_t size, uint32_t flags) {
+    (void) size, (void) flags;
+    return ERR_UNSUPPORTED;
+}
+static int64_t sys_mem_create_device(handle_t dma, uint64_t size) {
+    (void) dma, (void) size;
+    return ERR_UNSUPPORTED;
+}
+static int64_t sys_mem_info(handle_t mem, struct mem_info __user *info) {
+    (void) mem, (void) info;
+    return ERR_UNSUPPORTED;
+}
+static int64_t sys_vm_map(handle_t mem, uint64_t offset, void __user *addr,
+                          uint64_t len, uint32_t flags) {
+    (void) mem, (void) offset, (void) addr, (void) len, (void) flags;
+    return ERR_UNSUPPORTED;
+}
+static int64_t sys_vm_unmap(void __user *addr, uint64_t len) {
+    (void) addr, (void) len;
+    return ERR_UNSUPPORTED;
+}
+static int64_t sys_vm_status(struct vm_status __user *out) {
+    (void) out;
+    return ERR_UNSUPPORTED;
+}
+static int64_t sys_vm_pager(void __user *addr, uint64_t len, uint32_t flags,
+                            handle_t pager) {
+    (void) addr, (void) len, (void) flags, (void) pager;
+    return ERR_UNSUPPORTED;
+}

@@ -231,6 +231,57 @@ static void fuzz_trace(void) {
        max, 0);
 }
 
+/* Memory (vm.h). Sizes stay small, so a worker's budget lasts; addresses
+ * are anywhere, our own image and boot image (refused), or wild. */
+static uint64_t pick_size(void) {
+    return one_in(4) ? pick_value() : PAGE * rnd_below(5) + rnd_below(2);
+}
+
+static uint64_t pick_map_addr(void) {
+    return one_in(2) ? 0 : one_in(2) ? pick_ptr(PAGE, true) : pick_value();
+}
+
+static void fuzz_mem_create(void) {
+    uint64_t flags = one_in(4) ? pick_value() : 0;
+    track(sc(SYS_mem_create, pick_size(), flags, 0, 0, 0));
+}
+
+/* Workers hold no device-memory right: every call must refuse. */
+static void fuzz_mem_create_device(void) {
+    uint64_t h = pick_handle(KOBJ_DMA);
+    int64_t ret = sc(SYS_mem_create_device, h, pick_size(), 0, 0, 0);
+    if (ret >= 0)
+        found(FINDING_BAD_ARG, "mem_create_device(%#lx) returned %ld", h, ret);
+}
+
+static void fuzz_mem_info(void) {
+    uint64_t h = pick_handle(KOBJ_MEMORY);
+    int64_t ret = sc(SYS_mem_info, h, pick_ptr(sizeof(struct mem_info), true),
+                     0, 0, 0);
+    expect_refused(h, ret, "mem_info");
+}
+
+static void fuzz_vm_map(void) {
+    uint64_t h = one_in(2) ? 0 : pick_handle(KOBJ_MEMORY);
+    uint64_t off = one_in(2) ? 0 : one_in(2) ? PAGE * rnd_below(3) : pick_value();
+    uint64_t flags = one_in(4) ? pick_value() : rnd_below(MAP_FLAGS_ALL + 1);
+    sc(SYS_vm_map, h, off, pick_map_addr(), pick_size(), flags);
+}
+
+static void fuzz_vm_unmap(void) {
+    sc(SYS_vm_unmap, pick_map_addr(), pick_size(), 0, 0, 0);
+}
+
+static void fuzz_vm_status(void) {
+    sc(SYS_vm_status, pick_ptr(sizeof(struct vm_status), true), 0, 0, 0, 0);
+}
+
+static void fuzz_vm_pager(void) {
+    uint64_t flags = one_in(4) ? pick_value() : rnd_below(MAP_FLAGS_ALL + 1);
+    sc(SYS_vm_pager, pick_map_addr(), pick_size(), flags,
+       pick_handle(KOBJ_TASK), 0);
+}
+
 /* Numbers past the list (also with high bits set): ERR_BAD_SYSCALL. The
  * first argument is never a valid handle, whatever the number is. */
 static void fuzz_beyond(void) {

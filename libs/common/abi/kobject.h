@@ -17,6 +17,8 @@ enum kobject_kind {
     KOBJ_IOPORT = 3, /* a range of I/O ports */
     KOBJ_IRQ = 4,    /* a range of interrupt lines */
     KOBJ_TRACE = 5,  /* the kernel trace (sys_trace; RIGHT_CONTROL: on/off) */
+    KOBJ_MEMORY = 6, /* a memory object: pages to map (vm.h) */
+    KOBJ_DMA = 7,    /* the right to create device memory (init's) */
 };
 
 /* Rights on a KOBJ_TASK handle. Rights only shrink when passed on. */
@@ -26,6 +28,13 @@ enum kobject_kind {
 #define RIGHT_GRANT (1u << 3)   /* may be copied to another task */
 #define RIGHT_CONTROL (1u << 4) /* kill, status */
 #define RIGHTS_ALL 0x1fu
+/* Rights on a KOBJ_MEMORY handle: how vm_map may map it. RIGHT_GRANT
+ * lets the holder copy it to another task (moving it needs no right). */
+#define RIGHT_MAP_READ (1u << 5)
+#define RIGHT_MAP_WRITE (1u << 6)
+#define RIGHT_MAP_EXEC (1u << 7)
+#define MEM_RIGHTS_ALL                                                         \
+    (RIGHT_MAP_READ | RIGHT_MAP_WRITE | RIGHT_MAP_EXEC | RIGHT_GRANT)
 
 /*
  * What a handle in a new task's start-up table is for: its creator gives
@@ -37,7 +46,8 @@ enum kobject_kind {
  * TAG_SPAWN, TAG_IOPORT and TAG_IRQ, covering every priority, port and
  * line the machine has (handle_info tells how many: on a PC 65536 ports
  * and the 16 lines of the 8259 PICs, of which the kernel keeps the
- * timer's and the cascade's), and TAG_TRACE, the kernel trace.
+ * timer's and the cascade's), TAG_TRACE, the kernel trace, and TAG_DMA,
+ * the right to create device memory.
  *
  *   X(name, value, what the handle is)
  */
@@ -50,7 +60,8 @@ enum kobject_kind {
     X(TAG_IRQ, 5, "IRQ lines")                                                 \
     X(TAG_CONSOLE, 6, "the console, for one port")                             \
     X(TAG_SUPERVISOR, 7, "init, to renew the others (proto/supervisor.h)")     \
-    X(TAG_TRACE, 8, "the kernel trace")
+    X(TAG_TRACE, 8, "the kernel trace")                                        \
+    X(TAG_DMA, 9, "device memory (mem_create_device)")
 
 #define STARTUP_TAG_ENUM_ENTRY(name, value, what) name = value,
 enum startup_tag { STARTUP_TAG_LIST(STARTUP_TAG_ENUM_ENTRY) STARTUP_TAG_COUNT };
@@ -64,6 +75,7 @@ enum startup_tag { STARTUP_TAG_LIST(STARTUP_TAG_ENUM_ENTRY) STARTUP_TAG_COUNT };
 #define TASK_PRIORITY_MAX 31 /* 0 (lowest) .. 31 (highest) */
 #define TASK_SPEC_HANDLES 8
 #define TASK_CMDLINE_MAX 128 /* including the NUL */
+#define TASK_MEMORY_DEFAULT (2 * 1024 * 1024ull) /* task_spec.memory 0 */
 /* Tasks task_status names in `wakers`, at most. */
 #define TASK_WAKERS_MAX 3
 
@@ -77,6 +89,11 @@ struct task_spec {
     const char __user *cmdline;
     uint32_t priority;
     uint32_t num_handles;
+    /* Bytes of the creator's memory budget the task gets (0: the default,
+     * TASK_MEMORY_DEFAULT). Everything the task holds is charged to it,
+     * its own image, stack and kernel structures included; the creator
+     * has the bytes back when the task and its memory are gone. */
+    uint64_t memory;
     /* copied into the new task's table, each under its tag (enum
      * startup_tag: TAG_NONE, or a tag no other handle here has) */
     handle_t handles[TASK_SPEC_HANDLES];

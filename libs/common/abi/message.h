@@ -54,6 +54,7 @@ _Static_assert(sizeof(struct message) == 96, "message layout is ABI");
 
 /* Message types the kernel itself produces. Tasks use types >= 16. */
 #define MSG_NOTIFICATIONS 1
+/* MSG_PAGE_FAULT (2): a pager's request, in vm.h. */
 
 /* Notification bits the kernel raises; bits 16..63 are the tasks' own. */
 #define NOTIFY_TIMER (1ull << 0)

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <user.h>
+#include <vm.h>
 
 /*
  * System calls: the one list. Everything else is derived from it: the
@@ -114,7 +115,33 @@
     /* The kernel trace through a KOBJ_TRACE handle: enum trace_op, on `max`   \
      * events at buf (trace.h); ERR_UNSUPPORTED without CONFIG_TRACE. */       \
     X(27, trace, trace_op, int64_t, 4, (handle_t, trace), (uint32_t, op),      \
-      (void __user *, buf), (uint32_t, max))
+      (void __user *, buf), (uint32_t, max))                                   \
+    /* Memory (vm.h, docs/memory.md). A new memory object of size bytes     \
+     * (rounded up to pages, zeroed), charged to the caller's budget;       \
+     * returns a handle with MEM_RIGHTS_ALL. flags: 0. */                   \
+    X(28, mem_create, mem_create, handle_t, 2,                                 \
+      (uint64_t, size), (uint32_t, flags))                                     \
+    /* The same, of physically contiguous pages (MEM_DEVICE), through a     \
+     * KOBJ_DMA handle. */                                                     \
+    X(29, mem_create_device, mem_create_device, handle_t, 2,                   \
+      (handle_t, dma), (uint64_t, size))                                       \
+    X(30, mem_info, mem_info, error_t, 2,                                      \
+      (handle_t, mem), (struct mem_info __user *, info))                       \
+    /* Map len bytes of the object from offset at addr (VM_ANYWHERE: where  \
+     * the kernel chooses), with MAP_* flags the handle's rights allow.     \
+     * Returns the address. */                                                 \
+    X(31, vm_map, vm_map, int64_t, 5,                                          \
+      (handle_t, mem), (uint64_t, offset), (void __user *, addr),              \
+      (uint64_t, len), (uint32_t, flags))                                      \
+    /* Unmap what vm_map or vm_pager mapped in [addr, addr + len). */          \
+    X(32, vm_unmap, vm_unmap, error_t, 2, (void __user *, addr), (uint64_t, len)) \
+    X(33, vm_status, vm_status, error_t, 1, (struct vm_status __user *, out))  \
+    /* Reserve len bytes at addr (or VM_ANYWHERE) whose pages the task      \
+     * behind `pager` (a send handle) gives on first access (vm.h).         \
+     * Returns the address. */                                                 \
+    X(34, vm_pager, vm_pager, int64_t, 4,                                      \
+      (void __user *, addr), (uint64_t, len), (uint32_t, flags),               \
+      (handle_t, pager))
 /* clang-format on */
 
 /* The most bytes one sys_console_write takes. */

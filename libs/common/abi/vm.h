@@ -1,0 +1,68 @@
+#pragma once
+#include <stdint.h>
+
+/*
+ * Memory as capabilities (docs/memory.md). A memory object (KOBJ_MEMORY)
+ * is a set of pages, zeroed when created, reachable by handle; vm_map puts
+ * some of its pages into the caller's own address space with the rights
+ * the handle allows, and vm_unmap takes them out. Pages are charged to the
+ * budget of the task that made the object: init starts with all of RAM
+ * and every task gets its budget from its creator (task_spec.memory).
+ */
+
+/* vm_map and vm_pager flags. MAP_WRITE with MAP_EXEC is refused. */
+#define MAP_READ (1u << 0)
+#define MAP_WRITE (1u << 1)
+#define MAP_EXEC (1u << 2)
+/* Keep the page below and the page above the mapping unmapped: an access
+ * there is a fault, never another mapping's memory. */
+#define MAP_GUARD (1u << 3)
+#define MAP_FLAGS_ALL (MAP_READ | MAP_WRITE | MAP_EXEC | MAP_GUARD)
+
+/* The `addr` of vm_map and vm_pager that lets the kernel choose. */
+#define VM_ANYWHERE ((void *) 0)
+
+/* The largest memory object, and how many mappings one task may have. */
+#define MEM_SIZE_MAX (1ull << 30)
+#define VM_REGIONS_MAX 128
+
+/* mem_create flags. */
+/* Physically contiguous pages whose address mem_info tells, for DMA:
+ * mem_create_device only. */
+#define MEM_DEVICE (1u << 0)
+
+struct mem_info {
+    uint64_t size;  /* bytes, a multiple of the page size */
+    uint64_t paddr; /* MEM_DEVICE: the first page's physical address */
+    uint32_t flags; /* MEM_DEVICE */
+    uint32_t mappings; /* how many regions, in all tasks, map it */
+};
+
+/* A task's memory budget (vm_status), in bytes. */
+struct vm_status {
+    uint64_t limit; /* what it may hold: its creator gave it */
+    uint64_t used;  /* what it holds: its own pages, objects, tables */
+    uint32_t regions; /* mappings made with vm_map / vm_pager */
+    uint32_t reserved;
+};
+
+/*
+ * Pagers. vm_pager reserves a region whose pages come from a pager task:
+ * the first access to a page there sends the pager, as a call from the
+ * faulting task, a message of type MSG_PAGE_FAULT (badge: the pager
+ * handle's) with the words below. The faulting task waits for the reply:
+ *   type 0, no handle: map a zeroed page (charged to the faulting task)
+ *   type 0, a memory handle moved or copied, words[0] = byte offset: map a
+ *           copy of that object's page (charged to the faulting task)
+ *   type < 0 (an error code): the task ends with EXIT_PAGE_FAULT
+ */
+#define MSG_PAGE_FAULT 2
+enum page_fault_word {
+    PF_WORD_ADDR = 0,   /* the faulting page's address */
+    PF_WORD_ACCESS = 1, /* PF_READ, PF_WRITE or PF_EXEC */
+    PF_WORD_BASE = 2,   /* the region's start */
+    PF_WORD_SIZE = 3,   /* the region's length */
+};
+#define PF_READ 0
+#define PF_WRITE 1
+#define PF_EXEC 2
