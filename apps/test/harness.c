@@ -54,6 +54,12 @@ static void give_tagged(struct task_spec *spec, int n, const handle_t *hs) {
 
 handle_t spawn_peer(int mode, uint64_t param, int priority, int num_handles,
                     const handle_t *handles) {
+    return spawn_peer_memory(mode, param, priority, 0, num_handles, handles);
+}
+
+handle_t spawn_peer_memory(int mode, uint64_t param, int priority,
+                           uint64_t memory, int num_handles,
+                           const handle_t *handles) {
     uint64_t size;
     const void *image = self_image(&size);
     struct task_spec spec = {
@@ -62,6 +68,7 @@ handle_t spawn_peer(int mode, uint64_t param, int priority, int num_handles,
         .image_size = size,
         .arg = CHILD_ARG(mode, param),
         .priority = priority,
+        .memory = memory,
     };
     give_in_order(&spec, num_handles, handles);
     return task_create(H_SPAWN, &spec);
