@@ -277,11 +277,6 @@ handle_t start_boot_task(const char *name, int num_handles,
  * top priority of our spawn handle. */
 handle_t start_boot_task_tagged(const char *name, int num_handles,
                                 const handle_t *handles, const uint32_t *tags);
-/* The same with `memory` bytes of our budget (task_spec.memory; 0: the
- * default). */
-handle_t spawn_peer_memory(int mode, uint64_t param, int priority,
-                           uint64_t memory, int num_handles,
-                           const handle_t *handles);
 /* Start a copy of this program in `mode` at `priority`. */
 handle_t spawn_child(int mode, int priority);
 /* The same with a parameter and handles given to the child as 1, 2, ...,
@@ -289,6 +284,11 @@ handle_t spawn_child(int mode, int priority);
  * server, as a plain app's). */
 handle_t spawn_peer(int mode, uint64_t param, int priority, int num_handles,
                     const handle_t *handles);
+/* The same with `memory` bytes of our budget (task_spec.memory; 0: the
+ * default). */
+handle_t spawn_peer_memory(int mode, uint64_t param, int priority,
+                           uint64_t memory, int num_handles,
+                           const handle_t *handles);
 /* A handle to ourselves, made once. */
 handle_t self_handle(void);
 /* The task id behind a handle we control. */

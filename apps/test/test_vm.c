@@ -352,7 +352,7 @@ TEST(vm_guard_pages_stay_unmapped) {
     CHECK(a > 0 && b > 0 && c > 0);
     CHECK(b != a - (int64_t) PAGE && b != a + (int64_t) PAGE);
     CHECK(c - b > (int64_t) PAGE || b - c > (int64_t) PAGE);
-    CHECK(c - a > 2 * (int64_t) PAGE || a - c > 2 * (int64_t) PAGE);
+    CHECK(c - a > (int64_t) PAGE || a - c > (int64_t) PAGE);
     CHECK_ERR(unmap(a, PAGE), OK);
     CHECK_ERR(unmap(b, PAGE), OK);
     CHECK_ERR(unmap(c, PAGE), OK);

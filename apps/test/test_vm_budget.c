@@ -46,11 +46,13 @@ TEST(vm_status_reports_the_budget) {
 /* Map anonymous memory until the budget refuses a page; how many chunks
  * (in a[], of lengths len[]), or an error. */
 static int fill_budget(int64_t *a, uint64_t *len) {
+    struct vm_status st = vm_now();
     int n = 0;
-    for (uint64_t l = 256 * PAGE; l >= PAGE && n < CHUNKS_MAX;) {
+    for (uint64_t l = (st.limit - st.used) & ~(PAGE - 1);
+         l >= PAGE && n < CHUNKS_MAX;) {
         int64_t got = anon_map(l, RW);
         if (got == ERR_NO_MEMORY) {
-            l /= 2;
+            l = (l / 2) & ~(PAGE - 1);
             continue;
         }
         if (got < 0)
