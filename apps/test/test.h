@@ -199,7 +199,8 @@ int vm_peer_main(int mode, uint64_t param);
 enum vm_fault_kind {
     VM_FAULT_WRITE_READ_ONLY = 1, /* map A MAP_READ, write A + 8 */
     VM_FAULT_EXEC_NO_EXEC,        /* map A read-write, put a `ret`, call A */
-    VM_FAULT_READ_AFTER_UNMAP,    /* map A, write it, unmap it, read A */
+    VM_FAULT_READ_AFTER_UNMAP,    /* map A + 4096, then A; write A, unmap
+                                     A, read it */
     VM_FAULT_READ_HOLE,           /* map 3 pages at A, unmap the middle one,
                                      write the others, read A + 4096 */
 };
@@ -217,9 +218,12 @@ enum vm_request {
     VM_REQ_RELEASE,    /* unmap it and close its handle */
     VM_REQ_ALLOC,      /* map words[0] bytes of anonymous memory, write
                           them, unmap them */
-    VM_REQ_OOL_GONE,   /* register an out-of-line buffer, then unmap it */
+    VM_REQ_OOL_GONE,   /* register an out-of-line buffer, unmap it and,
+                          if words[0], map a read-only page there; its
+                          address */
     VM_REQ_OOL_VALID,  /* register a good out-of-line buffer */
     VM_REQ_OOL_HASH,   /* fnv_hash of the out-of-line bytes it carries */
+    VM_REQ_PEEK,       /* fnv_hash of the page at words[0] */
 };
 
 /* A CHILD_VM_HOLDER's parameter: it maps `pages` anonymous pages and an

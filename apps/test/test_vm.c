@@ -298,6 +298,7 @@ TEST(vm_unmap_refuses_the_program_stack_and_boot_image) {
 }
 
 TEST(vm_unmap_part_of_a_region) {
+    CHECK(anchor() > 0);
     int64_t a = anon_map(4 * PAGE, RW);
     CHECK(a > 0);
     fill(a, 4 * PAGE, 11);

@@ -37,11 +37,6 @@ static int64_t give(handle_t peer, handle_t h, uint32_t how, uint32_t flags,
     return err ? err : (int64_t) m.words[0];
 }
 
-static bool peer_alive(handle_t peer) {
-    struct task_status st;
-    return task_status(peer, &st) == OK && st.state != TASK_DEAD;
-}
-
 TEST(vm_share_read_only_with_a_child) {
     handle_t peer = vm_peer();
     CHECK(peer > 0);
@@ -263,28 +258,23 @@ TEST(vm_ipc_buffer_remapped_at_the_same_address) {
     CHECK_ERR(handle_close(h), OK);
 }
 
-/* Out-of-line bytes for a receiver whose buffer was unmapped: refused,
- * the receiver unharmed, and taken once it names a good buffer. */
-TEST(vm_ipc_ool_buffer_unmapped) {
-    handle_t peer = vm_peer();
-    CHECK(peer > 0);
-    CHECK_ERR(ask(peer, VM_REQ_OOL_GONE, 0, 0), OK);
-    static uint8_t bytes[256];
-    for (unsigned i = 0; i < sizeof(bytes); i++)
-        bytes[i] = vm_pattern(31, i);
-    struct message m = {.type = VM_REQ_OOL_HASH,
-                        .flags = MSG_OOL,
-                        .ool_ptr = (uint64_t) bytes,
-                        .ool_len = sizeof(bytes)};
-    error_t err = ipc_call_bounded(peer, &m, 2000);
-    CHECK(err == ERR_BAD_POINTER || err == ERR_TOO_LARGE);
-    CHECK(peer_alive(peer));
-    CHECK_ERR(ask(peer, VM_REQ_OOL_VALID, 0, 0), OK);
-    m = (struct message){.type = VM_REQ_OOL_HASH,
-                         .flags = MSG_OOL,
-                         .ool_ptr = (uint64_t) bytes,
-                         .ool_len = sizeof(bytes)};
-    CHECK_ERR(ipc_call_bounded(peer, &m, 2000), OK);
-    CHECK_EQ(m.words[0], fnv_hash(bytes, sizeof(bytes)));
-    end_peer(peer);
+/* A receive buffer the kernel saw writable, now a read-only page: the
+ * message is not written there. */
+TEST(vm_ipc_receive_buffer_remapped_read_only) {
+    handle_t self = self_handle();
+    handle_t sender = spawn_peer_memory(
+        CHILD_SENDER, 2 | (7 << 8), TEST_PRIORITY - 1, PEER_MEMORY, 1, &self);
+    CHECK(sender > 0);
+    task_t from = task_id_of(sender);
+    CHECK_EQ(anon_map_at(FIXED, PAGE, RW), FIXED);
+    struct message *m = (struct message *) FIXED;
+    CHECK_ERR(ipc_recv(from, m), OK);
+    CHECK_ERR(unmap(FIXED, PAGE), OK);
+    CHECK_EQ(anon_map_at(FIXED, PAGE, MAP_READ), FIXED);
+    CHECK_ERR(ipc_recv_timeout(from, m, 1000), ERR_BAD_POINTER);
+    CHECK(zeroed(FIXED, PAGE));
+    struct message ok;
+    CHECK_ERR(ipc_recv_timeout(from, &ok, 1000), OK);
+    CHECK_EQ(ok.words[1], 1);
+    CHECK_EQ(exit_code_of(sender), 0);
 }

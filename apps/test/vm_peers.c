@@ -28,6 +28,9 @@ static int fault(uint64_t param) {
         ((void (*)(void))(uintptr_t) a)();
         break;
     case VM_FAULT_READ_AFTER_UNMAP:
+        /* A neighbour keeps the page tables: only the page goes. */
+        if (vm_map(0, 0, (void *) (a + PAGE), PAGE, MAP_READ) < 0)
+            return -3000;
         got = vm_map(0, 0, (void *) a, PAGE, MAP_READ | MAP_WRITE);
         if (got != (int64_t) a)
             return (int) got;
@@ -97,12 +100,18 @@ static int64_t alloc_and_free(uint64_t len) {
     return vm_unmap((void *) a, len);
 }
 
-static int64_t unmapped_ool_buffer(void) {
+/* An out-of-line buffer registered, then unmapped (and, if read_only,
+ * replaced by a read-only page); its address. */
+static int64_t unmapped_ool_buffer(bool read_only) {
     int64_t a = vm_map(0, 0, VM_ANYWHERE, PAGE, MAP_READ | MAP_WRITE);
     if (a < 0)
         return a;
     error_t err = ipc_ool_buffer((void *) a, PAGE);
-    return err ? err : vm_unmap((void *) a, PAGE);
+    if (!err)
+        err = vm_unmap((void *) a, PAGE);
+    if (!err && read_only)
+        return vm_map(0, 0, (void *) a, PAGE, MAP_READ);
+    return err ? err : a;
 }
 
 /* Do what m asks: the reply's words[0]. */
@@ -122,11 +131,13 @@ static int64_t serve_vm(struct message *m) {
     case VM_REQ_ALLOC:
         return alloc_and_free(m->words[0]);
     case VM_REQ_OOL_GONE:
-        return unmapped_ool_buffer();
+        return unmapped_ool_buffer(m->words[0]);
     case VM_REQ_OOL_VALID:
         return ipc_ool_buffer(ool_in, sizeof(ool_in));
     case VM_REQ_OOL_HASH:
         return (int64_t) fnv_hash((const void *) m->ool_ptr, m->ool_len);
+    case VM_REQ_PEEK:
+        return (int64_t) fnv_hash((const void *) m->words[0], PAGE);
     }
     return ERR_UNKNOWN_MESSAGE;
 }

@@ -70,6 +70,11 @@ static inline bool zeroed(int64_t addr, uint64_t len) {
     return true;
 }
 
+/* A page mapped where VM_ANYWHERE starts, so that the page tables there
+ * and the table of our regions stay: what a mapping made next to it
+ * costs is its pages alone. */
+static inline int64_t anchor(void) { return anon_map(PAGE, MAP_READ); }
+
 /* Our vm_status (all ones if it failed, which no check expects). */
 static inline struct vm_status vm_now(void) {
     struct vm_status st;
