@@ -64,15 +64,9 @@ static uint64_t peer_memory(int mode) {
                : PEER_MEMORY;
 }
 
-handle_t spawn_peer(int mode, uint64_t param, int priority, int num_handles,
-                    const handle_t *handles) {
-    return spawn_peer_memory(mode, param, priority, peer_memory(mode),
-                             num_handles, handles);
-}
-
-handle_t spawn_peer_memory(int mode, uint64_t param, int priority,
-                           uint64_t memory, int num_handles,
-                           const handle_t *handles) {
+handle_t spawn_peer_with(int mode, uint64_t param, int priority,
+                         int num_handles, const handle_t *handles,
+                         uint64_t memory) {
     uint64_t size;
     const void *image = self_image(&size);
     struct task_spec spec = {
@@ -85,6 +79,12 @@ handle_t spawn_peer_memory(int mode, uint64_t param, int priority,
     };
     give_in_order(&spec, num_handles, handles);
     return task_create(H_SPAWN, &spec);
+}
+
+handle_t spawn_peer(int mode, uint64_t param, int priority, int num_handles,
+                    const handle_t *handles) {
+    return spawn_peer_with(mode, param, priority, num_handles, handles,
+                           peer_memory(mode));
 }
 
 handle_t start_boot_task(const char *name, int num_handles,

@@ -361,8 +361,8 @@ TEST(vm_guard_pages_stay_unmapped) {
 
 /* A child that faults at `addr` (enum vm_fault_kind); how it ended. */
 static void expect_fault(uint64_t addr, int kind, struct task_status *st) {
-    handle_t h = spawn_peer_memory(CHILD_VM_FAULT, addr | kind,
-                                   TEST_PRIORITY - 1, PEER_MEMORY, 0, NULL);
+    handle_t h = spawn_peer_with(CHILD_VM_FAULT, addr | kind, TEST_PRIORITY - 1,
+                                 0, NULL, PEER_MEMORY);
     CHECK(h > 0);
     CHECK_ERR(wait_dead(h, st), OK);
     CHECK_ERR(handle_close(h), OK);

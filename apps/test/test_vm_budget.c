@@ -81,8 +81,8 @@ static error_t unmap_all(const int64_t *a, const uint64_t *len, int n) {
 }
 
 TEST(vm_map_past_the_budget_is_refused) {
-    handle_t peer = spawn_peer_memory(CHILD_VM_PEER, 0, TEST_PRIORITY + 1,
-                                      PEER_MEMORY, 0, NULL);
+    handle_t peer = spawn_peer_with(CHILD_VM_PEER, 0, TEST_PRIORITY + 1, 0,
+                                    NULL, PEER_MEMORY);
     CHECK(peer > 0);
     struct vm_status st = vm_now();
     uint64_t left = (st.limit - st.used) & ~(PAGE - 1);
@@ -99,8 +99,8 @@ TEST(vm_map_past_the_budget_is_refused) {
     CHECK(full <= st.limit);
     CHECK(st.limit - full < (1 + TABLE_PAGES) * PAGE);
     CHECK_VM_ERR(mem_create(PAGE, 0), ERR_NO_MEMORY);
-    CHECK_VM_ERR(spawn_peer_memory(CHILD_EXIT_0, 0, TEST_PRIORITY - 1,
-                                   PEER_MEMORY, 0, NULL),
+    CHECK_VM_ERR(spawn_peer_with(CHILD_EXIT_0, 0, TEST_PRIORITY - 1, 0, NULL,
+                                 PEER_MEMORY),
                  ERR_NO_MEMORY);
     CHECK_EQ(vm_used(), full);
     /* Our limit is ours alone: another task still allocates. */
@@ -169,8 +169,8 @@ TEST(vm_child_budget_is_what_its_creator_gave) {
     for (unsigned i = 0; i < 2; i++) {
         struct vm_status before = vm_now();
         uint64_t pages = free_pages();
-        handle_t c = spawn_peer_memory(CHILD_VM_LIMIT, 0, TEST_PRIORITY - 1,
-                                       budgets[i], 0, NULL);
+        handle_t c = spawn_peer_with(CHILD_VM_LIMIT, 0, TEST_PRIORITY - 1, 0,
+                                     NULL, budgets[i]);
         CHECK(c > 0);
         CHECK_EQ(vm_used(), before.used + budgets[i]); /* handed down */
         CHECK_EQ(exit_code_of(c), budgets[i]);
@@ -178,7 +178,7 @@ TEST(vm_child_budget_is_what_its_creator_gave) {
         CHECK_EQ(free_pages(), pages);
     }
     handle_t c =
-        spawn_peer_memory(CHILD_VM_LIMIT, 0, TEST_PRIORITY - 1, 0, 0, NULL);
+        spawn_peer_with(CHILD_VM_LIMIT, 0, TEST_PRIORITY - 1, 0, NULL, 0);
     CHECK(c > 0);
     CHECK_EQ(exit_code_of(c), TASK_MEMORY_DEFAULT);
 }
@@ -187,16 +187,16 @@ TEST(vm_spawn_with_more_than_is_left_is_refused) {
     struct vm_status st = vm_now();
     uint64_t pages = free_pages();
     uint64_t left = (st.limit - st.used) & ~(PAGE - 1);
-    CHECK_VM_ERR(spawn_peer_memory(CHILD_EXIT_0, 0, TEST_PRIORITY - 1,
-                                   left + PAGE, 0, NULL),
+    CHECK_VM_ERR(spawn_peer_with(CHILD_EXIT_0, 0, TEST_PRIORITY - 1, 0, NULL,
+                                 left + PAGE),
                  ERR_NO_MEMORY);
-    CHECK_VM_ERR(spawn_peer_memory(CHILD_EXIT_0, 0, TEST_PRIORITY - 1, st.limit,
-                                   0, NULL),
-                 ERR_NO_MEMORY);
+    CHECK_VM_ERR(
+        spawn_peer_with(CHILD_EXIT_0, 0, TEST_PRIORITY - 1, 0, NULL, st.limit),
+        ERR_NO_MEMORY);
     /* Too little for the child's own image: refused, nothing kept. */
-    CHECK_VM_ERR(spawn_peer_memory(CHILD_EXIT_0, 0, TEST_PRIORITY - 1,
-                                   16 * PAGE, 0, NULL),
-                 ERR_NO_MEMORY);
+    CHECK_VM_ERR(
+        spawn_peer_with(CHILD_EXIT_0, 0, TEST_PRIORITY - 1, 0, NULL, 16 * PAGE),
+        ERR_NO_MEMORY);
     CHECK_EQ(vm_used(), st.used);
     CHECK_EQ(free_pages(), pages);
 }
@@ -208,8 +208,8 @@ TEST(vm_task_death_returns_every_page) {
     uint64_t used = vm_used(), pages = free_pages();
     for (int fault = 0; fault < 2; fault++) {
         handle_t c =
-            spawn_peer_memory(CHILD_VM_HOLDER, vm_holder_param(16, 0, fault),
-                              TEST_PRIORITY - 1, PEER_MEMORY, 1, &self);
+            spawn_peer_with(CHILD_VM_HOLDER, vm_holder_param(16, 0, fault),
+                            TEST_PRIORITY - 1, 1, &self, PEER_MEMORY);
         CHECK(c > 0);
         struct message m;
         CHECK_ERR(ipc_recv_timeout(task_id_of(c), &m, 5000), OK);
@@ -230,8 +230,8 @@ TEST(vm_task_death_returns_every_page) {
 TEST(vm_object_outlives_its_maker) {
     handle_t self = self_handle();
     uint64_t used = vm_used(), pages = free_pages();
-    handle_t c = spawn_peer_memory(CHILD_VM_HOLDER, vm_holder_param(16, 1, 0),
-                                   TEST_PRIORITY - 1, PEER_MEMORY, 1, &self);
+    handle_t c = spawn_peer_with(CHILD_VM_HOLDER, vm_holder_param(16, 1, 0),
+                                 TEST_PRIORITY - 1, 1, &self, PEER_MEMORY);
     CHECK(c > 0);
     struct message m;
     CHECK_ERR(ipc(0, task_id_of(c), &m, IPC_RECV | IPC_ACCEPT_HANDLE, 5000),
@@ -295,8 +295,8 @@ static void cycle(uint64_t i, handle_t peer) {
 static void holder_dies(bool send, bool fault) {
     handle_t self = self_handle();
     handle_t c =
-        spawn_peer_memory(CHILD_VM_HOLDER, vm_holder_param(8, send, fault),
-                          TEST_PRIORITY - 1, PEER_MEMORY, 1, &self);
+        spawn_peer_with(CHILD_VM_HOLDER, vm_holder_param(8, send, fault),
+                        TEST_PRIORITY - 1, 1, &self, PEER_MEMORY);
     CHECK(c > 0);
     struct message m;
     CHECK_ERR(ipc(0, task_id_of(c), &m, IPC_RECV | IPC_ACCEPT_HANDLE, 5000),
@@ -320,8 +320,8 @@ static void holder_dies(bool send, bool fault) {
 
 TEST(vm_1000_cycles_leave_no_trace) {
     uint64_t used = vm_used(), pages = free_pages();
-    handle_t peer = spawn_peer_memory(CHILD_VM_PEER, 0, TEST_PRIORITY + 1,
-                                      PEER_MEMORY, 0, NULL);
+    handle_t peer = spawn_peer_with(CHILD_VM_PEER, 0, TEST_PRIORITY + 1, 0,
+                                    NULL, PEER_MEMORY);
     CHECK(peer > 0);
     for (uint64_t i = 1; i <= 1000 && !test_failed(); i++) {
         cycle(i, i % 10 == 0 ? peer : 0);

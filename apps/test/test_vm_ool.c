@@ -10,8 +10,8 @@
 static uint8_t bytes[256];
 
 static handle_t ool_peer(void) {
-    return spawn_peer_memory(CHILD_VM_PEER, 0, TEST_PRIORITY + 1, PEER_MEMORY,
-                             0, NULL);
+    return spawn_peer_with(CHILD_VM_PEER, 0, TEST_PRIORITY + 1, 0, NULL,
+                           PEER_MEMORY);
 }
 
 static int64_t ask(handle_t peer, int type, uint64_t w0) {

@@ -6,13 +6,13 @@
 #include "vm_test.h"
 
 static handle_t vm_peer(void) {
-    return spawn_peer_memory(CHILD_VM_PEER, 0, TEST_PRIORITY + 1, PEER_MEMORY,
-                             0, NULL);
+    return spawn_peer_with(CHILD_VM_PEER, 0, TEST_PRIORITY + 1, 0, NULL,
+                           PEER_MEMORY);
 }
 
 static handle_t echo_server(void) {
-    return spawn_peer_memory(CHILD_ECHO_SERVER, 0, TEST_PRIORITY + 1,
-                             PEER_MEMORY, 0, NULL);
+    return spawn_peer_with(CHILD_ECHO_SERVER, 0, TEST_PRIORITY + 1, 0, NULL,
+                           PEER_MEMORY);
 }
 
 /* Ask the peer; the reply's words[0], or the call's error. */
@@ -172,8 +172,8 @@ TEST(vm_ipc_call_buffer_unmapped_after_use) {
 
 TEST(vm_ipc_receive_buffer_unmapped_after_use) {
     handle_t self = self_handle();
-    handle_t sender = spawn_peer_memory(
-        CHILD_SENDER, 2 | (7 << 8), TEST_PRIORITY - 1, PEER_MEMORY, 1, &self);
+    handle_t sender = spawn_peer_with(CHILD_SENDER, 2 | (7 << 8),
+                                      TEST_PRIORITY - 1, 1, &self, PEER_MEMORY);
     CHECK(sender > 0);
     task_t from = task_id_of(sender);
     int64_t a = anon_map(PAGE, RW);
@@ -262,8 +262,8 @@ TEST(vm_ipc_buffer_remapped_at_the_same_address) {
  * message is not written there. */
 TEST(vm_ipc_receive_buffer_remapped_read_only) {
     handle_t self = self_handle();
-    handle_t sender = spawn_peer_memory(
-        CHILD_SENDER, 2 | (7 << 8), TEST_PRIORITY - 1, PEER_MEMORY, 1, &self);
+    handle_t sender = spawn_peer_with(CHILD_SENDER, 2 | (7 << 8),
+                                      TEST_PRIORITY - 1, 1, &self, PEER_MEMORY);
     CHECK(sender > 0);
     task_t from = task_id_of(sender);
     CHECK_EQ(anon_map_at(FIXED, PAGE, RW), FIXED);
