@@ -497,24 +497,6 @@ TEST(vm_mem_create_and_info) {
     CHECK_EQ(vm_used(), used);
 }
 
-/* Device memory needs the KOBJ_DMA right, which init keeps for drivers:
- * this task holds none. */
-TEST(vm_device_memory_needs_the_dma_right) {
-    for (handle_t h = 1; h < HANDLE_MAX; h++) {
-        struct handle_info info;
-        if (handle_info(h, &info) == OK)
-            CHECK(info.kind != KOBJ_DMA);
-    }
-    uint64_t used = vm_used();
-    CHECK_VM_ERR(mem_create_device(0, PAGE), ERR_BAD_HANDLE);
-    CHECK_VM_ERR(mem_create_device(H_SPAWN, PAGE), ERR_BAD_HANDLE);
-    handle_t h = mem_create(PAGE, 0);
-    CHECK(h > 0);
-    CHECK_VM_ERR(mem_create_device(h, PAGE), ERR_BAD_HANDLE);
-    CHECK_ERR(handle_close(h), OK);
-    CHECK_EQ(vm_used(), used);
-}
-
 /* Each mapping of an object is a region of its own; VM_REGIONS_MAX of
  * them, then ERR_FULL. */
 TEST(vm_regions_are_bounded) {
