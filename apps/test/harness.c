@@ -52,16 +52,25 @@ static void give_tagged(struct task_spec *spec, int n, const handle_t *hs) {
     give_in_order(spec, m, held);
 }
 
-/* A copy of this program needs 1.3 MiB to start (its static buffers):
- * PEER_MEMORY lets a case start a table's worth of them. The attackers
- * that start tasks of their own get more. */
-#define PEER_MEMORY (1536 * 1024ull)
-#define SPAWNING_PEER_MEMORY (6 * 1024 * 1024ull)
+/* What this program held when it started, which is what a copy of it
+ * needs (its static buffers make it over a MiB). A peer gets that and
+ * PEER_SLACK, so that a case can start a table's worth of them; the
+ * attackers that start copies of their own get room for a few. */
+#define PEER_SLACK (256 * 1024ull)
+#define SPAWNING_PEERS 4
+static uint64_t copy_cost;
+
+void note_copy_cost(void) {
+    struct vm_status st;
+    if (vm_status(&st) == OK)
+        copy_cost = st.used - st.given;
+}
 
 static uint64_t peer_memory(int mode) {
+    uint64_t one = copy_cost + PEER_SLACK;
     return mode >= CHILD_SPAWN_AT && mode < CHILD_LOOP_SERVER
-               ? SPAWNING_PEER_MEMORY
-               : PEER_MEMORY;
+               ? one * (1 + SPAWNING_PEERS)
+               : one;
 }
 
 handle_t spawn_peer_with(int mode, uint64_t param, int priority,

@@ -291,6 +291,8 @@ handle_t spawn_child(int mode, int priority);
 /* The same with a parameter and handles given to the child as 1, 2, ...,
  * each under the start-up tag it has here (so H_NAME is the child's name
  * server, as a plain app's). */
+/* Note what we hold at start-up: the budget a copy of us needs. */
+void note_copy_cost(void);
 /* The same with a memory budget of its own (task_spec.memory). */
 handle_t spawn_peer_with(int mode, uint64_t param, int priority,
                          int num_handles, const handle_t *handles,
