@@ -189,13 +189,6 @@ static void unmap_pages(struct task *t, uint64_t va, uint64_t n) {
      * been in these pages. */
     t->ipc_buf = NULL;
     t->ipc_kbuf = NULL;
-    /* Our out-of-line receive buffer was checked when we named it, and
-     * ipc.c copies into it without checking again: a buffer that lost a
-     * page is no buffer any more (senders find no room, ERR_TOO_LARGE). */
-    if (t->ool_cap && t->ool_buf < end && va < t->ool_buf + t->ool_cap) {
-        t->ool_buf = 0;
-        t->ool_cap = 0;
-    }
 }
 
 static error_t map_pages(struct task *t, const struct vm_region *r) {
