@@ -51,6 +51,8 @@ int child_main(uint64_t arg) {
     int mode = arg & 0xff;
     if (mode >= CHILD_MEM_SHARE_BACK)
         return mem_attack_main(mode, arg >> 8);
+    if (mode >= CHILD_VM_FAULT)
+        return vm_peer_main(mode, arg >> 8);
     if (mode >= CHILD_LOOP_SERVER)
         return server_attack_main(mode, arg >> 8);
     if (mode >= CHILD_SPAWN_AT)
