@@ -491,9 +491,7 @@ TEST(attack_mem_no_mapping_over_what_is_not_a_region) {
 
 /* A program image may not ask for a segment both writable and
  * executable: this one writes the instruction it runs next. */
-static uint8_t wx_image[PAGE] __attribute__((aligned(16)));
-
-static uint64_t build_wx_image(void) {
+static uint64_t build_wx_image(uint8_t *wx_image) {
     struct elf64_ehdr *eh = (struct elf64_ehdr *) wx_image;
     struct elf64_phdr *ph = (struct elf64_phdr *) (wx_image + sizeof(*eh));
     uint8_t *code = (uint8_t *) (ph + 1);
@@ -505,7 +503,6 @@ static uint64_t build_wx_image(void) {
         0x0f, 0x05,                               /* syscall */
         0xeb, 0xfe,                               /* jmp . */
     };
-    memset(wx_image, 0, sizeof(wx_image));
     memcpy(eh->e_ident,
            "\x7f"
            "ELF\x02\x01\x01",
@@ -531,11 +528,14 @@ static uint64_t build_wx_image(void) {
 }
 
 TEST(attack_mem_image_segments_are_never_writable_and_executable) {
+    int64_t at = vm_map(0, 0, VM_ANYWHERE, PAGE, RW); /* comes zeroed */
+    CHECK(at > 0);
     struct task_spec spec = {.name = "wx",
-                             .image = wx_image,
-                             .image_size = build_wx_image(),
+                             .image = (void *) at,
+                             .image_size = build_wx_image((uint8_t *) at),
                              .priority = TEST_PRIORITY};
     handle_t h = task_create(H_SPAWN, &spec);
+    vm_unmap((void *) at, PAGE);
     if (h < 0) {
         CHECK_ERR(h, ERR_BAD_IMAGE);
         return;
@@ -553,7 +553,7 @@ TEST(attack_mem_image_segments_are_never_writable_and_executable) {
  * and changes nothing; cuts that need none still work. */
 TEST(attack_mem_full_region_table_refuses_a_split) {
     uint64_t used = used_now();
-    static int64_t at[VM_REGIONS_MAX];
+    int64_t at[VM_REGIONS_MAX];
     struct vm_status st;
     CHECK_ERR(vm_status(&st), OK);
     uint32_t n = VM_REGIONS_MAX - st.regions;
