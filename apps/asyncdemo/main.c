@@ -92,6 +92,10 @@ static int64_t top_priority(void) {
 
 /* Another copy of us in `mode`, given the terminal and `give` (if > 0)
  * under `tag`. */
+/* A copy's budget: its image and stack, and a consumer's for the
+ * producer, which starts one (build.mk gives us enough for both). */
+#define COPY_MEMORY (1024 * 1024ull)
+
 static handle_t start_copy(const char *name, uint64_t mode, int64_t priority,
                            handle_t give, uint32_t tag) {
     if (priority < 0)
@@ -102,7 +106,8 @@ static handle_t start_copy(const char *name, uint64_t mode, int64_t priority,
                              .image = bootfs_data(bootfs, e),
                              .image_size = e->size,
                              .arg = mode,
-                             .priority = priority};
+                             .priority = priority,
+                             .memory = COPY_MEMORY};
     startup_give(&spec, give, tag);
     startup_give(&spec, startup_handle(TAG_CONSOLE), TAG_CONSOLE);
     return task_create(startup_handle(TAG_SPAWN), &spec);
