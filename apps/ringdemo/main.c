@@ -67,16 +67,17 @@ static bool setup(const struct ring **ring, struct read_index **ri) {
     if (ipc_recv_handle(IPC_ANY, &m) != OK || m.type != MSG_RING_SHARE)
         return false;
     handle_t ring_mem = msg_take_handle(&m);
-    int64_t err = vm_map(ring_mem, 0, VM_ANYWHERE, PAGE, MAP_READ | MAP_WRITE);
-    printf("consumer: mapping the ring writable: %s\n", err_name((int) err));
-    *ring =
-        (const struct ring *) vm_map(ring_mem, 0, VM_ANYWHERE, PAGE, MAP_READ);
+    int64_t refused = vm_map(ring_mem, 0, VM_ANYWHERE, PAGE, MAP_WRITE);
+    printf("consumer: mapping the ring writable: %s\n",
+           err_name((error_t) refused));
+    int64_t ring_at = vm_map(ring_mem, 0, VM_ANYWHERE, PAGE, MAP_READ);
     handle_t ri_mem = mem_create(sizeof(**ri), 0);
-    *ri = (struct read_index *) vm_map(ri_mem, 0, VM_ANYWHERE, PAGE,
-                                       MAP_READ | MAP_WRITE);
+    int64_t ri_at = vm_map(ri_mem, 0, VM_ANYWHERE, PAGE, MAP_READ | MAP_WRITE);
     handle_t give = handle_dup(ri_mem, RIGHT_MAP_READ, 0);
-    if ((int64_t) *ring < 0 || (int64_t) *ri < 0 || give < 0)
+    if (ring_at < 0 || ri_at < 0 || give < 0)
         return false;
+    *ring = (const struct ring *) ring_at;
+    *ri = (struct read_index *) ri_at;
     handle_close(ring_mem); /* the mappings keep the pages */
     handle_close(ri_mem);
     printf("consumer: ring mapped read-only, read index read-write\n");
