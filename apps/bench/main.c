@@ -175,6 +175,9 @@ static void bench_async(uint32_t batch, const char *name) {
  * priority (a spawn handle reaches no higher than its holder) and hand
  * the copy our handles.
  */
+/* The client's budget: its peers get the default each. */
+#define CLIENT_MEMORY (24 * 1024 * 1024ull)
+
 static int run_below_peers(void) {
     const void *bootfs = (const void *) BOOTFS_ADDR;
     const struct bootfs_entry *e = bootfs_find(bootfs, "bench");
@@ -182,7 +185,8 @@ static int run_below_peers(void) {
                              .image = bootfs_data(bootfs, e),
                              .image_size = e->size,
                              .arg = MODE_CLIENT,
-                             .priority = CLIENT_PRIORITY};
+                             .priority = CLIENT_PRIORITY,
+                             .memory = budget_to_give(CLIENT_MEMORY)};
     startup_give(&spec, startup_handle(TAG_NAME), TAG_NAME);
     startup_give(&spec, spawner, TAG_SPAWN);
     startup_give(&spec, ports, TAG_IOPORT);
