@@ -19,6 +19,7 @@
 #include <resea/syscall.h>
 #include <vm.h>
 
+/* The consumer's task_arg: a shell passes its port (1..3), init 0. */
 #define MODE_CONSUMER 0xc1
 /* Carries the ring, read-only; the reply carries the read index. */
 #define MSG_RING_SHARE MSG_USER
