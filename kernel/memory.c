@@ -11,6 +11,8 @@
 struct memobj {
     uint32_t refs;     /* handles and mappings */
     uint32_t mappings; /* regions that map it */
+    /* Of those, the writable and the executable ones: one is always 0. */
+    uint32_t writable, executable;
     uint64_t npages;
     struct task *owner; /* charged for it; referenced until the object goes */
     uint64_t device;    /* device memory: the first page, else 0 */
@@ -45,7 +47,25 @@ uint64_t memobj_page(const struct memobj *obj, uint64_t i) {
 
 uint64_t memobj_pages(const struct memobj *obj) { return obj->npages; }
 uint64_t memobj_device_paddr(const struct memobj *obj) { return obj->device; }
-uint32_t *memobj_mappings(struct memobj *obj) { return &obj->mappings; }
+uint32_t memobj_mappings(const struct memobj *obj) { return obj->mappings; }
+
+error_t memobj_map(struct memobj *obj, uint32_t flags) {
+    if (((flags & MAP_EXEC) && obj->writable) ||
+        ((flags & MAP_WRITE) && obj->executable))
+        return ERR_BAD_STATE;
+    obj->mappings++;
+    obj->writable += (flags & MAP_WRITE) != 0;
+    obj->executable += (flags & MAP_EXEC) != 0;
+    memobj_ref(obj);
+    return OK;
+}
+
+void memobj_unmap(struct memobj *obj, uint32_t flags) {
+    obj->mappings--;
+    obj->writable -= (flags & MAP_WRITE) != 0;
+    obj->executable -= (flags & MAP_EXEC) != 0;
+    memobj_unref(obj);
+}
 
 /* Free what a (possibly half-built) object holds, header included. */
 static void memobj_free(struct memobj *obj) {

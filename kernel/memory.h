@@ -22,5 +22,10 @@ uint64_t memobj_pages(const struct memobj *obj);
 uint64_t memobj_page(const struct memobj *obj, uint64_t i);
 /* Device memory's first page, else 0. */
 uint64_t memobj_device_paddr(const struct memobj *obj);
-/* Regions mapping it, in all tasks (vmspace.c keeps the count). */
-uint32_t *memobj_mappings(struct memobj *obj);
+/* A region maps it with MAP_* flags, or no longer does. A mapping
+ * holds a reference. Never W+X: while some region maps the object
+ * writable, none may map it executable, and the other way round. */
+error_t memobj_map(struct memobj *obj, uint32_t flags);
+void memobj_unmap(struct memobj *obj, uint32_t flags);
+/* Regions mapping it, in all tasks. */
+uint32_t memobj_mappings(const struct memobj *obj);

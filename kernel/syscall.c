@@ -623,7 +623,7 @@ static int64_t sys_mem_info(handle_t mem, struct mem_info __user *info) {
     struct mem_info out = {.size = memobj_pages(e->mem) * PAGE_SIZE,
                            .paddr = device,
                            .flags = device ? MEM_DEVICE : 0,
-                           .mappings = *memobj_mappings(e->mem)};
+                           .mappings = memobj_mappings(e->mem)};
     return copy_to_user(info, &out, sizeof(out));
 }
 

@@ -245,13 +245,17 @@ int64_t vmspace_map(struct task *t, struct memobj *obj, uint64_t first,
                  npages * PAGE_SIZE > t->mem.limit - t->mem.used))
         return ERR_NO_MEMORY;
     error_t err = claim(t, &r, addr);
-    if (!err && (err = map_pages(t, &r)))
-        table_put_if_empty(t);
     if (err)
         return err;
-    if (obj) {
-        memobj_ref(obj);
-        (*memobj_mappings(obj))++;
+    if (obj && (err = memobj_map(obj, r.flags))) {
+        table_put_if_empty(t);
+        return err;
+    }
+    if ((err = map_pages(t, &r))) {
+        if (obj)
+            memobj_unmap(obj, r.flags);
+        table_put_if_empty(t);
+        return err;
     }
     insert(t, &r);
     return (int64_t) r.start;
@@ -275,8 +279,7 @@ static void release(struct vm_region *r) {
     if (r->flags & REGION_PAGER) {
         task_unref(r->pager);
     } else if (r->obj) {
-        (*memobj_mappings(r->obj))--;
-        memobj_unref(r->obj);
+        memobj_unmap(r->obj, r->flags);
     }
 }
 
@@ -284,8 +287,9 @@ static void take_ref(struct vm_region *r) {
     if (r->flags & REGION_PAGER) {
         task_ref(r->pager);
     } else if (r->obj) {
-        (*memobj_mappings(r->obj))++;
-        memobj_ref(r->obj);
+        /* The piece maps as the whole did: no new W+X to refuse. */
+        error_t err = memobj_map(r->obj, r->flags);
+        ASSERT(err == OK);
     }
 }
 

@@ -109,3 +109,25 @@ TEST(vm_device_memory_needs_the_right) {
     /* A handle of another kind is not the right either. */
     CHECK_ERR(mem_create_device(H_SPAWN, PAGE), ERR_BAD_HANDLE);
 }
+
+/* W+X holds for the pages, not only for each mapping: an object mapped
+ * writable anywhere cannot be mapped executable, and the other way round
+ * (here in one task; a peer's mappings count the same). */
+TEST(vm_object_never_writable_here_and_executable_there) {
+    handle_t mem = mem_create(PAGE, 0);
+    CHECK(mem > 0);
+    int64_t w = vm_map(mem, 0, VM_ANYWHERE, PAGE, MAP_READ | MAP_WRITE);
+    CHECK(w > 0);
+    CHECK_ERR(vm_map(mem, 0, VM_ANYWHERE, PAGE, MAP_READ | MAP_EXEC),
+              ERR_BAD_STATE);
+    int64_t r = vm_map(mem, 0, VM_ANYWHERE, PAGE, MAP_READ);
+    CHECK(r > 0); /* reading is fine either way */
+    CHECK_ERR(vm_unmap((void *) w, PAGE), OK);
+    int64_t x = vm_map(mem, 0, VM_ANYWHERE, PAGE, MAP_READ | MAP_EXEC);
+    CHECK(x > 0);
+    CHECK_ERR(vm_map(mem, 0, VM_ANYWHERE, PAGE, MAP_READ | MAP_WRITE),
+              ERR_BAD_STATE);
+    CHECK_ERR(vm_unmap((void *) x, PAGE), OK);
+    CHECK_ERR(vm_unmap((void *) r, PAGE), OK);
+    CHECK_ERR(handle_close(mem), OK);
+}

@@ -137,7 +137,7 @@
     X(32, vm_unmap, vm_unmap, error_t, 2, (void __user *, addr), (uint64_t, len)) \
     X(33, vm_status, vm_status, error_t, 1, (struct vm_status __user *, out))  \
     /* Reserve len bytes at addr (or VM_ANYWHERE) whose pages the task      \
-     * behind `pager` (a send handle) gives on first access (vm.h).         \
+     * behind `pager` (a call handle) gives on first access (vm.h).         \
      * Returns the address. */                                                 \
     X(34, vm_pager, vm_pager, int64_t, 4,                                      \
       (void __user *, addr), (uint64_t, len), (uint32_t, flags),               \
