@@ -77,11 +77,13 @@ define load-task
 name := $(notdir $(1))
 srcs-y :=
 priority := 10
+memory :=
 caps :=
 serves :=
 include $(1)/build.mk
 $$(name)-objs := $$(addprefix $(BUILD)/user/$(1)/,$$(addsuffix .o,$$(srcs-y)))
 $$(name)-priority := $$(priority)
+$$(name)-memory := $$(memory)
 $$(name)-caps := $$(subst $$(space),+,$$(strip $$(caps)))
 $$(name)-serves := $$(subst $$(space),+,$$(strip $$(serves)))
 tasks += $$(name)
@@ -98,7 +100,7 @@ $(foreach t,$(tasks),$(eval $(call task-rules,$(t))))
 TASK_ELFS := $(foreach t,$(tasks),$(BUILD)/$(t).elf)
 # A boot task written `name*N` is started N times (e.g. a shell per port).
 instances-of = $(patsubst $(1)*%,%,$(filter $(1)*%,$(2)))
-bootfs-entries = $(foreach t,$(tasks),$(t)=$(BUILD)/$(t).elf:prio=$($(t)-priority)$(if $($(t)-caps),:caps=$($(t)-caps))$(if $($(t)-serves),:serves=$($(t)-serves))$(if $(filter $(t) $(t)*%,$(1)),:autostart)$(if $(call instances-of,$(t),$(1)),:instances=$(call instances-of,$(t),$(1))))
+bootfs-entries = $(foreach t,$(tasks),$(t)=$(BUILD)/$(t).elf:prio=$($(t)-priority)$(if $($(t)-memory),:mem=$($(t)-memory))$(if $($(t)-caps),:caps=$($(t)-caps))$(if $($(t)-serves),:serves=$($(t)-serves))$(if $(filter $(t) $(t)*%,$(1)),:autostart)$(if $(call instances-of,$(t),$(1)),:instances=$(call instances-of,$(t),$(1))))
 
 QEMU_FLAGS := -m $(CONFIG_QEMU_MEMORY) -kernel $(BUILD)/kernel.bin -no-reboot
 # COM1 on this terminal (Ctrl-A X quits); COM2 and COM3 on local sockets
@@ -110,7 +112,7 @@ QEMU_TEST_FLAGS := $(QEMU_FLAGS) -initrd $(BUILD)/bootfs-test.img \
 	-display none -serial stdio -serial null \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: all run test bench profile fuzz debug defconfig menuconfig clean setup host-test \
+.PHONY: all run test test-only bench profile fuzz debug defconfig menuconfig clean setup host-test \
 	trace trace-build
 .DEFAULT_GOAL := all
 
@@ -144,6 +146,13 @@ test: setup
 			--qemu $(firstword $(QEMU)) --memory $(CONFIG_QEMU_MEMORY)" \
 		--host "tools/fuzz.py --suite --build $(BUILD)" \
 		--timeout 120 -- $(QEMU) $(QEMU_TEST_FLAGS)
+
+# The in-QEMU cases whose names start with ONLY, alone: make test-only ONLY=vm_
+test-only: all
+	$(Q)$(PYTHON) tools/mkbootfs.py -o $(BUILD)/bootfs-only.img \
+		--cmdline "test=only=$(ONLY)" $(call bootfs-entries,test)
+	$(Q)$(PYTHON) tools/run_tests.py --timeout 120 -- $(QEMU) \
+		$(subst bootfs-test.img,bootfs-only.img,$(QEMU_TEST_FLAGS))
 
 # Deterministic figures: the TSC counts guest instructions under -icount.
 # They are printed, kept in bench.txt and plotted in bench.svg.

@@ -46,10 +46,24 @@ __attribute__((noreturn)) void arch_idle_loop(void);
 #define VM_USER (1u << 2)
 #define VM_OWNED (1u << 3) /* free the frame when the space is destroyed */
 
-uint64_t vm_create(void); /* 0 when out of memory */
-void vm_destroy(uint64_t pml4);
-/* Map one page; returns 0 or a negative error. */
-int vm_map(uint64_t pml4, uint64_t vaddr, uint64_t paddr, unsigned flags);
+struct mem_account;
+/* Page tables come from page_alloc_charged(acct) (NULL: uncharged). */
+uint64_t vm_create(struct mem_account *acct); /* 0 when out of memory */
+/* Free the user half's tables and the frames mapped VM_OWNED (all charged
+ * to acct). */
+void vm_destroy(uint64_t pml4, struct mem_account *acct);
+/* Map one page at a free user address; returns 0 or a negative error. */
+int vm_map(uint64_t pml4, uint64_t vaddr, uint64_t paddr, unsigned flags,
+           struct mem_account *acct);
+/* Clear the entry of vaddr: the frame it mapped (0: none) and whether it
+ * was VM_OWNED. The TLB is the caller's to flush. */
+uint64_t vm_unmap(uint64_t pml4, uint64_t vaddr, bool *owned);
+/* The first mapped user page in [from, to), or `to`. */
+uint64_t vm_next_mapped(uint64_t pml4, uint64_t from, uint64_t to);
+/* Free the page tables over vaddr left empty (they were charged to acct). */
+void vm_release_tables(uint64_t pml4, uint64_t vaddr, struct mem_account *acct);
+/* Drop the current space's TLB entries for pages at vaddr. */
+void arch_tlb_flush(uint64_t vaddr, uint64_t pages);
 /* The physical address behind vaddr if mapped for user access (and
  * writable when `write`), else 0. */
 uint64_t vm_user_lookup(uint64_t pml4, uint64_t vaddr, bool write);

@@ -1,5 +1,6 @@
 #include "handle.h"
 #include "irq.h"
+#include "memory.h"
 #include <string.h>
 
 handle_t handle_install(struct task *t, const struct handle *src) {
@@ -9,6 +10,8 @@ handle_t handle_install(struct task *t, const struct handle *src) {
             t->handles[h].tag = TAG_NONE; /* a copy: see handle.h */
             if (src->kind == KOBJ_TASK)
                 task_ref(src->task);
+            else if (src->kind == KOBJ_MEMORY)
+                memobj_ref(src->mem);
             return h;
         }
     }
@@ -27,6 +30,8 @@ void handle_close(struct task *t, handle_t h) {
     memset(&t->handles[h], 0, sizeof(t->handles[h]));
     if (e.kind == KOBJ_TASK)
         task_unref(e.task);
+    else if (e.kind == KOBJ_MEMORY)
+        memobj_unref(e.mem);
     else if (e.kind == KOBJ_IRQ)
         irq_release_uncovered(t);
 }

@@ -287,14 +287,11 @@ static void enqueue_sender(struct task *receiver, struct task *sender) {
     list_insert_between(&sender->ipc_node, it->prev, it);
 }
 
-static error_t send(handle_t dst, uint32_t flags, int64_t timeout) {
+/* Send the bound message to target, with the badge of the handle used. */
+__attribute__((always_inline)) static inline error_t
+send_to(struct task *target, uint64_t badge, uint32_t flags, int64_t timeout) {
     error_t err;
     bool call = flags & IPC_RECV;
-    struct handle *h = handle_get(current, dst, KOBJ_TASK,
-                                  call ? RIGHT_CALL : RIGHT_SEND, &err);
-    if (!h)
-        return err;
-    struct task *target = h->task;
     if (target->state == TASK_STATE_DEAD)
         return ERR_ABORTED;
     if (would_deadlock(current, target))
@@ -302,7 +299,7 @@ static error_t send(handle_t dst, uint32_t flags, int64_t timeout) {
     if (call && (err = bind_reply_buffer()))
         return err;
     if (accepts(target, current)) {
-        if ((err = transfer(current, target, h->badge)))
+        if ((err = transfer(current, target, badge)))
             return err;
         target->ipc_result = OK;
         if (!call) {
@@ -325,13 +322,37 @@ static error_t send(handle_t dst, uint32_t flags, int64_t timeout) {
         return err;
     if (timeout == IPC_POLL)
         return ERR_WOULD_BLOCK;
-    current->send_badge = h->badge;
+    current->send_badge = badge;
     current->ipc_peer = target;
     current->ipc_result = IPC_PENDING;
     enqueue_sender(target, current);
     update_server_priority(target);
     sched_block(current, BLOCK_SEND, (uint64_t) timeout);
     return current->ipc_result; /* for a call: the reply's result */
+}
+
+static error_t send(handle_t dst, uint32_t flags, int64_t timeout) {
+    error_t err;
+    struct handle *h =
+        handle_get(current, dst, KOBJ_TASK,
+                   (flags & IPC_RECV) ? RIGHT_CALL : RIGHT_SEND, &err);
+    if (!h)
+        return err;
+    return send_to(h->task, h->badge, flags, timeout);
+}
+
+error_t ipc_kernel_call(struct task *target, uint64_t badge,
+                        struct message *m) {
+    uint32_t ool_cap = current->ool_cap;
+    current->ipc_buf = NULL;
+    current->ipc_kbuf = m;
+    current->ipc_kbuf_writable = true;
+    current->ool_cap = 0; /* the reply can carry no out-of-line data */
+    current->ipc_flags = IPC_CALL | IPC_ACCEPT_HANDLE;
+    error_t err = send_to(target, badge, IPC_CALL, IPC_FOREVER);
+    current->ool_cap = ool_cap;
+    current->ipc_kbuf = NULL; /* m is on our kernel stack */
+    return err;
 }
 
 /* Take the message of a queued sender. */

@@ -25,8 +25,13 @@ static void install_tagged(struct task *t, const struct handle *h, int tag) {
     t->handles[slot].tag = tag;
 }
 
+/* Pages kept out of init's budget for what the kernel takes for no task:
+ * the page tables over the kernel stacks, made as tasks are. */
+#define KERNEL_RESERVE_PAGES 64
+
 /* The root task gets the right to create tasks, every I/O port and every
- * interrupt line, and the kernel trace. */
+ * interrupt line, the kernel trace, the right to make device memory, and
+ * a budget of all the memory there is: every other task's comes from it. */
 static void start_init(void) {
     const void *image = PADDR2PTR(boot_image.paddr);
     if (bootfs_check(image, boot_image.size) != OK)
@@ -36,7 +41,9 @@ static void start_init(void) {
         panic("the boot image has no 'init'");
     int err;
     struct task_image exe = {.kernel = bootfs_data(image, e), .size = e->size};
-    struct task *init = task_spawn("init", &exe, e->priority, 0, NULL, &err);
+    uint64_t budget = (mm_free_pages() - KERNEL_RESERVE_PAGES) * PAGE_SIZE;
+    struct task *init =
+        task_spawn("init", &exe, e->priority, 0, NULL, budget, &err);
     if (!init)
         panic("cannot start init: %s", err_str(err));
     struct handle spawn = {
@@ -54,6 +61,8 @@ static void start_init(void) {
     install_tagged(init, &irqs, TAG_IRQ);
     struct handle trace = {.kind = KOBJ_TRACE, .rights = RIGHTS_ALL};
     install_tagged(init, &trace, TAG_TRACE);
+    struct handle dma = {.kind = KOBJ_DMA, .rights = RIGHT_GRANT};
+    install_tagged(init, &dma, TAG_DMA);
 }
 
 /* Whether the space-separated command line holds the word `opt`. */

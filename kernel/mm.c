@@ -99,3 +99,59 @@ void page_free(uint64_t paddr) {
 
 uint64_t mm_free_pages(void) { return num_free; }
 uint64_t mm_total_pages(void) { return num_total; }
+
+/* The first run of n fresh pages. The scan is linear in RAM: device
+ * memory is made rarely, by drivers at start-up. */
+uint64_t page_alloc_contig(uint64_t n) {
+    uint64_t first = next_fresh, run = 0;
+    for (uint64_t i = next_fresh; i < num_pages && run < n; i++) {
+        run = page_state[i] == PAGE_FRESH ? run + 1 : 0;
+        first = run ? first : i + 1;
+    }
+    if (n == 0 || run < n)
+        return 0;
+    for (uint64_t i = 0; i < n; i++) {
+        page_state[first + i] = PAGE_USED;
+        memset(PADDR2PTR((first + i) * PAGE_SIZE), 0, PAGE_SIZE);
+    }
+    num_free -= n;
+    return first * PAGE_SIZE;
+}
+
+bool mem_charge(struct mem_account *a, uint64_t bytes) {
+    if (!a)
+        return true;
+    ASSERT(!a->ended); /* nothing is made for a task that has ended */
+    if (bytes > a->limit - a->used || a->used > a->limit)
+        return false;
+    a->used += bytes;
+    return true;
+}
+
+void mem_uncharge(struct mem_account *a, uint64_t bytes) {
+    for (; a; a = a->ended ? a->parent : NULL) {
+        ASSERT(a->used >= bytes);
+        a->used -= bytes;
+    }
+}
+
+void mem_end(struct mem_account *a) {
+    ASSERT(!a->ended && a->used <= a->limit);
+    if (a->parent)
+        mem_uncharge(a->parent, a->limit - a->used);
+    a->ended = true;
+}
+
+uint64_t page_alloc_charged(struct mem_account *a) {
+    if (!mem_charge(a, PAGE_SIZE))
+        return 0;
+    uint64_t paddr = page_alloc();
+    if (!paddr)
+        mem_uncharge(a, PAGE_SIZE);
+    return paddr;
+}
+
+void page_free_charged(struct mem_account *a, uint64_t paddr) {
+    page_free(paddr);
+    mem_uncharge(a, PAGE_SIZE);
+}

@@ -15,6 +15,8 @@
 #include "syscall.h"
 #include "task.h"
 #include "usercopy.h"
+#include "vmspace.h"
+#include "memory.h"
 #include "wakers.h"
 #include <syscalls.h>
 #include <string.h>
@@ -128,11 +130,20 @@ static int64_t sys_task_create(handle_t spawner,
         return ERR_BAD_POINTER;
     if (handle_free_slots(current) == 0)
         return ERR_FULL;
+    /* The new task's budget comes out of ours, and back when it is gone. */
+    uint64_t memory = spec.memory ? spec.memory : TASK_MEMORY_DEFAULT;
+    if (memory > current->mem.limit)
+        return ERR_NO_MEMORY;
+    memory = (memory + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    if (!mem_charge(&current->mem, memory))
+        return ERR_NO_MEMORY;
 
     struct task *t = task_spawn(name, &image, spec.priority, spec.arg,
-                                spec.cmdline ? cmdline : NULL, &err);
-    if (!t)
+                                spec.cmdline ? cmdline : NULL, memory, &err);
+    if (!t) {
+        mem_uncharge(&current->mem, memory);
         return err;
+    }
     install_spec_handles(t, &spec);
     struct handle h = {.kind = KOBJ_TASK, .rights = RIGHTS_ALL, .task = t};
     return handle_install(current, &h);
@@ -554,34 +565,124 @@ int64_t syscall_handler(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
     }
 }
 
-/* Memory (vm.h): not yet implemented. */
+/* Memory (vm.h, docs/memory.md): checks here, regions in vmspace.c,
+ * objects in memory.c. */
+
+/* Pages in a length: whole pages, more than none, at most an object's. */
+static error_t pages_of(uint64_t len, uint64_t *npages) {
+    if (len == 0 || len % PAGE_SIZE)
+        return ERR_INVALID_ARG;
+    if (len > MEM_SIZE_MAX)
+        return ERR_TOO_LARGE;
+    *npages = len / PAGE_SIZE;
+    return OK;
+}
+
+static int64_t new_memory_handle(uint64_t size, bool device) {
+    uint64_t npages;
+    error_t err = pages_of((size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1), &npages);
+    if (size > MEM_SIZE_MAX)
+        return ERR_TOO_LARGE;
+    if (err)
+        return err;
+    if (handle_free_slots(current) == 0)
+        return ERR_FULL;
+    struct memobj *obj = memobj_create(current, npages, device, &err);
+    if (!obj)
+        return err;
+    struct handle h = {
+        .kind = KOBJ_MEMORY, .rights = MEM_RIGHTS_ALL, .mem = obj};
+    handle_t slot = handle_install(current, &h);
+    memobj_unref(obj); /* the handle holds it now */
+    return slot;
+}
+
 static int64_t sys_mem_create(uint64_t size, uint32_t flags) {
-    (void) size, (void) flags;
-    return ERR_UNSUPPORTED;
+    if (flags)
+        return ERR_INVALID_ARG;
+    return new_memory_handle(size, false);
 }
+
 static int64_t sys_mem_create_device(handle_t dma, uint64_t size) {
-    (void) dma, (void) size;
-    return ERR_UNSUPPORTED;
+    error_t err;
+    if (!handle_get(current, dma, KOBJ_DMA, 0, &err))
+        return err;
+    return new_memory_handle(size, true);
 }
+
 static int64_t sys_mem_info(handle_t mem, struct mem_info __user *info) {
-    (void) mem, (void) info;
-    return ERR_UNSUPPORTED;
+    error_t err;
+    struct handle *e = handle_get(current, mem, KOBJ_MEMORY, 0, &err);
+    if (!e)
+        return err;
+    uint64_t device = memobj_device_paddr(e->mem);
+    struct mem_info out = {.size = memobj_pages(e->mem) * PAGE_SIZE,
+                           .paddr = device,
+                           .flags = device ? MEM_DEVICE : 0,
+                           .mappings = *memobj_mappings(e->mem)};
+    return copy_to_user(info, &out, sizeof(out));
 }
+
+/* The handle rights a mapping with MAP_* flags needs. */
+static uint32_t map_rights(uint32_t flags) {
+    return RIGHT_MAP_READ | ((flags & MAP_WRITE) ? RIGHT_MAP_WRITE : 0) |
+           ((flags & MAP_EXEC) ? RIGHT_MAP_EXEC : 0);
+}
+
+static error_t check_map_flags(uint32_t flags) {
+    if (flags & ~MAP_FLAGS_ALL)
+        return ERR_INVALID_ARG;
+    if ((flags & MAP_WRITE) && (flags & MAP_EXEC))
+        return ERR_INVALID_ARG; /* never W+X */
+    return OK;
+}
+
 static int64_t sys_vm_map(handle_t mem, uint64_t offset, void __user *addr,
                           uint64_t len, uint32_t flags) {
-    (void) mem, (void) offset, (void) addr, (void) len, (void) flags;
-    return ERR_UNSUPPORTED;
+    uint64_t npages;
+    error_t err;
+    if ((err = check_map_flags(flags)) || (err = pages_of(len, &npages)))
+        return err;
+    if (mem == 0) { /* fresh private memory */
+        if (offset)
+            return ERR_INVALID_ARG;
+        return vmspace_map(current, NULL, 0, (uint64_t) addr, npages, flags);
+    }
+    struct handle *e =
+        handle_get(current, mem, KOBJ_MEMORY, map_rights(flags), &err);
+    if (!e)
+        return err;
+    uint64_t size = memobj_pages(e->mem) * PAGE_SIZE;
+    if (offset % PAGE_SIZE || offset > size || len > size - offset)
+        return ERR_INVALID_ARG;
+    return vmspace_map(current, e->mem, offset / PAGE_SIZE, (uint64_t) addr,
+                       npages, flags);
 }
+
 static int64_t sys_vm_unmap(void __user *addr, uint64_t len) {
-    (void) addr, (void) len;
-    return ERR_UNSUPPORTED;
+    if (len == 0 || len % PAGE_SIZE)
+        return ERR_INVALID_ARG;
+    return vmspace_unmap(current, (uint64_t) addr, len / PAGE_SIZE);
 }
+
 static int64_t sys_vm_status(struct vm_status __user *out) {
-    (void) out;
-    return ERR_UNSUPPORTED;
+    struct vm_status st = {.limit = current->mem.limit,
+                           .used = current->mem.used,
+                           .regions = current->num_regions};
+    return copy_to_user(out, &st, sizeof(st));
 }
+
 static int64_t sys_vm_pager(void __user *addr, uint64_t len, uint32_t flags,
                             handle_t pager) {
-    (void) addr, (void) len, (void) flags, (void) pager;
-    return ERR_UNSUPPORTED;
+    uint64_t npages;
+    error_t err;
+    if ((err = check_map_flags(flags)) || (err = pages_of(len, &npages)))
+        return err;
+    struct handle *e = handle_get(current, pager, KOBJ_TASK, RIGHT_CALL, &err);
+    if (!e)
+        return err;
+    if (e->task == current)
+        return ERR_DEADLOCK; /* we could never answer our own fault */
+    return vmspace_reserve(current, (uint64_t) addr, npages, flags, e->task,
+                           e->badge);
 }

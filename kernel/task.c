@@ -16,11 +16,16 @@
 #include "timeout.h"
 #include "ktrace.h"
 #include "usercopy.h"
+#include "vmspace.h"
 #include <elf.h>
 #include <layout.h>
 #include <string.h>
 
 _Static_assert(sizeof(struct task) <= PAGE_SIZE, "a task fits in a page");
+
+/* What a task's budget pays for its structure and kernel stack, taken
+ * from the kernel's own pages and given back when the structure goes. */
+#define TASK_KERNEL_MEMORY (PAGE_SIZE + KSTACK_SIZE)
 
 static struct task *tasks[TASK_MAX];
 static uint32_t generations[TASK_MAX];
@@ -49,8 +54,12 @@ static int alloc_slot(void) {
 
 /* Cold: kept out of schedule(), which checks for it on every switch. */
 __attribute__((noinline)) static void free_task_memory(struct task *t) {
+    struct task *giver = t->mem_giver;
+    mem_uncharge(&t->mem, TASK_KERNEL_MEMORY); /* the last of it */
     arch_kstack_free(t->kstack);
     page_free(PTR2PADDR(t));
+    if (giver)
+        task_unref(giver);
 }
 
 void task_reap(void) {
@@ -76,7 +85,8 @@ static error_t image_read(const void *image, void *dst, uint64_t off,
 
 /* Copy one loadable segment into fresh pages. */
 static error_t load_segment(uint64_t pml4, const struct task_image *image,
-                            const struct elf64_phdr *ph) {
+                            const struct elf64_phdr *ph,
+                            struct mem_account *acct) {
     uint64_t start = ph->p_vaddr & ~(PAGE_SIZE - 1);
     uint64_t file_end = ph->p_vaddr + ph->p_filesz;
     unsigned flags = VM_USER | VM_OWNED;
@@ -85,11 +95,11 @@ static error_t load_segment(uint64_t pml4, const struct task_image *image,
 
     for (uint64_t page = start; page < ph->p_vaddr + ph->p_memsz;
          page += PAGE_SIZE) {
-        uint64_t paddr = page_alloc();
+        uint64_t paddr = page_alloc_charged(acct);
         if (!paddr)
             return ERR_NO_MEMORY;
-        if (vm_map(pml4, page, paddr, flags) != OK) {
-            page_free(paddr);
+        if (vm_map(pml4, page, paddr, flags, acct) != OK) {
+            page_free_charged(acct, paddr);
             return ERR_NO_MEMORY;
         }
         uint64_t lo = page > ph->p_vaddr ? page : ph->p_vaddr;
@@ -105,36 +115,39 @@ static error_t load_segment(uint64_t pml4, const struct task_image *image,
 }
 
 static error_t map_fresh(uint64_t pml4, uint64_t start, uint64_t end,
-                         unsigned flags) {
+                         unsigned flags, struct mem_account *acct) {
     for (uint64_t va = start; va < end; va += PAGE_SIZE) {
-        uint64_t paddr = page_alloc();
+        uint64_t paddr = page_alloc_charged(acct);
         if (!paddr)
             return ERR_NO_MEMORY;
-        if (vm_map(pml4, va, paddr, flags | VM_OWNED) != OK) {
-            page_free(paddr);
+        if (vm_map(pml4, va, paddr, flags | VM_OWNED, acct) != OK) {
+            page_free_charged(acct, paddr);
             return ERR_NO_MEMORY;
         }
     }
     return OK;
 }
 
-/* Build the user address space: program, stack, boot image (shared). */
+/* Build the user address space: program, stack, boot image (shared),
+ * every page and table charged to acct. */
 static error_t build_address_space(uint64_t pml4,
                                    const struct task_image *image,
-                                   const struct elf_headers *elf) {
+                                   const struct elf_headers *elf,
+                                   struct mem_account *acct) {
     for (unsigned i = 0; i < elf->eh.e_phnum; i++) {
         if (!elf_loadable(&elf->ph[i]))
             continue;
-        error_t err = load_segment(pml4, image, &elf->ph[i]);
+        error_t err = load_segment(pml4, image, &elf->ph[i], acct);
         if (err)
             return err;
     }
     error_t err = map_fresh(pml4, USER_STACK_TOP - USER_STACK_SIZE,
-                            USER_STACK_TOP, VM_USER | VM_WRITE);
+                            USER_STACK_TOP, VM_USER | VM_WRITE, acct);
     if (err)
         return err;
     for (uint64_t off = 0; off < boot_image.size; off += PAGE_SIZE) {
-        if (vm_map(pml4, BOOTFS_ADDR + off, boot_image.paddr + off, VM_USER))
+        if (vm_map(pml4, BOOTFS_ADDR + off, boot_image.paddr + off, VM_USER,
+                   acct))
             return ERR_NO_MEMORY;
     }
     return OK;
@@ -165,7 +178,7 @@ static struct task *task_alloc(const char *name, int priority, int slot) {
 
 struct task *task_spawn(const char *name, const struct task_image *image,
                         int priority, uint64_t arg, const char *cmdline,
-                        int *err) {
+                        uint64_t memory, int *err) {
     if (priority < 0 || priority > TASK_PRIORITY_MAX) {
         *err = ERR_INVALID_ARG;
         return NULL;
@@ -180,10 +193,14 @@ struct task *task_spawn(const char *name, const struct task_image *image,
         return NULL;
     }
     struct task *t = task_alloc(name, priority, slot);
-    uint64_t pml4 = t ? vm_create() : 0;
-    if (!pml4 || (*err = build_address_space(pml4, image, &elf))) {
+    if (t) { /* its structure and kernel stack are its own to pay for */
+        t->mem.limit = memory;
+        t->mem.used = TASK_KERNEL_MEMORY;
+    }
+    uint64_t pml4 = t && t->mem.used <= memory ? vm_create(&t->mem) : 0;
+    if (!pml4 || (*err = build_address_space(pml4, image, &elf, &t->mem))) {
         if (pml4)
-            vm_destroy(pml4);
+            vm_destroy(pml4, &t->mem);
         if (t)
             free_task_memory(t);
         if (!pml4 || *err == OK)
@@ -195,6 +212,11 @@ struct task *task_spawn(const char *name, const struct task_image *image,
     t->id = slot | (++generations[slot] << 8);
     t->creator = current ? current->id : 0;
     t->parent = current ? current->id : 0;
+    if (current) { /* the caller reserved the budget (task_create) */
+        t->mem_giver = current;
+        t->mem.parent = &current->mem;
+        task_ref(current);
+    }
     tasks[slot] = t;
     num_tasks++;
     /* The command line sits at the top of the stack, below it the stack. */
@@ -305,12 +327,15 @@ void task_end(struct task *t, uint32_t reason, int64_t code) {
     t->exit_code = code;
     handle_close_all(t);
     forget_ended(t);
-    /* Leave the address space before freeing it. */
+    /* Leave the address space before freeing it; then the objects its
+     * regions mapped may go too. */
     uint64_t pml4 = t->arch.pml4;
     t->arch.pml4 = vm_kernel_pml4();
     if (t == current)
         arch_use_kernel_space();
-    vm_destroy(pml4);
+    vm_destroy(pml4, &t->mem);
+    vmspace_destroy(t);
+    mem_end(&t->mem);
     notify_watchers(t);
     task_unref(t);
     if (t == current)

@@ -1,6 +1,7 @@
 #pragma once
 #include "arch.h"
 #include "list.h"
+#include "mm.h"
 #include <error.h>
 #include <kobject.h>
 #include <message.h>
@@ -53,6 +54,7 @@ struct handle {
     uint64_t badge;
     union {
         struct task *task;
+        struct memobj *mem; /* KOBJ_MEMORY */
         struct {
             uint32_t base, count;
         } range; /* KOBJ_IOPORT: ports, KOBJ_IRQ: lines, KOBJ_SPAWN:
@@ -116,6 +118,14 @@ struct task {
     uint64_t ipc_calls;
     bool log_midline; /* our last console_write ended inside a line */
 
+    /* Memory: our budget, charged for all we hold (mm.h); the task whose
+     * budget it came from, referenced until our memory is gone, and gets
+     * mem.limit back then. Regions: vmspace.c. */
+    struct mem_account mem;
+    struct task *mem_giver;
+    struct vm_region *regions; /* NULL until the first vm_map */
+    uint32_t num_regions;
+
     struct handle handles[HANDLE_MAX];
 };
 
@@ -129,9 +139,10 @@ struct task_image {
     const uint8_t __user *user;
     uint64_t size;
 };
+/* `memory`: the budget, which the creator (current) has reserved. */
 struct task *task_spawn(const char *name, const struct task_image *image,
                         int priority, uint64_t arg, const char *cmdline,
-                        int *err);
+                        uint64_t memory, int *err);
 /* End a task for `reason`; does not return if t is the current task. */
 void task_end(struct task *t, uint32_t reason, int64_t code);
 void task_ref(struct task *t);

@@ -36,12 +36,14 @@ BUILD_MK_VAR = re.compile(r"^(priority|caps|serves)\s*:=\s*(.*)$", re.M)
 
 def boot_entry(build, name, *options):
     """A mkbootfs entry for the task in servers/NAME or apps/NAME, with the
-    priority, capabilities and names to serve its build.mk gives (as the
-    Makefile does)."""
+    priority, memory, capabilities and names to serve its build.mk gives
+    (as the Makefile does)."""
     mk = next(p for p in (ROOT / "servers" / name / "build.mk", ROOT / "apps" / name / "build.mk")
               if p.exists())
     found = dict(BUILD_MK_VAR.findall(mk.read_text()))
     entry = f"{name}={build}/{name}.elf:prio={found.get('priority', '10').strip()}"
+    if found.get("memory", "").strip():
+        entry += f":mem={found['memory'].strip()}"
     for var in ("caps", "serves"):
         if found.get(var, "").strip():
             entry += f":{var}=" + "+".join(found[var].split())

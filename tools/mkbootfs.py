@@ -2,8 +2,10 @@
 """Pack user programs into a boot image (the format of libs/common/util/bootfs.h).
 
 Usage: mkbootfs.py -o OUT [--cmdline NAME=TEXT]... ENTRY...
-  ENTRY is name=path[:autostart][:instances=N][:prio=N][:caps=A+B][:serves=X+Y], e.g.
-  init=build/init.elf:prio=20 or test=build/test.elf:autostart. The default priority is 10.
+  ENTRY is name=path[:autostart][:instances=N][:prio=N][:mem=N][:caps=A+B][:serves=X+Y],
+  e.g. init=build/init.elf:prio=20 or test=build/test.elf:autostart. The default priority
+  is 10. mem= is the memory budget init gives the task, in KiB or with a K or M suffix
+  (default: the kernel's, TASK_MEMORY_DEFAULT).
   --cmdline stores TEXT as the command line init starts entry NAME with: an entry
   `NAME.cmdline` holding TEXT and a NUL (see bootfs_cmdline() in libs/resea).
   serves= lists the names the entry's tasks serve: an entry `NAME.serves` holding
@@ -20,7 +22,7 @@ import sys
 import tempfile
 
 MAGIC = 0x53464252  # "RBFS"
-VERSION = 1
+VERSION = 2
 NAME_MAX = 32  # including the terminating NUL
 MAX_ENTRIES = 64
 AUTOSTART = 1 << 0
@@ -45,7 +47,7 @@ CMDLINE_MAX = 128  # TASK_CMDLINE_MAX, the NUL included
 CMDLINE_SUFFIX = ".cmdline"
 SERVES_SUFFIX = ".serves"  # BOOTFS_SERVES_SUFFIX
 HEADER = struct.Struct("<4I")  # magic, version, count, total_size
-ENTRY = struct.Struct(f"<{NAME_MAX}s4I")  # name, offset, size, flags, priority
+ENTRY = struct.Struct(f"<{NAME_MAX}s5I")  # name, offset, size, flags, priority, memory_kib
 
 
 def die(msg):
@@ -64,11 +66,11 @@ def parse_serves(spec, names):
 
 
 def parse_entry(spec):
-    """name=path[:opt]... -> (name bytes, path, flags, priority, serve list bytes)."""
+    """name=path[:opt]... -> (name bytes, path, flags, priority, memory KiB, serve list bytes)."""
     name, sep, rest = spec.partition("=")
     if not sep:
-        die(f"{spec!r}: expected name=path[:autostart][:prio=N][:caps=A+B][:serves=X+Y]")
-    flags, prio, serves = 0, DEFAULT_PRIO, b""
+        die(f"{spec!r}: expected name=path[:autostart][:prio=N][:mem=N][:caps=A+B][:serves=X+Y]")
+    flags, prio, mem, serves = 0, DEFAULT_PRIO, 0, b""
     # Options come last; peel them off from the right so a path may hold ':'.
     path = rest
     while ":" in path:
@@ -87,6 +89,8 @@ def parse_entry(spec):
                 flags |= CAPS[cap]
         elif opt.startswith("serves="):
             serves = parse_serves(spec, opt[7:])
+        elif opt.startswith("mem="):
+            mem = parse_memory(spec, opt[4:])
         elif opt.startswith("prio="):
             try:
                 prio = int(opt[5:], 0)
@@ -104,19 +108,28 @@ def parse_entry(spec):
         die(f"{spec!r}: name longer than {NAME_MAX - 1} bytes")
     if not path:
         die(f"{spec!r}: empty path")
-    return raw, path, flags, prio, serves
+    return raw, path, flags, prio, mem, serves
+
+
+def parse_memory(spec, text):
+    """The mem= option: KiB, or a number with a K or M suffix -> KiB."""
+    m = re.fullmatch(r"(\d+)([KM]?)", text)
+    kib = int(m.group(1)) * (1024 if m.group(2) == "M" else 1) if m else 0
+    if not 0 < kib < 2**32:
+        die(f"{spec!r}: mem= takes KiB, or a number with K or M, above 0: {text!r}")
+    return kib
 
 
 def serves_entry(spec, name, serves):
-    """The entry (name, data, flags, prio) that holds the entry's serve list."""
+    """The entry (name, data, flags, prio, mem) that holds the entry's serve list."""
     raw = name + SERVES_SUFFIX.encode()
     if len(raw) >= NAME_MAX:
         die(f"{spec!r}: {raw.decode()!r} is longer than {NAME_MAX - 1} bytes")
-    return raw, serves, 0, DEFAULT_PRIO
+    return raw, serves, 0, DEFAULT_PRIO, 0
 
 
 def cmdline_entry(spec, names):
-    """NAME=TEXT -> the entry (name, data, flags, prio) that holds TEXT for NAME."""
+    """NAME=TEXT -> the entry (name, data, flags, prio, mem) that holds TEXT for NAME."""
     name, sep, text = spec.partition("=")
     if not sep or name.encode() not in names:
         die(f"--cmdline {spec!r}: expected NAME=TEXT with NAME one of the entries")
@@ -126,7 +139,7 @@ def cmdline_entry(spec, names):
     raw = (name + CMDLINE_SUFFIX).encode()
     if len(raw) >= NAME_MAX:
         die(f"--cmdline {spec!r}: {raw.decode()!r} is longer than {NAME_MAX - 1} bytes")
-    return raw, data, 0, DEFAULT_PRIO
+    return raw, data, 0, DEFAULT_PRIO, 0
 
 
 def align(n):
@@ -134,9 +147,9 @@ def align(n):
 
 
 def build_image(entries):
-    """entries: [(name, data, flags, prio)] -> the image bytes."""
+    """entries: [(name, data, flags, prio, mem)] -> the image bytes."""
     offsets, offset = [], align(HEADER.size + ENTRY.size * len(entries))
-    for _, data, _, _ in entries:
+    for _, data, *_ in entries:
         offsets.append(offset)
         offset = align(offset + len(data))
     # The image ends with the last file: no padding after it.
@@ -145,8 +158,9 @@ def build_image(entries):
         die("image larger than 4 GiB")
     image = bytearray(total)
     HEADER.pack_into(image, 0, MAGIC, VERSION, len(entries), total)
-    for i, ((name, data, flags, prio), off) in enumerate(zip(entries, offsets)):
-        ENTRY.pack_into(image, HEADER.size + i * ENTRY.size, name, off, len(data), flags, prio)
+    for i, ((name, data, flags, prio, mem), off) in enumerate(zip(entries, offsets)):
+        ENTRY.pack_into(image, HEADER.size + i * ENTRY.size, name, off, len(data), flags, prio,
+                        mem)
         image[off : off + len(data)] = data
     return bytes(image)
 
@@ -168,20 +182,20 @@ def main():
     ap.add_argument("-o", dest="out", required=True, help="output image")
     ap.add_argument("--cmdline", action="append", default=[], metavar="NAME=TEXT",
                     help="the command line init starts entry NAME with")
-    ap.add_argument("entries", nargs="+", metavar="ENTRY", help="name=path[:autostart][:prio=N][:caps=A+B]")
+    ap.add_argument("entries", nargs="+", metavar="ENTRY", help="name=path[:autostart][:prio=N][:mem=N][:caps=A+B]")
     args = ap.parse_args()
 
     if len(args.entries) + len(args.cmdline) > MAX_ENTRIES:
         die(f"{len(args.entries) + len(args.cmdline)} entries, at most {MAX_ENTRIES} fit")
     entries, extra, seen = [], [], set()
     for spec in args.entries:
-        name, path, flags, prio, serves = parse_entry(spec)
+        name, path, flags, prio, mem, serves = parse_entry(spec)
         try:
             with open(path, "rb") as f:
                 data = f.read()
         except OSError as e:
             die(f"{spec!r}: {e.strerror}: {path}")
-        entries.append((name, data, flags, prio))
+        entries.append((name, data, flags, prio, mem))
         if serves:
             extra.append(serves_entry(spec, name, serves))
     names = {e[0] for e in entries}

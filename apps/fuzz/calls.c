@@ -256,14 +256,16 @@ static void fuzz_mem_create_device(void) {
 
 static void fuzz_mem_info(void) {
     uint64_t h = pick_handle(KOBJ_MEMORY);
-    int64_t ret = sc(SYS_mem_info, h, pick_ptr(sizeof(struct mem_info), true),
-                     0, 0, 0);
+    int64_t ret =
+        sc(SYS_mem_info, h, pick_ptr(sizeof(struct mem_info), true), 0, 0, 0);
     expect_refused(h, ret, "mem_info");
 }
 
 static void fuzz_vm_map(void) {
     uint64_t h = one_in(2) ? 0 : pick_handle(KOBJ_MEMORY);
-    uint64_t off = one_in(2) ? 0 : one_in(2) ? PAGE * rnd_below(3) : pick_value();
+    uint64_t off = one_in(2)   ? 0
+                   : one_in(2) ? PAGE * rnd_below(3)
+                               : pick_value();
     uint64_t flags = one_in(4) ? pick_value() : rnd_below(MAP_FLAGS_ALL + 1);
     sc(SYS_vm_map, h, off, pick_map_addr(), pick_size(), flags);
 }

@@ -126,6 +126,8 @@ int child_main(uint64_t arg) {
     case CHILD_FPU_READ:
     case CHILD_FPU_SUM:
         return fpu_child(mode, arg >> 8);
+    case CHILD_PAGER_CLIENT:
+        return pager_client_main();
     case CHILD_AVX:
         return read_avx();
     case CHILD_CMDLINE_LENGTH:

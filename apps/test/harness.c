@@ -52,6 +52,18 @@ static void give_tagged(struct task_spec *spec, int n, const handle_t *hs) {
     give_in_order(spec, m, held);
 }
 
+/* A copy of this program needs 1.3 MiB to start (its static buffers):
+ * PEER_MEMORY lets a case start a table's worth of them. The attackers
+ * that start tasks of their own get more. */
+#define PEER_MEMORY (1536 * 1024ull)
+#define SPAWNING_PEER_MEMORY (6 * 1024 * 1024ull)
+
+static uint64_t peer_memory(int mode) {
+    return mode >= CHILD_SPAWN_AT && mode < CHILD_LOOP_SERVER
+               ? SPAWNING_PEER_MEMORY
+               : PEER_MEMORY;
+}
+
 handle_t spawn_peer(int mode, uint64_t param, int priority, int num_handles,
                     const handle_t *handles) {
     uint64_t size;
@@ -62,6 +74,7 @@ handle_t spawn_peer(int mode, uint64_t param, int priority, int num_handles,
         .image_size = size,
         .arg = CHILD_ARG(mode, param),
         .priority = priority,
+        .memory = peer_memory(mode),
     };
     give_in_order(&spec, num_handles, handles);
     return task_create(H_SPAWN, &spec);

@@ -116,6 +116,7 @@ static handle_t start_case(uint64_t param) {
         .image_size = size,
         .arg = CHILD_ARG(CHILD_RUN_CASE, param),
         .priority = TEST_PRIORITY,
+        .memory = budget_to_give(CASE_MEMORY),
     };
     /* The child finds the same handles under the same tags. */
     startup_give(&spec, H_NAME, TAG_NAME);

@@ -75,6 +75,8 @@ extern struct held_caps test_caps;
 #define H_IOPORT (test_caps.ioport)
 #define H_IRQ (test_caps.irq)
 #define TEST_PRIORITY 10  /* of each case; the runner waits above it */
+/* The memory budget of each case, out of the test task's (build.mk). */
+#define CASE_MEMORY (112 * 1024 * 1024ull)
 #define TASK_LIST_MAX 256 /* every task task_list can report */
 
 /* What a copy of this program does when started with a non-zero arg. */
@@ -106,6 +108,7 @@ enum child_mode {
     CHILD_FPU_READ,  /* exit 0 if the FPU is as a new task finds it */
     CHILD_FPU_SUM,   /* sum doubles for a while: exit with fpu_sum(param) */
     CHILD_AVX,       /* read %xmm0 through a VEX-encoded instruction */
+    CHILD_PAGER_CLIENT, /* touch a region paged by handle 1 (test_pager.c) */
     CHILD_RUN_CASE,  /* the runner's: one test case (runner.c) */
     /* IPC peers (ipc_peers.c); their handle 1 is whom they talk to. */
     CHILD_ECHO_SERVER,
@@ -241,6 +244,7 @@ handle_t self_handle(void);
 task_t task_id_of(handle_t h);
 /* Wait (at most 5 s) until the task has ended; fills *st. */
 error_t wait_dead(handle_t h, struct task_status *st);
+int pager_client_main(void);
 /* Wait for the task to end, close the handle: its exit code (-9999 if it
  * did not end within 5 s). */
 int64_t exit_code_of(handle_t h);

@@ -41,6 +41,7 @@ handle_t bootfs_start(const struct bootfs_entry *e,
         .image = bootfs_data(bootfs_image(), e),
         .image_size = e->size,
         .priority = priority,
+        .memory = budget_to_give((uint64_t) e->memory_kib * 1024),
         .arg = arg,
         .cmdline = cmdline ? cmdline : bootfs_cmdline(e),
     };

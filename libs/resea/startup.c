@@ -93,3 +93,13 @@ handle_t startup_renew(uint32_t tag) {
     replace(tag, m.handle);
     return m.handle;
 }
+
+uint64_t budget_to_give(uint64_t want) {
+    struct vm_status st;
+    if (!want)
+        want = TASK_MEMORY_DEFAULT;
+    if (vm_status(&st) != OK || st.used + BUDGET_KEEP > st.limit)
+        return want; /* task_create will say it does not fit */
+    uint64_t spare = (st.limit - st.used - BUDGET_KEEP) & ~4095ull;
+    return want < spare ? want : spare;
+}

@@ -12,7 +12,7 @@ import unittest
 
 MKBOOTFS = os.path.join(os.path.dirname(__file__), "..", "mkbootfs.py")
 HEADER = struct.Struct("<4I")
-ENTRY = struct.Struct("<32s4I")
+ENTRY = struct.Struct("<32s5I")
 
 
 def entries(image):
@@ -20,7 +20,7 @@ def entries(image):
     _, _, count, _ = HEADER.unpack_from(image, 0)
     out = {}
     for i in range(count):
-        name, off, size, _, _ = ENTRY.unpack_from(image, HEADER.size + i * ENTRY.size)
+        name, off, size, *_ = ENTRY.unpack_from(image, HEADER.size + i * ENTRY.size)
         out[name.rstrip(b"\0").decode()] = image[off : off + size]
     return out
 

@@ -102,8 +102,8 @@ void paging_init(void) {
     write_cr4(cr4);
 }
 
-uint64_t vm_create(void) {
-    uint64_t pml4 = page_alloc();
+uint64_t vm_create(struct mem_account *acct) {
+    uint64_t pml4 = page_alloc_charged(acct);
     if (!pml4)
         return 0;
     /* Share the kernel half; the user half starts empty. */
@@ -112,42 +112,43 @@ uint64_t vm_create(void) {
     return pml4;
 }
 
-static void free_level(uint64_t paddr, int level) {
+static void free_level(uint64_t paddr, int level, struct mem_account *acct) {
     uint64_t *t = table(paddr);
     for (int i = 0; i < 512; i++) {
         if (!(t[i] & PTE_P))
             continue;
         if (level > 1)
-            free_level(t[i] & PTE_ADDR, level - 1);
+            free_level(t[i] & PTE_ADDR, level - 1, acct);
         else if (t[i] & PTE_OWNED)
-            page_free(t[i] & PTE_ADDR);
+            page_free_charged(acct, t[i] & PTE_ADDR);
     }
-    page_free(paddr);
+    page_free_charged(acct, paddr);
 }
 
-void vm_destroy(uint64_t pml4) {
+void vm_destroy(uint64_t pml4, struct mem_account *acct) {
     uint64_t *t = table(pml4);
     for (int i = 0; i < USER_ENTRIES; i++) {
         if (t[i] & PTE_P)
-            free_level(t[i] & PTE_ADDR, 3);
+            free_level(t[i] & PTE_ADDR, 3, acct);
     }
-    page_free(pml4);
+    page_free_charged(acct, pml4);
 }
 
 static int index_at(uint64_t vaddr, int level) {
     return (vaddr >> (12 + 9 * (level - 1))) & 0x1ff;
 }
 
-/* The level-1 entry for vaddr, creating missing tables with the entry
- * flags `table_flags` unless they are 0. */
-static uint64_t *walk(uint64_t pml4, uint64_t vaddr, uint64_t table_flags) {
+/* The level-1 entry for vaddr, creating missing tables (charged to acct)
+ * with the entry flags `table_flags` unless they are 0. */
+static uint64_t *walk(uint64_t pml4, uint64_t vaddr, uint64_t table_flags,
+                      struct mem_account *acct) {
     uint64_t paddr = pml4;
     for (int level = 4; level > 1; level--) {
         uint64_t *entry = &table(paddr)[index_at(vaddr, level)];
         if (!(*entry & PTE_P)) {
             if (!table_flags)
                 return NULL;
-            uint64_t next = page_alloc();
+            uint64_t next = page_alloc_charged(acct);
             if (!next)
                 return NULL;
             *entry = next | table_flags;
@@ -157,10 +158,11 @@ static uint64_t *walk(uint64_t pml4, uint64_t vaddr, uint64_t table_flags) {
     return &table(paddr)[index_at(vaddr, 1)];
 }
 
-int vm_map(uint64_t pml4, uint64_t vaddr, uint64_t paddr, unsigned flags) {
+int vm_map(uint64_t pml4, uint64_t vaddr, uint64_t paddr, unsigned flags,
+           struct mem_account *acct) {
     ASSERT(vaddr < USER_SPACE_END && vaddr % PAGE_SIZE == 0);
     /* Intermediate entries allow everything; leaves decide. */
-    uint64_t *pte = walk(pml4, vaddr, PTE_P | PTE_W | PTE_U);
+    uint64_t *pte = walk(pml4, vaddr, PTE_P | PTE_W | PTE_U, acct);
     if (!pte)
         return ERR_NO_MEMORY;
     ASSERT(!(*pte & PTE_P));
@@ -176,12 +178,84 @@ int vm_map(uint64_t pml4, uint64_t vaddr, uint64_t paddr, unsigned flags) {
 uint64_t vm_user_lookup(uint64_t pml4, uint64_t vaddr, bool write) {
     if (vaddr >= USER_SPACE_END)
         return 0;
-    uint64_t *pte = walk(pml4, vaddr, 0);
+    uint64_t *pte = walk(pml4, vaddr, 0, NULL);
     if (!pte || !(*pte & PTE_P) || !(*pte & PTE_U))
         return 0;
     if (write && !(*pte & PTE_W))
         return 0;
     return (*pte & PTE_ADDR) | (vaddr & (PAGE_SIZE - 1));
+}
+
+/* Absent tables are skipped whole, so that a wide range costs little. */
+uint64_t vm_next_mapped(uint64_t pml4, uint64_t from, uint64_t to) {
+    ASSERT(to <= USER_SPACE_END);
+    uint64_t va = from;
+    while (va < to) {
+        uint64_t paddr = pml4;
+        int level = 4;
+        for (; level >= 1; level--) {
+            uint64_t e = table(paddr)[index_at(va, level)];
+            if (!(e & PTE_P))
+                break;
+            paddr = e & PTE_ADDR;
+        }
+        if (level == 0)
+            return va;
+        uint64_t span = 1ull << (12 + 9 * (level - 1));
+        va = (va & ~(span - 1)) + span;
+    }
+    return to;
+}
+
+uint64_t vm_unmap(uint64_t pml4, uint64_t vaddr, bool *owned) {
+    ASSERT(vaddr < USER_SPACE_END && vaddr % PAGE_SIZE == 0);
+    uint64_t *pte = walk(pml4, vaddr, 0, NULL);
+    if (!pte || !(*pte & PTE_P))
+        return 0;
+    uint64_t e = *pte;
+    *pte = 0;
+    *owned = (e & PTE_OWNED) != 0;
+    return e & PTE_ADDR;
+}
+
+static bool table_empty(const uint64_t *t) {
+    for (int i = 0; i < 512; i++) {
+        if (t[i] & PTE_P)
+            return false;
+    }
+    return true;
+}
+
+/* Free the tables above vaddr's level-1 entry that hold nothing any more,
+ * lowest first. The TLB's cached walks through a table are dropped
+ * (invlpg drops every paging-structure cache entry) before it is reused. */
+void vm_release_tables(uint64_t pml4, uint64_t vaddr,
+                       struct mem_account *acct) {
+    ASSERT(vaddr < USER_SPACE_END);
+    uint64_t path[4] = {pml4};
+    for (int level = 4; level > 1; level--) {
+        uint64_t e = table(path[4 - level])[index_at(vaddr, level)];
+        if (!(e & PTE_P))
+            return;
+        path[5 - level] = e & PTE_ADDR;
+    }
+    for (int i = 3; i > 0 && table_empty(table(path[i])); i--) {
+        table(path[i - 1])[index_at(vaddr, 5 - i)] = 0;
+        if (read_cr3() == pml4)
+            __asm__ volatile("invlpg (%0)" ::"r"(vaddr) : "memory");
+        page_free_charged(acct, path[i]);
+    }
+}
+
+void arch_tlb_flush(uint64_t vaddr, uint64_t pages) {
+    /* Past this many, one CR3 load (which keeps the global kernel pages)
+     * costs less than invlpg page by page. */
+    if (pages > 32) {
+        write_cr3(read_cr3());
+        return;
+    }
+    for (uint64_t i = 0; i < pages; i++)
+        __asm__ volatile("invlpg (%0)" ::"r"(vaddr + i * PAGE_SIZE) : "memory");
 }
 
 static uint64_t kstack_bottom(int slot) {
@@ -194,7 +268,7 @@ static void invlpg(uint64_t vaddr) {
 
 void arch_kstack_free(uint64_t bottom) {
     for (uint64_t va = bottom; va < bottom + KSTACK_SIZE; va += PAGE_SIZE) {
-        uint64_t *pte = walk(vm_kernel_pml4(), va, 0);
+        uint64_t *pte = walk(vm_kernel_pml4(), va, 0, NULL);
         if (pte && (*pte & PTE_P)) {
             page_free(*pte & PTE_ADDR);
             *pte = 0;
@@ -209,7 +283,7 @@ void arch_kstack_free(uint64_t bottom) {
 uint64_t arch_kstack_alloc(int slot) {
     uint64_t bottom = kstack_bottom(slot);
     for (uint64_t va = bottom; va < bottom + KSTACK_SIZE; va += PAGE_SIZE) {
-        uint64_t *pte = walk(vm_kernel_pml4(), va, PTE_P | PTE_W);
+        uint64_t *pte = walk(vm_kernel_pml4(), va, PTE_P | PTE_W, NULL);
         uint64_t page = pte ? page_alloc() : 0;
         if (!page) {
             arch_kstack_free(bottom);

@@ -10,6 +10,8 @@
 #include "task.h"
 #include "usercopy.h"
 #include "ktrace.h"
+#include "vmspace.h"
+#include <vm.h>
 #define VEC_DIVIDE 0
 #define VEC_BREAKPOINT 3
 #define VEC_INVALID_OPCODE 6
@@ -78,9 +80,26 @@ static bool is_fpu_fault(const struct iframe *f) {
            (op == 0xc4 || op == 0xc5 || op == 0x62);
 }
 
+/* Page fault error code bits (Intel SDM vol. 3, 4.7). */
+#define PF_ERR_PRESENT (1u << 0)
+#define PF_ERR_WRITE (1u << 1)
+#define PF_ERR_FETCH (1u << 4)
+
+/* A fault on a page that is not mapped may be a pager's to answer. */
+static bool pager_answers(const struct iframe *f, uint64_t addr) {
+    if (f->vector != VEC_PAGE_FAULT || (f->error & PF_ERR_PRESENT))
+        return false;
+    int access = (f->error & PF_ERR_FETCH)   ? PF_EXEC
+                 : (f->error & PF_ERR_WRITE) ? PF_WRITE
+                                             : PF_READ;
+    return vmspace_fault(current, addr, access);
+}
+
 /* A fault in user mode ends the task, never the kernel. */
 static void user_fault(struct iframe *f) {
     uint64_t addr = f->vector == VEC_PAGE_FAULT ? read_cr2() : 0;
+    if (pager_answers(f, addr))
+        return;
     bool fpu = is_fpu_fault(f);
     printk("[kernel] task %s (#%u) killed: %s (error %#lx) at rip %p, "
            "address %p\n",

@@ -10,6 +10,10 @@
 #define USER_IMAGE_BASE 0x0000000001000000ull
 #define USER_IMAGE_END 0x0000000080000000ull
 #define BOOTFS_ADDR 0x0000000100000000ull
+/* Where vm_map and vm_pager place what they map when the task lets them
+ * choose (VM_ANYWHERE). */
+#define VM_MAP_BASE 0x0000100000000000ull
+#define VM_MAP_END 0x0000700000000000ull
 #define USER_STACK_TOP 0x00007ffffff00000ull
 #define USER_STACK_SIZE (64 * 1024ull)
 #define USER_SPACE_END 0x0000800000000000ull

@@ -23,7 +23,7 @@
 #define VM_ANYWHERE ((void *) 0)
 
 /* The largest memory object, and how many mappings one task may have. */
-#define MEM_SIZE_MAX (1ull << 30)
+#define MEM_SIZE_MAX (1ull << 29)
 #define VM_REGIONS_MAX 128
 
 /* mem_create flags. */
@@ -32,16 +32,16 @@
 #define MEM_DEVICE (1u << 0)
 
 struct mem_info {
-    uint64_t size;  /* bytes, a multiple of the page size */
-    uint64_t paddr; /* MEM_DEVICE: the first page's physical address */
-    uint32_t flags; /* MEM_DEVICE */
+    uint64_t size;     /* bytes, a multiple of the page size */
+    uint64_t paddr;    /* MEM_DEVICE: the first page's physical address */
+    uint32_t flags;    /* MEM_DEVICE */
     uint32_t mappings; /* how many regions, in all tasks, map it */
 };
 
 /* A task's memory budget (vm_status), in bytes. */
 struct vm_status {
-    uint64_t limit; /* what it may hold: its creator gave it */
-    uint64_t used;  /* what it holds: its own pages, objects, tables */
+    uint64_t limit;   /* what it may hold: its creator gave it */
+    uint64_t used;    /* what it holds: its own pages, objects, tables */
     uint32_t regions; /* mappings made with vm_map / vm_pager */
     uint32_t reserved;
 };

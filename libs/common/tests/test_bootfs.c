@@ -13,7 +13,7 @@
 #define IMAGE_BUF 0x4000
 #define TOTAL 0x3005u
 #define HDR_SIZE 16
-#define ENTRY_SIZE 48
+#define ENTRY_SIZE 52
 #define ENTRY(i) (HDR_SIZE + (i) *ENTRY_SIZE)
 #define E_OFFSET 32
 #define E_SIZE 36

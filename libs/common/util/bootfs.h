@@ -15,7 +15,7 @@
  *   file data, each file starting at a 4 KiB-aligned offset
  */
 #define BOOTFS_MAGIC 0x53464252u /* "RBFS" */
-#define BOOTFS_VERSION 1
+#define BOOTFS_VERSION 2
 #define BOOTFS_NAME_MAX 32 /* including the terminating NUL */
 #define BOOTFS_MAX_ENTRIES 64
 #define BOOTFS_AUTOSTART (1u << 0)
@@ -48,6 +48,9 @@ struct bootfs_entry {
     uint32_t size;
     uint32_t flags;    /* BOOTFS_AUTOSTART, BOOTFS_CAP_* */
     uint32_t priority; /* scheduling priority init gives the task */
+    /* The memory budget init gives it, in KiB (build.mk: memory := 8M);
+     * 0: the default, TASK_MEMORY_DEFAULT. */
+    uint32_t memory_kib;
 };
 
 /*

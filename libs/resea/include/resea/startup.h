@@ -22,3 +22,10 @@ void startup_give(struct task_spec *spec, handle_t h, uint32_t tag);
  * ERR_NOT_FOUND too without a supervisor handle (not started by init).
  */
 handle_t startup_renew(uint32_t tag);
+
+/* Our memory we keep when we give budget to a task we start. */
+#define BUDGET_KEEP (256 * 1024ull)
+/* The budget to give a task we start that asks for `want` bytes (0: the
+ * kernel's default): all of it if we have it to spare, else what we have
+ * left but BUDGET_KEEP, so that a program built for more still starts. */
+uint64_t budget_to_give(uint64_t want);
