@@ -3,10 +3,15 @@
  * of its own, with the holes that puts leave below it filled first.
  */
 #include <error.h>
+#include <layout.h>
 #include <resea/vm_pages.h>
 #include <stdbool.h>
 
 #define PAGE 4096
+
+_Static_assert(VM_PAGES_HEAP_BASE > BOOTFS_ADDR &&
+                   VM_PAGES_HEAP_BASE + VM_PAGES_HEAP_SIZE <= VM_MAP_BASE,
+               "the heap is clear of the boot image and of VM_ANYWHERE");
 
 void vm_pages_init(struct vm_pages *vp, const struct vm_pages_ops *ops,
                    uintptr_t base, size_t size) {

@@ -21,9 +21,10 @@
  * the others.
  */
 
-/* Where the heap is in every task: far above the program image and the
- * boot image, far below the stack. */
-#define VM_PAGES_HEAP_BASE 0x0000100000000000ull
+/* Where the heap is in every task: above the program image and the boot
+ * image, below where the kernel places what a task lets it (VM_MAP_BASE,
+ * <layout.h>), so that no VM_ANYWHERE mapping stands in its way. */
+#define VM_PAGES_HEAP_BASE 0x0000080000000000ull
 #define VM_PAGES_HEAP_SIZE (1ull << 40)
 /* Holes remembered; more than the regions a task may have would not help.
  * A hole that finds no room is forgotten: its addresses are not used
