@@ -47,7 +47,7 @@ COMPARISONS = [
       ("Linux 6.1", "unix-socket round trip, 4 KiB")]),
     ("round trip, 64 KiB out of line", "ipc_round_trip_ool_64k",
      [("Linux 6.1", "unix-socket round trip, 64 KiB")]),
-    ("round trip, 64 KiB shared memory", "shm_round_trip_64k", []),
+    ("round trip, 64 KiB shared", "shm_round_trip_64k", []),
 ]
 
 

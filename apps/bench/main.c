@@ -28,6 +28,11 @@
 #define SERVER_PRIORITY 11 /* our own: see run_below_peers */
 #define CLIENT_PRIORITY 10
 #define MSG_BENCH MSG_USER
+/* Memory budgets, out of the bench's own (build.mk): a peer needs its
+ * image, stack and tables (a few hundred KiB); the client starts peers
+ * one or two at a time and maps a little. */
+#define PEER_MEMORY (1024 * 1024ull)
+#define CLIENT_MEMORY (16 * 1024 * 1024ull)
 
 static uint8_t ool[IPC_OOL_MAX];
 static handle_t spawner, ports; /* ours, by start-up tag */
@@ -111,6 +116,7 @@ static handle_t spawn_with(int mode, handle_t give) {
                              .image_size = e->size,
                              .arg = mode,
                              .priority = SERVER_PRIORITY,
+                             .memory = PEER_MEMORY,
                              .num_handles = give ? 1 : 0,
                              .handles = {give}};
     return task_create(spawner, &spec);
@@ -300,7 +306,8 @@ static int run_below_peers(void) {
                              .image = bootfs_data(bootfs, e),
                              .image_size = e->size,
                              .arg = MODE_CLIENT,
-                             .priority = CLIENT_PRIORITY};
+                             .priority = CLIENT_PRIORITY,
+                             .memory = CLIENT_MEMORY};
     startup_give(&spec, startup_handle(TAG_NAME), TAG_NAME);
     startup_give(&spec, spawner, TAG_SPAWN);
     startup_give(&spec, ports, TAG_IOPORT);
