@@ -137,6 +137,35 @@ TEST(malloc_heap_of_many_pages_is_one_region) {
     CHECK_EQ(status().used, before.used);
 }
 
+/* With every region taken by other mappings, a heap that needs a new one
+ * gives NULL (the kernel's ERR_FULL), and works again once one is free. */
+TEST(malloc_gives_null_when_the_regions_run_out) {
+    malloc_trim();
+    static int64_t pages[VM_REGIONS_MAX];
+    int n = 0;
+    int64_t at;
+    /* Guarded, so that none merges with another. */
+    while ((at = vm_map(0, 0, VM_ANYWHERE, PAGE, MAP_READ | MAP_GUARD)) > 0)
+        pages[n++] = at;
+    CHECK_ERR((error_t) at, ERR_FULL);
+    CHECK_EQ(status().regions, VM_REGIONS_MAX);
+    struct malloc_stats st;
+    malloc_stats(&st);
+    CHECK(malloc(64) == NULL && malloc(3 * PAGE) == NULL);
+    CHECK(realloc(NULL, 10) == NULL);
+    uint64_t failures = st.failures;
+    malloc_stats(&st);
+    CHECK_EQ(st.failures - failures, 3);
+    CHECK_ERR(vm_unmap((void *) pages[--n], PAGE), OK);
+    void *p = malloc(64), *q = malloc(3 * PAGE); /* one region for both */
+    CHECK(p != NULL && q != NULL && in_heap(p) && in_heap(q));
+    free(p);
+    free(q);
+    malloc_trim();
+    while (n > 0)
+        CHECK_ERR(vm_unmap((void *) pages[--n], PAGE), OK);
+}
+
 /* --- Random sizes, reallocs and alignments, contents checked --- */
 
 #define SLOTS 64
