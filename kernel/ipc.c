@@ -101,7 +101,8 @@ static bool would_deadlock(const struct task *t, const struct task *target) {
  * low-priority server does not keep an urgent client waiting behind
  * medium-priority work (priority inversion). The senders queue is sorted:
  * its first entry is its most urgent. */
-static void update_server_priority(struct task *server) {
+__attribute__((always_inline)) static inline void
+update_server_priority(struct task *server) {
     int prio = server->base_priority;
     struct list *it;
     list_for_each(it, &server->reply_waiters) {
@@ -120,7 +121,8 @@ static void update_server_priority(struct task *server) {
 }
 
 /* The caller's deadline, if any, is its own business: see pull(). */
-static void wait_for_reply(struct task *caller, struct task *server) {
+__attribute__((always_inline)) static inline void
+wait_for_reply(struct task *caller, struct task *server) {
     caller->block_reason = BLOCK_REPLY;
     caller->ipc_peer = server;
     list_push_back(&server->reply_waiters, &caller->ipc_node);

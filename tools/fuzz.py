@@ -31,7 +31,7 @@ QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
 SUITE = [(1, False), (2, False), (1, True), (2, True)]
 SUITE_CALLS = 50000
 PROGRESS = re.compile(r"fuzz: (\d+) calls")
-BUILD_MK_VAR = re.compile(r"^(priority|caps|serves)\s*:=\s*(.*)$", re.M)
+BUILD_MK_VAR = re.compile(r"^(priority|memory|caps|serves)\s*:=\s*(.*)$", re.M)
 
 
 def boot_entry(build, name, *options):

@@ -92,8 +92,14 @@ static int64_t top_priority(void) {
 
 /* Another copy of us in `mode`, given the terminal and `give` (if > 0)
  * under `tag`. */
+/* The consumer's budget: its image and stack. The producer starts it,
+ * so needs as much again for itself (build.mk gives us enough for both). */
+#define CONSUMER_MEMORY (1024 * 1024ull)
+#define PRODUCER_MEMORY (2 * CONSUMER_MEMORY)
+
 static handle_t start_copy(const char *name, uint64_t mode, int64_t priority,
                            handle_t give, uint32_t tag) {
+    uint64_t memory = mode == MODE_PRODUCER ? PRODUCER_MEMORY : CONSUMER_MEMORY;
     if (priority < 0)
         return ERR_NOT_PERMITTED;
     const void *bootfs = (const void *) BOOTFS_ADDR;
@@ -102,7 +108,8 @@ static handle_t start_copy(const char *name, uint64_t mode, int64_t priority,
                              .image = bootfs_data(bootfs, e),
                              .image_size = e->size,
                              .arg = mode,
-                             .priority = priority};
+                             .priority = priority,
+                             .memory = memory};
     startup_give(&spec, give, tag);
     startup_give(&spec, startup_handle(TAG_CONSOLE), TAG_CONSOLE);
     return task_create(startup_handle(TAG_SPAWN), &spec);

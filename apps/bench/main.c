@@ -28,11 +28,6 @@
 #define SERVER_PRIORITY 11 /* our own: see run_below_peers */
 #define CLIENT_PRIORITY 10
 #define MSG_BENCH MSG_USER
-/* Memory budgets, out of the bench's own (build.mk): a peer needs its
- * image, stack and tables (a few hundred KiB); the client starts peers
- * one or two at a time and maps a little. */
-#define PEER_MEMORY (1024 * 1024ull)
-#define CLIENT_MEMORY (16 * 1024 * 1024ull)
 
 static uint8_t ool[IPC_OOL_MAX];
 static handle_t spawner, ports; /* ours, by start-up tag */
@@ -116,7 +111,6 @@ static handle_t spawn_with(int mode, handle_t give) {
                              .image_size = e->size,
                              .arg = mode,
                              .priority = SERVER_PRIORITY,
-                             .memory = PEER_MEMORY,
                              .num_handles = give ? 1 : 0,
                              .handles = {give}};
     return task_create(spawner, &spec);
@@ -299,6 +293,9 @@ static void bench_async(uint32_t batch, const char *name) {
  * priority (a spawn handle reaches no higher than its holder) and hand
  * the copy our handles.
  */
+/* The client's budget: its peers get the default each. */
+#define CLIENT_MEMORY (24 * 1024 * 1024ull)
+
 static int run_below_peers(void) {
     const void *bootfs = (const void *) BOOTFS_ADDR;
     const struct bootfs_entry *e = bootfs_find(bootfs, "bench");
@@ -307,7 +304,7 @@ static int run_below_peers(void) {
                              .image_size = e->size,
                              .arg = MODE_CLIENT,
                              .priority = CLIENT_PRIORITY,
-                             .memory = CLIENT_MEMORY};
+                             .memory = budget_to_give(CLIENT_MEMORY)};
     startup_give(&spec, startup_handle(TAG_NAME), TAG_NAME);
     startup_give(&spec, spawner, TAG_SPAWN);
     startup_give(&spec, ports, TAG_IOPORT);

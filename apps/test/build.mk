@@ -3,7 +3,7 @@ srcs-y := runner.c harness.c attack_peers.c test_attack_kernel.c test_string.c t
 priority := 20
 # Each case runs in a child with CASE_MEMORY of it (runner.c).
 memory := 120M
-caps := spawn ioport irq trace
+caps := spawn ioport irq trace dma
 # The fresh console and chat servers the tests start serve these names
 # through the serve right init gives this entry (docs/names.md).
 serves := console chat

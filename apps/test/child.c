@@ -128,6 +128,10 @@ int child_main(uint64_t arg) {
         return fpu_child(mode, arg >> 8);
     case CHILD_PAGER_CLIENT:
         return pager_client_main();
+    case CHILD_TRY_DMA:
+        return try_dma_main();
+    case CHILD_DEEP_STACK:
+        return deep_stack_main(arg >> 8);
     case CHILD_AVX:
         return read_avx();
     case CHILD_CMDLINE_LENGTH:

@@ -64,8 +64,9 @@ static uint64_t peer_memory(int mode) {
                : PEER_MEMORY;
 }
 
-handle_t spawn_peer(int mode, uint64_t param, int priority, int num_handles,
-                    const handle_t *handles) {
+handle_t spawn_peer_with(int mode, uint64_t param, int priority,
+                         int num_handles, const handle_t *handles,
+                         uint64_t memory) {
     uint64_t size;
     const void *image = self_image(&size);
     struct task_spec spec = {
@@ -74,10 +75,16 @@ handle_t spawn_peer(int mode, uint64_t param, int priority, int num_handles,
         .image_size = size,
         .arg = CHILD_ARG(mode, param),
         .priority = priority,
-        .memory = peer_memory(mode),
+        .memory = memory,
     };
     give_in_order(&spec, num_handles, handles);
     return task_create(H_SPAWN, &spec);
+}
+
+handle_t spawn_peer(int mode, uint64_t param, int priority, int num_handles,
+                    const handle_t *handles) {
+    return spawn_peer_with(mode, param, priority, num_handles, handles,
+                           peer_memory(mode));
 }
 
 handle_t start_boot_task(const char *name, int num_handles,

@@ -125,6 +125,8 @@ static handle_t start_case(uint64_t param) {
     startup_give(&spec, H_IOPORT, TAG_IOPORT);
     startup_give(&spec, H_IRQ, TAG_IRQ);
     startup_give(&spec, startup_handle(TAG_TRACE), TAG_TRACE);
+    startup_give(&spec, startup_handle(TAG_PAGER), TAG_PAGER);
+    startup_give(&spec, startup_handle(TAG_DMA), TAG_DMA);
     /* Ours, passed on: init answers only us through it (a test checks). */
     startup_give(&spec, startup_handle(TAG_SUPERVISOR), TAG_SUPERVISOR);
     return task_create(H_SPAWN, &spec);

@@ -109,6 +109,8 @@ enum child_mode {
     CHILD_FPU_SUM,   /* sum doubles for a while: exit with fpu_sum(param) */
     CHILD_AVX,       /* read %xmm0 through a VEX-encoded instruction */
     CHILD_PAGER_CLIENT, /* touch a region paged by handle 1 (test_pager.c) */
+    CHILD_DEEP_STACK,   /* use param bytes of stack, exit 0 */
+    CHILD_TRY_DMA,      /* exit 0 if it cannot make device memory */
     CHILD_RUN_CASE,  /* the runner's: one test case (runner.c) */
     /* IPC peers (ipc_peers.c); their handle 1 is whom they talk to. */
     CHILD_ECHO_SERVER,
@@ -236,6 +238,10 @@ handle_t spawn_child(int mode, int priority);
 /* The same with a parameter and handles given to the child as 1, 2, ...,
  * each under the start-up tag it has here (so H_NAME is the child's name
  * server, as a plain app's). */
+/* The same with a memory budget of its own (task_spec.memory). */
+handle_t spawn_peer_with(int mode, uint64_t param, int priority,
+                         int num_handles, const handle_t *handles,
+                         uint64_t memory);
 handle_t spawn_peer(int mode, uint64_t param, int priority, int num_handles,
                     const handle_t *handles);
 /* A handle to ourselves, made once. */
@@ -245,6 +251,8 @@ task_t task_id_of(handle_t h);
 /* Wait (at most 5 s) until the task has ended; fills *st. */
 error_t wait_dead(handle_t h, struct task_status *st);
 int pager_client_main(void);
+int deep_stack_main(uint64_t bytes);
+int try_dma_main(void);
 /* Wait for the task to end, close the handle: its exit code (-9999 if it
  * did not end within 5 s). */
 int64_t exit_code_of(handle_t h);

@@ -5,6 +5,8 @@
  * refuses the one after, which ends the child.
  */
 #include "test.h"
+#include <layout.h>
+#include <resea/startup.h>
 #include <vm.h>
 
 #define PAGE 4096
@@ -132,4 +134,79 @@ TEST(vm_pager_refuses_bad_arguments) {
               ERR_ALREADY_EXISTS);
     CHECK_ERR(vm_unmap((void *) at, 4 * PAGE), OK);
     CHECK_ERR(task_kill(blocker), OK);
+}
+
+/* Stacks that grow on demand: init pages the USER_STACK_MAX -
+ * USER_STACK_SIZE bytes below each stack for the tasks holding its pager
+ * handle (TAG_PAGER, proto/supervisor.h). */
+
+/* Use about `bytes` of stack, touching every page on the way down. The
+ * frame must live across the call (no loop made of the recursion). */
+static int dig(uint64_t bytes) {
+    volatile uint8_t pad[1024];
+    pad[0] = (uint8_t) bytes;
+    int below = bytes <= sizeof(pad) ? 0 : dig(bytes - sizeof(pad));
+    __asm__ volatile("" ::"r"(pad) : "memory");
+    return below + pad[0];
+}
+
+/* CHILD_DEEP_STACK: use param bytes of stack, then exit 0. */
+int deep_stack_main(uint64_t bytes) {
+    dig(bytes);
+    return 0;
+}
+
+#define DEEP (512 * 1024)
+
+static handle_t our_pager(void) {
+    handle_t h = startup_handle(TAG_PAGER);
+    return h > 0 ? h : 0;
+}
+
+TEST(vm_stack_grows_on_demand_through_init) {
+    handle_t pager = our_pager();
+    CHECK(pager > 0);
+    handle_t child = spawn_peer_with(CHILD_DEEP_STACK, DEEP, TEST_PRIORITY, 1,
+                                     &pager, 4 * USER_STACK_MAX);
+    CHECK(child > 0);
+    struct task_status st;
+    CHECK_ERR(wait_dead(child, &st), OK);
+    CHECK_EQ(st.exit_reason, EXIT_NORMAL);
+    CHECK_EQ(st.exit_code, 0);
+}
+
+TEST(vm_stack_without_a_pager_does_not_grow) {
+    handle_t child = spawn_peer(CHILD_DEEP_STACK, DEEP, TEST_PRIORITY, 0, NULL);
+    CHECK(child > 0);
+    struct task_status st;
+    CHECK_ERR(wait_dead(child, &st), OK);
+    CHECK_EQ(st.exit_reason, EXIT_PAGE_FAULT);
+    CHECK(st.fault_addr < USER_STACK_TOP - USER_STACK_SIZE);
+    CHECK(st.fault_addr >= USER_STACK_TOP - USER_STACK_SIZE - PAGE);
+}
+
+TEST(vm_stack_growth_stops_at_its_limit) {
+    handle_t pager = our_pager();
+    /* With a budget for the whole stack, the fault is at the end of the
+     * region, not where the budget ran out. */
+    handle_t child = spawn_peer_with(CHILD_STACK_OVERFLOW, 0, TEST_PRIORITY, 1,
+                                     &pager, 4 * USER_STACK_MAX);
+    CHECK(child > 0);
+    struct task_status st;
+    CHECK_ERR(wait_dead(child, &st), OK);
+    CHECK_EQ(st.exit_reason, EXIT_PAGE_FAULT);
+    CHECK(st.fault_addr < USER_STACK_TOP - USER_STACK_MAX);
+    CHECK(st.fault_addr >= USER_STACK_TOP - USER_STACK_MAX - PAGE);
+}
+
+/* init pages stacks only: a region of another shape is refused. */
+TEST(vm_init_pages_nothing_but_stacks) {
+    handle_t pager = our_pager();
+    handle_t child =
+        spawn_peer(CHILD_PAGER_CLIENT, 0, TEST_PRIORITY, 1, &pager);
+    CHECK(child > 0);
+    struct task_status st;
+    CHECK_ERR(wait_dead(child, &st), OK);
+    CHECK_EQ(st.exit_reason, EXIT_PAGE_FAULT);
+    CHECK(st.fault_addr >= VM_MAP_BASE);
 }

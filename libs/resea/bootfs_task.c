@@ -60,10 +60,13 @@ handle_t bootfs_start(const struct bootfs_entry *e,
         startup_give(&spec, held->irq, TAG_IRQ);
     if (e->flags & BOOTFS_CAP_TRACE)
         startup_give(&spec, held->trace, TAG_TRACE);
+    if (e->flags & BOOTFS_CAP_DMA)
+        startup_give(&spec, held->dma, TAG_DMA);
     /* A terminal is the starter's to give (init: to entries with caps :=
      * console; a shell: a lease to whatever it runs). */
     startup_give(&spec, held->console, TAG_CONSOLE);
     startup_give(&spec, held->supervisor, TAG_SUPERVISOR);
+    startup_give(&spec, held->pager, TAG_PAGER);
     handle_t h = task_create(held->spawn, &spec);
     if (spawn > 0)
         handle_close(spawn);
@@ -82,5 +85,7 @@ struct held_caps startup_caps(void) {
                               .ioport = held(TAG_IOPORT),
                               .irq = held(TAG_IRQ),
                               .console = held(TAG_CONSOLE),
-                              .trace = held(TAG_TRACE)};
+                              .trace = held(TAG_TRACE),
+                              .dma = held(TAG_DMA),
+                              .pager = held(TAG_PAGER)};
 }

@@ -1,4 +1,6 @@
+#include <layout.h>
 #include <resea/malloc.h>
+#include <resea/startup.h>
 #include <resea/syscall.h>
 #include <resea/vm_pages.h>
 #include <vm.h>
@@ -27,9 +29,19 @@ static void heap_init(void) {
     malloc_init(&src);
 }
 
-/* Called by _start: run main, with a heap, and end the task with its
- * result. */
+/* With a pager for it, the stack may grow to USER_STACK_MAX: reserve the
+ * room below it (proto/supervisor.h). */
+static void stack_reserve(void) {
+    handle_t pager = startup_handle(TAG_PAGER);
+    if (pager > 0)
+        vm_pager((void *) (USER_STACK_TOP - USER_STACK_MAX),
+                 USER_STACK_MAX - USER_STACK_SIZE, MAP_READ | MAP_WRITE, pager);
+}
+
+/* Called by _start: run main, with a heap and a stack that grows, and
+ * end the task with its result. */
 __attribute__((noreturn, used)) void resea_start(void) {
     heap_init();
+    stack_reserve();
     task_exit(main());
 }

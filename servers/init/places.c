@@ -58,6 +58,17 @@ static handle_t supervisor_handle(const struct place *p) {
     return h > 0 ? h : 0;
 }
 
+/* The handle every task we start pages its stack through: one, given as
+ * copies, since its badge says nothing of who holds it. */
+static handle_t pager_handle(void) {
+    static handle_t pager;
+    if (!self)
+        self = task_self();
+    if (!pager && self > 0)
+        pager = handle_dup(self, SUPERVISOR_RIGHTS, PAGER_BADGE);
+    return pager > 0 ? pager : 0;
+}
+
 /* The handles the place's task gets besides the kernel's capabilities
  * (of which the trace goes to no terminal but the operator's):
  * the name server, the right to serve the entry's names (minted from its
@@ -76,6 +87,7 @@ static struct held_caps handles_for(const struct held_caps *kernel,
                        ? badged(console_task, CONSOLE_PORT_BADGE(p->copy))
                        : 0;
     held.supervisor = supervisor_handle(p);
+    held.pager = pager_handle();
     /* The trace shows who talks to whom on every terminal: of the tasks
      * with one, only the operator's gets it. */
     if ((e->flags & BOOTFS_CAP_CONSOLE) && !is_admin(p))

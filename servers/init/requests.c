@@ -10,7 +10,9 @@
 #include <resea/ipc.h>
 #include <resea/name.h>
 #include <resea/syscall.h>
+#include <layout.h>
 #include <string.h>
+#include <vm.h>
 
 static bool alive(handle_t h) {
     struct handle_info info;
@@ -65,7 +67,22 @@ static error_t end_for_operator(uint64_t badge, uint64_t id) {
     return p ? task_kill(p->task) : ERR_NOT_FOUND;
 }
 
+/* A fault in a task's stack growth region: a zeroed page. Anything else
+ * is refused (proto/supervisor.h). The kernel made the request, so the
+ * words are true; a task that sends one itself gets a reply and nothing
+ * more. */
+static void answer_fault(const struct message *m) {
+    bool stack = m->words[PF_WORD_BASE] == USER_STACK_TOP - USER_STACK_MAX &&
+                 m->words[PF_WORD_SIZE] == USER_STACK_MAX - USER_STACK_SIZE;
+    struct message r = {.type = stack ? 0 : ERR_NOT_PERMITTED};
+    ipc_reply(m->src, &r);
+}
+
 void handle_request(struct message *m) {
+    if (m->type == MSG_PAGE_FAULT && m->badge == PAGER_BADGE) {
+        answer_fault(m);
+        return;
+    }
     const struct place *p = place_of_caller(m->badge, m->src);
     struct message r = {.type = m->type};
     if (!p) {

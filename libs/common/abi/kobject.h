@@ -61,7 +61,8 @@ enum kobject_kind {
     X(TAG_CONSOLE, 6, "the console, for one port")                             \
     X(TAG_SUPERVISOR, 7, "init, to renew the others (proto/supervisor.h)")     \
     X(TAG_TRACE, 8, "the kernel trace")                                        \
-    X(TAG_DMA, 9, "device memory (mem_create_device)")
+    X(TAG_DMA, 9, "device memory (mem_create_device)")                        \
+    X(TAG_PAGER, 10, "init, to page the stack's growth (proto/supervisor.h)")
 
 #define STARTUP_TAG_ENUM_ENTRY(name, value, what) name = value,
 enum startup_tag { STARTUP_TAG_LIST(STARTUP_TAG_ENUM_ENTRY) STARTUP_TAG_COUNT };
@@ -73,7 +74,7 @@ enum startup_tag { STARTUP_TAG_LIST(STARTUP_TAG_ENUM_ENTRY) STARTUP_TAG_COUNT };
 #define TASK_WATCHES_MAX 64
 #define TASK_NAME_MAX 32     /* including the NUL */
 #define TASK_PRIORITY_MAX 31 /* 0 (lowest) .. 31 (highest) */
-#define TASK_SPEC_HANDLES 8
+#define TASK_SPEC_HANDLES 12
 #define TASK_CMDLINE_MAX 128 /* including the NUL */
 #define TASK_MEMORY_DEFAULT (2 * 1024 * 1024ull) /* task_spec.memory 0 */
 /* Tasks task_status names in `wakers`, at most. */

@@ -16,4 +16,7 @@
 #define VM_MAP_END 0x0000700000000000ull
 #define USER_STACK_TOP 0x00007ffffff00000ull
 #define USER_STACK_SIZE (64 * 1024ull)
+/* With a pager for it (TAG_PAGER), the stack grows on demand below its
+ * USER_STACK_SIZE to this size; without, a use beyond is a fault. */
+#define USER_STACK_MAX (1024 * 1024ull)
 #define USER_SPACE_END 0x0000800000000000ull

@@ -33,6 +33,14 @@
  *                       ERR_NOT_FOUND: not a task init supervises.
  *
  * Unknown types: ERR_UNKNOWN_MESSAGE.
+ *
+ * init is also a pager (vm.h), for the stacks of the tasks it starts and
+ * of the tasks they start: each gets, under TAG_PAGER, a handle to init
+ * badged PAGER_BADGE, which it passes on (libs/resea does). At start-up a
+ * task holding one reserves the stack's growth with vm_pager: the
+ * USER_STACK_MAX - USER_STACK_SIZE bytes below its stack (layout.h).
+ * init zero-fills a fault there (the page is charged to the task) and
+ * refuses a fault in any other region, which ends the faulting task.
  */
 /* The badge of the supervisor handle of the task in init's place i; the
  * task on the operator's terminal (console port 0) also gets
@@ -40,5 +48,7 @@
  * unbadged handle to it. */
 #define SUPERVISOR_BADGE(i) (BADGE_LOOKUP_END + (uint64_t) (i))
 #define SUPERVISOR_BADGE_ADMIN (1ull << 32)
+/* The pager handle's badge: never a place's. */
+#define PAGER_BADGE (BADGE_LOOKUP_END + (1ull << 40))
 #define SUPERVISOR_PLACE(badge)                                                \
     ((uint32_t) (((badge) - BADGE_LOOKUP_END) & ~SUPERVISOR_BADGE_ADMIN))

@@ -28,6 +28,9 @@
 #define BOOTFS_CAP_CONSOLE (1u << 4)
 /* The kernel trace, under TAG_TRACE (build.mk: caps := trace). */
 #define BOOTFS_CAP_TRACE (1u << 5)
+/* The right to make device memory, under TAG_DMA (build.mk: caps := dma):
+ * for drivers, which learn its physical address to give a device. */
+#define BOOTFS_CAP_DMA (1u << 6)
 /* How many copies init starts (0 means 1); copy i gets task_arg() == i. */
 #define BOOTFS_INSTANCES_SHIFT 8
 static inline uint32_t bootfs_instances(uint32_t flags) {

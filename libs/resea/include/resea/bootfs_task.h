@@ -22,10 +22,12 @@ struct held_caps {
     handle_t irq;     /* TAG_IRQ */
     handle_t console; /* TAG_CONSOLE: the console, badged for one port */
     handle_t trace;   /* TAG_TRACE: the kernel trace */
+    handle_t dma;     /* TAG_DMA: the right to make device memory */
     /* TAG_SUPERVISOR: init, badged for the task it starts. Only init
      * gives one; startup_caps() leaves it 0, so that a task passes its
      * own on to nobody. */
     handle_t supervisor;
+    handle_t pager; /* TAG_PAGER: init, the pager of the stack's growth */
 };
 /* The held_caps of the calling task: its own start-up table. */
 struct held_caps startup_caps(void);
