@@ -128,18 +128,30 @@ bool mem_charge(struct mem_account *a, uint64_t bytes) {
     return true;
 }
 
-void mem_uncharge(struct mem_account *a, uint64_t bytes) {
+/* Bytes no longer held by a's task or, once it ended, by what it left:
+ * they leave its parent's `given` as well. */
+static void release(struct mem_account *a, uint64_t bytes) {
     for (; a; a = a->ended ? a->parent : NULL) {
         ASSERT(a->used >= bytes);
         a->used -= bytes;
+        if (a->ended && a->parent) {
+            ASSERT(a->parent->given >= bytes);
+            a->parent->given -= bytes;
+        }
     }
 }
 
+void mem_uncharge(struct mem_account *a, uint64_t bytes) { release(a, bytes); }
+
 void mem_end(struct mem_account *a) {
     ASSERT(!a->ended && a->used <= a->limit);
-    if (a->parent)
-        mem_uncharge(a->parent, a->limit - a->used);
     a->ended = true;
+    if (a->parent) {
+        uint64_t unused = a->limit - a->used;
+        ASSERT(a->parent->given >= unused);
+        a->parent->given -= unused;
+        release(a->parent, unused);
+    }
 }
 
 uint64_t page_alloc_charged(struct mem_account *a) {

@@ -30,6 +30,7 @@ uint64_t page_alloc_contig(uint64_t n);
  */
 struct mem_account {
     uint64_t limit, used;
+    uint64_t given; /* of used: the budgets of the tasks it started */
     /* Where the budget came from. Once the task has ended (mem_end), what
      * it still holds stays charged to `parent` as well, until freed. */
     struct mem_account *parent;

@@ -144,6 +144,7 @@ static int64_t sys_task_create(handle_t spawner,
         mem_uncharge(&current->mem, memory);
         return err;
     }
+    current->mem.given += memory;
     install_spec_handles(t, &spec);
     struct handle h = {.kind = KOBJ_TASK, .rights = RIGHTS_ALL, .task = t};
     return handle_install(current, &h);
@@ -214,6 +215,9 @@ static void fill_status(const struct task *t, const struct wakers *w,
         .fault_rip = t->fault_rip,
         .cpu_ticks = t->cpu_ticks,
         .ipc_calls = t->ipc_calls,
+        .mem_limit = t->mem.limit,
+        .mem_used = t->mem.used - t->mem.given,
+        .mem_given = t->mem.given,
         .num_handles = HANDLE_MAX - 1 - handle_free_slots(t),
         .base_priority = t->base_priority,
         .creator = t->creator,
@@ -668,6 +672,7 @@ static int64_t sys_vm_unmap(void __user *addr, uint64_t len) {
 static int64_t sys_vm_status(struct vm_status __user *out) {
     struct vm_status st = {.limit = current->mem.limit,
                            .used = current->mem.used,
+                           .given = current->mem.given,
                            .regions = current->num_regions};
     return copy_to_user(out, &st, sizeof(st));
 }

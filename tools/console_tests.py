@@ -169,9 +169,9 @@ def case_line_discipline(c1, c2, c3):
 
 def case_ps_shows_who_waits_on_whom(c1, c2, c3):
     c1.line("ps")
-    c1.expect(r"ID\s+NAME\s+BY\s+PRIO\s+HANDLES\s+STATE")
-    c1.expect(r"\d+\s+name\s+system\s+\d+\s+\d+\s+receive-blocked")
-    c1.expect(r"\d+\s+shell\s+system\s+\d+\s+\d+\s+running")
+    c1.expect(r"ID\s+NAME\s+BY\s+PRIO\s+HANDLES\s+MEM\s+STATE")
+    c1.expect(r"\d+\s+name\s+system\s+\d+\s+\d+\s+[1-9]\d*K\s+receive-blocked")
+    c1.expect(r"\d+\s+shell\s+system\s+\d+\s+\d+\s+[1-9]\d*K\s+running")
 
 
 def alice_and_bob_talk(c2, c3):
@@ -191,7 +191,7 @@ def case_chat_two_users(c1, c2, c3):
     alice_and_bob_talk(c2, c3)
     # ps from the third terminal shows the chat clients waiting
     c1.line("ps")
-    c1.expect(r"chat:alice\s+\d+\s+\d+\s+\d+\s+receive-blocked")
+    c1.expect(r"chat:alice\s+\d+\s+\d+\s+\d+\s+\d+K\s+receive-blocked")
 
 
 def case_chat_flood_keeps_order(c1, c2, c3):

@@ -87,12 +87,12 @@ def case_ps_shows_what_chat_clients_wait_for(c1, c2, c3):
     c3.line("chat bob")
     c3.expect(r"\* bob joined")
     for nick in ("alice", "bob"):
-        m = ps_until(c1, rf"chat:{nick}\s+\d+\s+\d+\s+\d+\s+receive-blocked "
+        m = ps_until(c1, rf"chat:{nick}\s+\d+\s+\d+\s+\d+\s+\d+K\s+receive-blocked "
                      r"\(woken by ([^)\n]*)\)")
         wakers = m.group(1).split(", ")
         if "console" not in wakers or "chat-server" not in wakers:
             raise AssertionError(f"chat:{nick} is woken by {wakers}")
-    ps_until(c1, r"\d+\s+console\s+system\s+\d+\s+\d+\s+receive-blocked")
+    ps_until(c1, r"\d+\s+console\s+system\s+\d+\s+\d+\s+\d+K\s+receive-blocked")
     c3.line("/quit")
     c3.expect(r"shell3> ")
     c2.line("/quit")

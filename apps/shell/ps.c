@@ -103,18 +103,20 @@ void task_state(const struct task_status *all, int n,
 }
 
 /* Like QNX's sin: who runs, who waits on whom; BY says who started each
- * ("system": init, which restarts it). */
+ * ("system": init, which restarts it), MEM what it holds of its budget. */
 void cmd_ps(struct shell *sh) {
     static struct task_status all[TASK_MAX];
     int n = task_list(sh->caps.spawn, all, TASK_MAX);
-    say(sh, "%-6s %-16s %-6s %-4s %-7s %s\n", "ID", "NAME", "BY", "PRIO",
-        "HANDLES", "STATE");
+    say(sh, "%-6s %-16s %-6s %-4s %-7s %-6s %s\n", "ID", "NAME", "BY", "PRIO",
+        "HANDLES", "MEM", "STATE");
     for (int i = 0; i < n; i++) {
         const struct task_status *t = &all[i];
         char state[128], by[16];
         task_state(all, n, t, state, sizeof(state));
         started_by(all, n, t, by, sizeof(by));
-        say(sh, "%-6u %-16s %-6s %-4u %-7u %s\n", t->id, t->name, by,
-            t->priority, t->num_handles, state);
+        char mem[16];
+        format(mem, sizeof(mem), "%luK", t->mem_used / 1024);
+        say(sh, "%-6u %-16s %-6s %-4u %-7u %-6s %s\n", t->id, t->name, by,
+            t->priority, t->num_handles, mem, state);
     }
 }

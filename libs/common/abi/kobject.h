@@ -160,6 +160,11 @@ struct task_status {
     uint32_t irq_lines;
     uint32_t reserved;
     uint64_t ipc_calls; /* ipc() system calls it made (a call counts once) */
+    /* Its memory budget (vm_status), in bytes: what it may hold, what it
+     * holds itself, what it gave the tasks it started. */
+    uint64_t mem_limit;
+    uint64_t mem_used;
+    uint64_t mem_given;
 };
 
 /* The unit of task_status.cpu_ticks. */

@@ -40,8 +40,11 @@ struct mem_info {
 
 /* A task's memory budget (vm_status), in bytes. */
 struct vm_status {
-    uint64_t limit;   /* what it may hold: its creator gave it */
-    uint64_t used;    /* what it holds: its own pages, objects, tables */
+    uint64_t limit; /* what it may hold: its creator gave it */
+    /* What it holds: its own pages, objects, tables, and the budgets
+     * `given` to the tasks it started (back when they end). */
+    uint64_t used;
+    uint64_t given;
     uint32_t regions; /* mappings made with vm_map / vm_pager */
     uint32_t reserved;
 };
