@@ -236,7 +236,10 @@ static error_t transfer(struct task *sender, struct task *receiver,
         err = copy_between_spaces(receiver->arch.pml4, (void __user *) dst_buf,
                                   sender->arch.pml4, (void __user *) m->ool_ptr,
                                   m->ool_len);
-        ASSERT(err == OK); /* both ranges were checked */
+        /* The sender's range was checked just now; the receiver's when it
+         * registered it, and it may have unmapped it since (vm_unmap). */
+        if (err)
+            return no_room(receiver, err);
     }
     /* The header after the data: out-of-line bytes landing on the
      * receiver's message buffer must not stand in for src and badge. */

@@ -170,6 +170,11 @@ enum child_mode {
     CHILD_ATTACK_SESSIONS,     /* open chat sessions until refused; hold */
     CHILD_ATTACK_WAITERS,      /* send the name server lookups that wait,
                                   over and over */
+    /* Memory (vm_peers.c); handle 1, if any, is whom they talk to. */
+    CHILD_VM_FAULT,  /* param: a page address | enum vm_fault_kind */
+    CHILD_VM_LIMIT,  /* exit with vm_status().limit */
+    CHILD_VM_PEER,   /* serve enum vm_request messages */
+    CHILD_VM_HOLDER, /* param: vm_holder_param(): map memory, end holding it */
 };
 
 extern const char *const test_names[];
@@ -192,6 +197,54 @@ struct async_item {
      ((uint64_t) (trigger) << 24))
 int async_peer_main(int mode, uint64_t param);
 int server_attack_main(int mode, uint64_t param);
+int vm_peer_main(int mode, uint64_t param);
+
+/* How a CHILD_VM_FAULT child faults at the page address A it is given
+ * (the low 12 bits of its parameter say which). */
+enum vm_fault_kind {
+    VM_FAULT_WRITE_READ_ONLY = 1, /* map A MAP_READ, write A + 8 */
+    VM_FAULT_EXEC_NO_EXEC,        /* map A read-write, put a `ret`, call A */
+    VM_FAULT_READ_AFTER_UNMAP,    /* map A + 4096, then A; write A, unmap
+                                     A, read it */
+    VM_FAULT_READ_HOLE,           /* map 3 pages at A, unmap the middle one,
+                                     write the others, read A + 4096 */
+};
+
+/* What a CHILD_VM_PEER does with each message; it keeps one mapping,
+ * "the held" one. Every reply's words[0] is the result. */
+enum vm_request {
+    VM_REQ_MAP = 48,   /* the handle carried, words[0] = MAP_* flags,
+                          words[1] = bytes: map it anywhere and hold it;
+                          words[0] = the address, words[1] = the handle's
+                          rights */
+    VM_REQ_HASH,       /* fnv_hash of the held mapping */
+    VM_REQ_FILL,       /* write vm_pattern(words[0]) over it */
+    VM_REQ_WRITE_LATE, /* reply with its address, then write there */
+    VM_REQ_RELEASE,    /* unmap it and close its handle */
+    VM_REQ_ALLOC,      /* map words[0] bytes of anonymous memory, write
+                          them, unmap them */
+    VM_REQ_OOL_GONE,   /* register an out-of-line buffer, unmap it and,
+                          if words[0], map a read-only page there; its
+                          address */
+    VM_REQ_OOL_VALID,  /* register a good out-of-line buffer */
+    VM_REQ_OOL_HASH,   /* fnv_hash of the out-of-line bytes it carries */
+    VM_REQ_PEEK,       /* fnv_hash of the page at words[0] */
+};
+
+/* A CHILD_VM_HOLDER's parameter: it maps `pages` anonymous pages and an
+ * object of as many twice, writes them all (vm_pattern seeds 1 and 2),
+ * sends handle 1 a message of type VM_HOLDER_READY (carrying a read-only
+ * handle to the object if `send`), then waits to be killed, or dies by a
+ * page fault if `fault`. */
+#define VM_HOLDER_READY 60
+#define vm_holder_param(pages, send, fault)                                    \
+    ((uint64_t) (pages) | ((uint64_t) (send) << 16) |                          \
+     ((uint64_t) (fault) << 17))
+/* Byte i of the pattern vm_peer and the tests write: it differs from page
+ * to page and from seed to seed. */
+static inline uint8_t vm_pattern(uint64_t seed, uint64_t i) {
+    return (uint8_t) (seed * 31 + i * 7 + (i >> 12) + 1);
+}
 
 /* Requests the echo server understands. */
 enum echo_request {
