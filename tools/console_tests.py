@@ -294,6 +294,33 @@ def case_asyncdemo_runs_and_ends(c1, c2, c3):
         raise AssertionError(f"asyncdemo did not end: {m.group(1)!r}")
 
 
+# What apps/ringdemo prints, in order (docs/memory.md, "A worked example").
+RINGDEMO = [
+    "consumer: mapping the ring writable: ERR_NOT_PERMITTED",
+    "consumer: ring mapped read-only, read index read-write",
+    "producer: ring of 8 slots shared, 20 messages to write",
+    "consumer: 8 messages: 'message 0' .. 'message 7'",
+    "consumer: 8 messages: 'message 8' .. 'message 15'",
+    "consumer: 4 messages: 'message 16' .. 'message 19'",
+    "consumer: the ring is closed and empty; exiting",
+    "producer: the consumer has ended; mappings of the ring: 1",
+    "producer: all our budget is back",
+]
+
+
+def case_ringdemo_runs_and_ends(c1, c2, c3):
+    # the consumer runs below the producer, so the ring fills before each
+    # batch it takes; both end, with every page back where it came from,
+    # and the shell reads again
+    c2.line("run ringdemo")
+    lines = "".join(re.escape(line) + r"\n" for line in RINGDEMO)
+    c2.expect(r"\n" + lines + r"shell2> ", timeout=10)
+    c2.line("ps")
+    m = c2.expect(r"ID\s+NAME[^\n]*\n((?:.*\n)*?)shell2> ")
+    if "ringdemo" in m.group(1):
+        raise AssertionError(f"ringdemo did not end: {m.group(1)!r}")
+
+
 def case_test_task_from_another_terminal(c1, c2, c3):
     # started from shell 2, whose port is not the test task's concern: the
     # suite runs; each case runs in a child of its own, which has no

@@ -49,6 +49,8 @@ static int read_avx(void) {
 
 int child_main(uint64_t arg) {
     int mode = arg & 0xff;
+    if (mode >= CHILD_MEM_SHARE_BACK)
+        return mem_attack_main(mode, arg >> 8);
     if (mode >= CHILD_VM_FAULT)
         return vm_peer_main(mode, arg >> 8);
     if (mode >= CHILD_LOOP_SERVER)

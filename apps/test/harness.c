@@ -1,6 +1,5 @@
 #include "test.h"
 #include <bootfs.h>
-#include <elf.h>
 #include <layout.h>
 #include <stdarg.h>
 
@@ -53,32 +52,25 @@ static void give_tagged(struct task_spec *spec, int n, const handle_t *hs) {
     give_in_order(spec, m, held);
 }
 
-/* A copy of this program needs its image to start (about 1.3 MiB, most
- * of it static buffers; more in the trace build) and PEER_EXTRA for its
- * stack, tables and what it maps: sized by the image, so that a case can
- * start a table's worth of them and a bigger build still fits. The
- * attackers that start tasks of their own get more. */
-#define PEER_EXTRA (256 * 1024ull)
-#define SPAWNING_PEER_MEMORY (6 * 1024 * 1024ull)
+/* What this program held when it started, which is what a copy of it
+ * needs (its static buffers make it over a MiB). A peer gets that and
+ * PEER_SLACK, so that a case can start a table's worth of them; the
+ * attackers that start copies of their own get room for a few. */
+#define PEER_SLACK (256 * 1024ull)
+#define SPAWNING_PEERS 4
+static uint64_t copy_cost;
 
-/* The pages our image's segments take, from its program headers (the
- * boot image holds it whole, checked when we were loaded). */
-static uint64_t image_memory(void) {
-    uint64_t size, end = USER_IMAGE_BASE;
-    const uint8_t *image = self_image(&size);
-    const struct elf64_ehdr *eh = (const struct elf64_ehdr *) image;
-    const struct elf64_phdr *ph =
-        (const struct elf64_phdr *) (image + eh->e_phoff);
-    for (int i = 0; i < eh->e_phnum; i++)
-        if (elf_loadable(&ph[i]) && ph[i].p_vaddr + ph[i].p_memsz > end)
-            end = ph[i].p_vaddr + ph[i].p_memsz;
-    return ((end - USER_IMAGE_BASE) + 4095) & ~(uint64_t) 4095;
+void note_copy_cost(void) {
+    struct vm_status st;
+    if (vm_status(&st) == OK)
+        copy_cost = st.used - st.given;
 }
 
 static uint64_t peer_memory(int mode) {
-    if (mode >= CHILD_SPAWN_AT && mode < CHILD_LOOP_SERVER)
-        return SPAWNING_PEER_MEMORY;
-    return image_memory() + PEER_EXTRA;
+    uint64_t one = copy_cost + PEER_SLACK;
+    return mode >= CHILD_SPAWN_AT && mode < CHILD_LOOP_SERVER
+               ? one * (1 + SPAWNING_PEERS)
+               : one;
 }
 
 handle_t spawn_peer_with(int mode, uint64_t param, int priority,

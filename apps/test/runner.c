@@ -189,6 +189,7 @@ static bool run_in_child(const struct test_case *t, uint64_t param,
 }
 
 int main(void) {
+    note_copy_cost(); /* first: nothing of ours is mapped yet */
     test_caps = startup_caps();
     uint64_t arg = task_arg();
     if (arg && (arg & 0xff) == CHILD_RUN_CASE)

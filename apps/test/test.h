@@ -74,7 +74,7 @@ extern struct held_caps test_caps;
 #define H_SPAWN (test_caps.spawn)
 #define H_IOPORT (test_caps.ioport)
 #define H_IRQ (test_caps.irq)
-#define TEST_PRIORITY 10  /* of each case; the runner waits above it */
+#define TEST_PRIORITY 10 /* of each case; the runner waits above it */
 /* The memory budget of each case, out of the test task's (build.mk). */
 #define CASE_MEMORY (112 * 1024 * 1024ull)
 #define TASK_LIST_MAX 256 /* every task task_list can report */
@@ -104,14 +104,14 @@ enum child_mode {
     CHILD_CMDLINE_LENGTH, /* exit with strlen(task_cmdline()) */
     CHILD_SPIN_WHEN_TOLD, /* receive one message, then spin */
     /* The FPU (test_fpu.c). */
-    CHILD_FPU_DIRTY, /* fill every FPU register with FPU_PATTERN, wait */
-    CHILD_FPU_READ,  /* exit 0 if the FPU is as a new task finds it */
-    CHILD_FPU_SUM,   /* sum doubles for a while: exit with fpu_sum(param) */
-    CHILD_AVX,       /* read %xmm0 through a VEX-encoded instruction */
+    CHILD_FPU_DIRTY,    /* fill every FPU register with FPU_PATTERN, wait */
+    CHILD_FPU_READ,     /* exit 0 if the FPU is as a new task finds it */
+    CHILD_FPU_SUM,      /* sum doubles for a while: exit with fpu_sum(param) */
+    CHILD_AVX,          /* read %xmm0 through a VEX-encoded instruction */
     CHILD_PAGER_CLIENT, /* touch a region paged by handle 1 (test_pager.c) */
     CHILD_DEEP_STACK,   /* use param bytes of stack, exit 0 */
     CHILD_TRY_DMA,      /* exit 0 if it cannot make device memory */
-    CHILD_RUN_CASE,  /* the runner's: one test case (runner.c) */
+    CHILD_RUN_CASE,     /* the runner's: one test case (runner.c) */
     /* IPC peers (ipc_peers.c); their handle 1 is whom they talk to. */
     CHILD_ECHO_SERVER,
     CHILD_CALLER,
@@ -175,6 +175,13 @@ enum child_mode {
     CHILD_VM_LIMIT,  /* exit with vm_status().limit */
     CHILD_VM_PEER,   /* serve enum vm_request messages */
     CHILD_VM_HOLDER, /* param: vm_holder_param(): map memory, end holding it */
+    /* Attackers of the memory capabilities (test_attack_memory.c). */
+    CHILD_MEM_SHARE_BACK,   /* fill an object, move it to handle 1, hold */
+    CHILD_MEM_READONLY,     /* try to write through read-only handle 1 */
+    CHILD_MEM_SPARSE,       /* map one page at many far-apart places, report
+                               to handle 1, hold */
+    CHILD_MEM_PAGER_GREEDY, /* fault in a large region paged by handle 1 */
+    CHILD_MEM_STALE_TLB,    /* touch param pages after unmapping them */
 };
 
 extern const char *const test_names[];
@@ -245,6 +252,7 @@ enum vm_request {
 static inline uint8_t vm_pattern(uint64_t seed, uint64_t i) {
     return (uint8_t) (seed * 31 + i * 7 + (i >> 12) + 1);
 }
+int mem_attack_main(int mode, uint64_t param);
 
 /* Requests the echo server understands. */
 enum echo_request {
@@ -291,6 +299,8 @@ handle_t spawn_child(int mode, int priority);
 /* The same with a parameter and handles given to the child as 1, 2, ...,
  * each under the start-up tag it has here (so H_NAME is the child's name
  * server, as a plain app's). */
+/* Note what we hold at start-up: the budget a copy of us needs. */
+void note_copy_cost(void);
 /* The same with a memory budget of its own (task_spec.memory). */
 handle_t spawn_peer_with(int mode, uint64_t param, int priority,
                          int num_handles, const handle_t *handles,

@@ -138,20 +138,39 @@ static int index_at(uint64_t vaddr, int level) {
     return (vaddr >> (12 + 9 * (level - 1))) & 0x1ff;
 }
 
+/* Take out the tables a failed walk made, last first: they hold nothing
+ * but each other, and the budget has them back. */
+static void unmake_tables(uint64_t pml4, uint64_t vaddr, uint64_t **made, int n,
+                          struct mem_account *acct) {
+    while (n-- > 0) {
+        uint64_t page = *made[n] & PTE_ADDR;
+        *made[n] = 0;
+        if (read_cr3() == pml4)
+            __asm__ volatile("invlpg (%0)" ::"r"(vaddr) : "memory");
+        page_free_charged(acct, page);
+    }
+}
+
 /* The level-1 entry for vaddr, creating missing tables (charged to acct)
- * with the entry flags `table_flags` unless they are 0. */
+ * with the entry flags `table_flags` unless they are 0. NULL, and no
+ * table made, when one cannot be. */
 static uint64_t *walk(uint64_t pml4, uint64_t vaddr, uint64_t table_flags,
                       struct mem_account *acct) {
     uint64_t paddr = pml4;
+    uint64_t *made[3];
+    int num_made = 0;
     for (int level = 4; level > 1; level--) {
         uint64_t *entry = &table(paddr)[index_at(vaddr, level)];
         if (!(*entry & PTE_P)) {
             if (!table_flags)
                 return NULL;
             uint64_t next = page_alloc_charged(acct);
-            if (!next)
+            if (!next) {
+                unmake_tables(pml4, vaddr, made, num_made, acct);
                 return NULL;
+            }
             *entry = next | table_flags;
+            made[num_made++] = entry;
         }
         paddr = *entry & PTE_ADDR;
     }

@@ -201,6 +201,17 @@ TEST(elf_rejects_filesz_over_memsz) {
     EXPECT_BAD();
 }
 
+/* Code that can rewrite itself: neither text made writable nor data
+ * made executable. */
+TEST(elf_rejects_writable_and_executable) {
+    build_valid();
+    put_le(img, ph(0, PH_FLAGS), PF_R | PF_W | PF_X, 4);
+    EXPECT_BAD();
+    build_valid();
+    put_le(img, ph(2, PH_FLAGS), PF_W | PF_X, 4);
+    EXPECT_BAD();
+}
+
 TEST(elf_rejects_file_range_outside) {
     build_valid();
     set64(ph(2, PH_FILESZ), 0x11); /* one byte past the end */

@@ -39,11 +39,14 @@ static error_t check_ehdr(const struct elf64_ehdr *eh, uint64_t size) {
     return OK;
 }
 
-/* One PT_LOAD on its own: sizes, file range, address range, congruence. */
+/* One PT_LOAD on its own: sizes, rights (never W+X), file range, address
+ * range, congruence. */
 static error_t check_load(const struct elf64_phdr *ph, uint64_t size,
                           uint64_t lo, uint64_t hi) {
     if (ph->p_filesz > ph->p_memsz)
         return ERR_BAD_IMAGE;
+    if ((ph->p_flags & PF_W) && (ph->p_flags & PF_X))
+        return ERR_BAD_IMAGE; /* never writable and executable */
     if (!range_in(ph->p_offset, ph->p_filesz, size))
         return ERR_BAD_IMAGE;
     if (ph->p_vaddr < lo || ph->p_vaddr >= hi || ph->p_memsz > hi - ph->p_vaddr)
