@@ -61,7 +61,7 @@ COMMON_SRCS := libs/common/abi/error.c $(addprefix libs/common/util/,format.c \
 HOST_SRCS := $(filter-out %/string.c,$(COMMON_SRCS)) \
 	$(wildcard libs/common/tests/*.c) \
 	libs/resea/async_queue.c $(wildcard libs/resea/line*.c) libs/resea/cmdline.c \
-	libs/resea/tx_ring.c libs/resea/malloc.c \
+	libs/resea/tx_ring.c libs/resea/malloc.c libs/resea/vm_pages.c \
 	$(wildcard libs/resea/tests/*.c)
 
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/arch/$(ARCH)/*.c kernel/arch/$(ARCH)/*.S) \

@@ -8,9 +8,10 @@ bench.txt holds the `BENCH <name> <value> <unit>` lines. The panels:
 1. IPC round trips per million guest instructions by out-of-line size
    (the round_trips_per_minsn_<bytes> lines; 0 is inline only);
 2. the async layer's cost per message by batch size (async_msg_cost_b<N>);
-3. the null system call, IPC round trip, notify and out-of-line round
-   trips beside the reference figures of Resea and Linux 6.1, read from
-   the tables of docs/ipc.md, on a log scale.
+3. the null system call, IPC round trip, notify, out-of-line round trips
+   and the 64 KiB round trip by shared memory beside the reference figures
+   of Resea and Linux 6.1, read from the tables of docs/ipc.md, on a log
+   scale.
 
 The sizes and batch sizes are those the bench printed. A figure or a
 reference the plot needs and does not find is an error, naming it.
@@ -46,6 +47,7 @@ COMPARISONS = [
       ("Linux 6.1", "unix-socket round trip, 4 KiB")]),
     ("round trip, 64 KiB out of line", "ipc_round_trip_ool_64k",
      [("Linux 6.1", "unix-socket round trip, 64 KiB")]),
+    ("round trip, 64 KiB shared", "shm_round_trip_64k", []),
 ]
 
 

@@ -6,18 +6,23 @@
 #include <bootfs.h>
 #include <msgtypes.h>
 #include <layout.h>
+#include <resea/malloc.h>
 #include <resea/printf.h>
 #include <resea/event_loop.h>
 #include <resea/startup.h>
 #include <resea/syscall.h>
 #include <config.h>
 #include <trace.h>
+#include <vm.h>
 
 #define DEBUG_EXIT_PORT 0xf4
 #define MODE_ECHO 1
 #define MODE_NOTIFIED 2
 #define MODE_CONSUMER 3
 #define MODE_CLIENT 4
+#define MODE_SHM_SERVER 5
+#define SHM_SIZE (64 * 1024)
+#define PAGE_SIZE 4096
 #define ASYNC_MSGS 6400
 #define ASYNC_MSG_BYTES 32
 #define SERVER_PRIORITY 11 /* our own: see run_below_peers */
@@ -43,6 +48,36 @@ static int echo_server(void) {
         m.type = MSG_BENCH;
         m.flags = 0;
         ipc_replyrecv(client, &m);
+    }
+}
+
+/*
+ * The shared-memory server: the first call brings a memory object, mapped
+ * read-only here once; every later call names a payload in it by offset
+ * and length (words 0 and 1), read where it is. The reply: the sum of the
+ * payload's first word in each page, which the client changes every time.
+ */
+static uint64_t shm_read(const uint8_t *shm, uint64_t offset, uint64_t len) {
+    if (offset > SHM_SIZE || len > SHM_SIZE - offset)
+        return 0;
+    uint64_t sum = 0;
+    for (uint64_t at = offset; at < offset + len; at += PAGE_SIZE)
+        sum += *(const volatile uint64_t *) (shm + at);
+    return sum;
+}
+
+static int shm_server(void) {
+    struct message m;
+    ipc_recv_handle(IPC_ANY, &m);
+    int64_t at =
+        vm_map(msg_take_handle(&m), 0, VM_ANYWHERE, SHM_SIZE, MAP_READ);
+    m.words[0] = at < 0 ? (uint64_t) at : OK;
+    for (;;) {
+        m.type = MSG_BENCH;
+        m.flags = 0;
+        ipc_replyrecv(m.src, &m);
+        m.words[0] =
+            at < 0 ? 0 : shm_read((const uint8_t *) at, m.words[0], m.words[1]);
     }
 }
 
@@ -110,6 +145,88 @@ static uint64_t round_trip(handle_t server, size_t len, int n) {
     return (tsc() - t0) / n;
 }
 
+/* One anonymous page mapped where the kernel finds room, and unmapped. */
+static void bench_vm_map(void) {
+    enum { N = 2000 };
+    uint64_t t0 = tsc();
+    for (int i = 0; i < N; i++) {
+        int64_t at = vm_map(0, 0, VM_ANYWHERE, PAGE_SIZE, MAP_READ | MAP_WRITE);
+        if (at < 0 || vm_unmap((void *) at, PAGE_SIZE) != OK) {
+            printf("bench: vm_map_unmap_4k: %s\n", err_name((error_t) at));
+            return;
+        }
+    }
+    report("vm_map_unmap_4k", tsc() - t0, N, "cycles");
+}
+
+/* A pair in a loop, as a task calls them: the slab is kept between. */
+static void bench_malloc(void) {
+    enum { N = 10000 };
+    free(malloc(64));
+    uint64_t t0 = tsc();
+    for (int i = 0; i < N; i++) {
+        void *p = malloc(64);
+        __asm__ volatile("" : : "r"(p) : "memory"); /* p is used */
+        free(p);
+    }
+    report("malloc_free_64", tsc() - t0, N, "cycles");
+}
+
+/* A 64 KiB payload each way by a shared object set up once: each call
+ * writes a word in every page, the server reads them where they are. */
+static uint64_t shm_round_trips(handle_t server, volatile uint64_t *shm, int n,
+                                uint64_t *sum) {
+    struct message m;
+    uint64_t t0 = tsc();
+    for (int i = 0; i < n; i++) {
+        for (int page = 0; page < SHM_SIZE / PAGE_SIZE; page++)
+            shm[page * (PAGE_SIZE / 8)] = (uint64_t) i + page;
+        m.type = MSG_BENCH;
+        m.flags = 0;
+        m.words[0] = 0;
+        m.words[1] = SHM_SIZE;
+        ipc_call(server, &m);
+        *sum = m.words[0];
+    }
+    return (tsc() - t0) / n;
+}
+
+static error_t shm_setup(handle_t mem, handle_t server, int64_t *at) {
+    *at = vm_map(mem, 0, VM_ANYWHERE, SHM_SIZE, MAP_READ | MAP_WRITE);
+    if (*at < 0)
+        return (error_t) *at;
+    struct message m = {.type = MSG_BENCH, .flags = MSG_HANDLE_MOVE};
+    m.handle = handle_dup(mem, RIGHT_MAP_READ, 0);
+    error_t err = ipc_call(server, &m);
+    return err ? err : (error_t) m.words[0];
+}
+
+static void bench_shm(void) {
+    enum { N = 500, PAGES = SHM_SIZE / PAGE_SIZE };
+    handle_t mem = mem_create(SHM_SIZE, 0), server = spawn(MODE_SHM_SERVER);
+    int64_t at = 0;
+    error_t err = mem < 0 ? mem : server < 0 ? server : OK;
+    if (!err)
+        err = shm_setup(mem, server, &at);
+    uint64_t sum = 0, cycles = 0;
+    if (!err) {
+        shm_round_trips(server, (volatile uint64_t *) at, 10, &sum);
+        cycles = shm_round_trips(server, (volatile uint64_t *) at, N, &sum);
+    }
+    /* The last round wrote N - 1 + page into each page. */
+    if (!err && sum != (uint64_t) PAGES * (N - 1) + PAGES * (PAGES - 1) / 2)
+        err = ERR_BAD_STATE;
+    if (err)
+        printf("bench: shm_round_trip_64k: %s\n", err_name(err));
+    else
+        printf("BENCH shm_round_trip_64k %lu cycles\n", cycles);
+    if (at > 0)
+        vm_unmap((void *) at, SHM_SIZE);
+    task_kill(server);
+    handle_close(server);
+    handle_close(mem);
+}
+
 static void bench_notify(void) {
     enum { N = 2000 };
     handle_t peer = spawn(MODE_NOTIFIED);
@@ -129,6 +246,7 @@ static void bench_ipc(void) {
            round_trip(server, 4096, 500));
     printf("BENCH ipc_round_trip_ool_64k %lu cycles\n",
            round_trip(server, 65536, 50));
+    bench_shm();
 
     /* MESSIP-style: round trips per million guest instructions by size. */
     static const size_t sizes[] = {0, 64, 256, 1024, 4096, 16384, 65536};
@@ -236,6 +354,8 @@ int main(void) {
         return consumer();
     case MODE_ECHO:
         return echo_server();
+    case MODE_SHM_SERVER:
+        return shm_server();
     case MODE_NOTIFIED:
         return notified();
     }
@@ -246,6 +366,8 @@ int main(void) {
     bench_null_syscall();
     bench_ipc();
     bench_notify();
+    bench_vm_map();
+    bench_malloc();
     /* Powers of two, dividing ASYNC_MSGS: every pull takes a whole batch.
      * Constant arguments, as the figures were first measured with. */
     bench_async(1, "async_msg_cost_b1");

@@ -18,6 +18,7 @@ BENCH null_syscall 40 cycles
 BENCH ipc_round_trip 671 cycles
 BENCH ipc_round_trip_ool_4k 1711 cycles
 BENCH ipc_round_trip_ool_64k 12511 cycles
+BENCH shm_round_trip_64k 760 cycles
 BENCH round_trips_per_minsn_0 1490 rt/Minsn
 BENCH round_trips_per_minsn_64 1001 rt/Minsn
 BENCH round_trips_per_minsn_4096 583 rt/Minsn
@@ -60,7 +61,7 @@ class Parse(unittest.TestCase):
         self.assertEqual(figures["ipc_round_trip"], 671)
         self.assertEqual(figures["round_trips_per_minsn_0"], 1490)
         self.assertNotIn("done", figures)
-        self.assertEqual(len(figures), 12)
+        self.assertEqual(len(figures), 13)
 
     def test_series_by_number(self):
         figures = bench_plot.parse_bench(SAMPLE)
@@ -88,6 +89,11 @@ class Plot(unittest.TestCase):
         self.figures = bench_plot.parse_bench(SAMPLE)
         self.tables = bench_plot.parse_tables(DOCS)
         self.root = ET.fromstring(bench_plot.plot(self.figures, self.tables))
+
+    def test_figures_it_does_not_plot_are_left_out(self):
+        extra = SAMPLE + "BENCH malloc_free_64 80 cycles\nBENCH vm_map_unmap_4k 900 cycles\n"
+        root = ET.fromstring(bench_plot.plot(bench_plot.parse_bench(extra), self.tables))
+        self.assertEqual(texts(root), texts(self.root))
 
     def test_three_panels_with_titles(self):
         panels = [g for g in self.root.iter(SVG + "g") if g.get("id", "").startswith("panel-")]

@@ -23,11 +23,11 @@
  * second free of a large block (whose pages have gone back to the source),
  * fault when the allocator reads the page header.
  *
- * Plugging it in: a task will install, at start-up, a page source whose
- * get maps fresh memory with the kernel's vm_map and whose put unmaps it
- * with vm_unmap. The allocator needs nothing else from the kernel. Until
- * then tasks have no heap; the host tests install a source backed by the
- * host's memory (libs/resea/tests/test_malloc.c).
+ * Plugging it in: every task installs, at start-up (libs/resea/start.c),
+ * a page source whose get maps fresh memory with the kernel's vm_map and
+ * whose put unmaps it with vm_unmap (<resea/vm_pages.h>). The allocator
+ * needs nothing else from the kernel. The host tests install a source
+ * backed by the host's memory (libs/resea/tests/test_malloc.c).
  */
 
 #define MALLOC_PAGE_SIZE 4096
