@@ -21,6 +21,7 @@
 #define MODE_CONSUMER 3
 #define MODE_CLIENT 4
 #define MODE_SHM_SERVER 5
+#define MODE_PAGER 6
 #define SHM_SIZE (64 * 1024)
 #define PAGE_SIZE 4096
 #define ASYNC_MSGS 6400
@@ -78,6 +79,17 @@ static int shm_server(void) {
         ipc_replyrecv(m.src, &m);
         m.words[0] =
             at < 0 ? 0 : shm_read((const uint8_t *) at, m.words[0], m.words[1]);
+    }
+}
+
+/* A pager that zero-fills every fault it is sent (vm.h). */
+static int pager(void) {
+    struct message m;
+    ipc_recv(IPC_ANY, &m);
+    for (;;) {
+        task_t faulting = m.src;
+        m = (struct message){.type = 0}; /* a zeroed page */
+        ipc_replyrecv(faulting, &m);
     }
 }
 
@@ -157,6 +169,32 @@ static void bench_vm_map(void) {
         }
     }
     report("vm_map_unmap_4k", tsc() - t0, N, "cycles");
+}
+
+/* A first touch of a page in a region a pager serves: the fault, the
+ * kernel's call to the pager, its reply, the page mapped, the task
+ * resumed. Each round reserves the region afresh. */
+static void bench_page_fault(void) {
+    enum { PAGES = 64, ROUNDS = 8 };
+    handle_t p = spawn(MODE_PAGER);
+    uint64_t total = 0;
+    for (int round = 0; round < ROUNDS && p > 0; round++) {
+        int64_t at =
+            vm_pager(VM_ANYWHERE, PAGES * PAGE_SIZE, MAP_READ | MAP_WRITE, p);
+        if (at < 0) {
+            printf("bench: page_fault_to_pager: %s\n", err_name((error_t) at));
+            break;
+        }
+        uint64_t t0 = tsc();
+        for (int i = 0; i < PAGES; i++)
+            ((volatile uint64_t *) at)[i * (PAGE_SIZE / 8)] = (uint64_t) i;
+        total += tsc() - t0;
+        vm_unmap((void *) at, PAGES * PAGE_SIZE);
+    }
+    if (p > 0 && total)
+        report("page_fault_to_pager", total, PAGES * ROUNDS, "cycles");
+    task_kill(p);
+    handle_close(p);
 }
 
 /* A pair in a loop, as a task calls them: the slab is kept between. */
@@ -358,6 +396,8 @@ int main(void) {
         return shm_server();
     case MODE_NOTIFIED:
         return notified();
+    case MODE_PAGER:
+        return pager();
     }
     spawner = startup_handle(TAG_SPAWN);
     ports = startup_handle(TAG_IOPORT);
@@ -367,6 +407,7 @@ int main(void) {
     bench_ipc();
     bench_notify();
     bench_vm_map();
+    bench_page_fault();
     bench_malloc();
     /* Powers of two, dividing ASYNC_MSGS: every pull takes a whole batch.
      * Constant arguments, as the figures were first measured with. */
