@@ -118,7 +118,8 @@ static error_t fill_pages(struct memobj *obj, bool device) {
 struct memobj *memobj_create(struct task *owner, uint64_t npages, bool device,
                              error_t *err) {
     /* The whole cost first, so that a budget too small changes nothing. */
-    uint64_t cost = (1 + leaves_of(npages) + npages) * PAGE_SIZE;
+    uint64_t leaves = device ? 0 : leaves_of(npages); /* device: no list */
+    uint64_t cost = (1 + leaves + npages) * PAGE_SIZE;
     if (cost > owner->mem.limit - owner->mem.used) {
         *err = ERR_NO_MEMORY;
         return NULL;
