@@ -70,6 +70,32 @@ static error_t bind_buffer(struct message __user *um, bool write) {
     return user_range_ok(um, sizeof(*um), write) ? OK : ERR_BAD_POINTER;
 }
 
+/* The bytes of a message that travel: the header and the data its type
+ * says it uses, in whole words (the buffers are whole messages). */
+static inline uint32_t msg_size(int32_t type) {
+    if (type < 0)
+        return MSG_HEADER_SIZE; /* an error: no data */
+    return MSG_HEADER_SIZE + ((MSG_LEN(type) + 7) & ~7u);
+}
+
+/*
+ * A message's data, four words at a time: short messages are the common
+ * case, and this beats the call and set-up of memcpy's `rep movsq` for
+ * them. n is in words, and may be rounded up to four: both buffers are
+ * whole messages.
+ */
+__attribute__((always_inline)) static inline void
+copy_words(uint64_t *dst, const uint64_t *src, uint32_t n) {
+    for (uint32_t i = 0; i < n; i += 4) {
+        uint64_t a = src[i], b = src[i + 1], c = src[i + 2], d = src[i + 3];
+        dst[i] = a;
+        dst[i + 1] = b;
+        dst[i + 2] = c;
+        dst[i + 3] = d;
+        __asm__("" : : "r"(dst) : "memory"); /* not to become memcpy */
+    }
+}
+
 static void msg_read(const struct task *t, struct message *m) {
     if (t->ipc_kbuf)
         *m = *t->ipc_kbuf;
@@ -78,10 +104,11 @@ static void msg_read(const struct task *t, struct message *m) {
 }
 
 static void msg_write(struct task *t, const struct message *m) {
+    uint32_t size = msg_size(m->type);
     if (t->ipc_kbuf)
-        *t->ipc_kbuf = *m;
+        __builtin_memcpy(t->ipc_kbuf, m, size);
     else
-        ASSERT(copy_to_space(t->arch.pml4, t->ipc_buf, m, sizeof(*m)) == OK);
+        ASSERT(copy_to_space(t->arch.pml4, t->ipc_buf, m, size) == OK);
 }
 
 /* Would `t` waiting on `target` close a cycle of waits? */
@@ -129,32 +156,62 @@ wait_for_reply(struct task *caller, struct task *server) {
     update_server_priority(server);
 }
 
-/* Everything about a message that can be checked on the sender's side. */
-static error_t check_outgoing(struct task *sender, const struct message *m,
-                              struct handle **h) {
-    uint32_t fl = m->flags;
-    uint32_t with_handle = fl & (MSG_HANDLE_MOVE | MSG_HANDLE_COPY);
-    *h = NULL;
-    if (fl & ~MSG_FLAGS_ALL)
+#define TYPE_RESERVED (1 << 30)
+/* The handle and out-of-line bytes a message carries, checked. */
+__attribute__((noinline)) static error_t
+check_attachments(struct task *sender, const struct message *m,
+                  struct handle **h, uint32_t *ool_len) {
+    int32_t type = m->type;
+    if (((type & MSG_OOL_STR) && !(type & MSG_OOL)) ||
+        (type & MSG_HANDLE_MOVE && type & MSG_HANDLE_COPY))
         return ERR_INVALID_ARG;
-    if (with_handle) { /* one of the two, and a handle we hold */
+    if ((type & (MSG_HANDLE_MOVE | MSG_HANDLE_COPY)) && m->handle != 0) {
         error_t err;
-        if (with_handle == (MSG_HANDLE_MOVE | MSG_HANDLE_COPY))
-            return ERR_INVALID_ARG;
-        uint32_t rights = (fl & MSG_HANDLE_COPY) ? RIGHT_GRANT : 0;
+        uint32_t rights = (type & MSG_HANDLE_COPY) ? RIGHT_GRANT : 0;
         if (!(*h = handle_get(sender, m->handle, KOBJ_ANY, rights, &err)))
             return err;
     }
-    if ((fl & MSG_OOL) && (fl & MSG_REPLY_BUF))
-        return ERR_INVALID_ARG;
-    if (fl & MSG_OOL) {
-        if (m->ool_len > IPC_OOL_MAX)
-            return ERR_TOO_LARGE;
-        if (!space_range_ok(sender->arch.pml4, (void __user *) m->ool_ptr,
-                            m->ool_len, false))
-            return ERR_BAD_POINTER;
+    if (!(type & MSG_OOL))
+        return OK;
+    uint64_t len = m->ool_len;
+    if (type & MSG_OOL_STR) { /* measured here: the NUL travels too */
+        int64_t n = space_strnlen(
+            sender->arch.pml4, (const char __user *) m->ool_ptr, IPC_OOL_MAX);
+        if (n < 0)
+            return (error_t) n;
+        len = (uint64_t) n + 1;
     }
+    if (len > IPC_OOL_MAX)
+        return ERR_TOO_LARGE;
+    if (!space_range_ok(sender->arch.pml4, (void __user *) m->ool_ptr, len,
+                        false))
+        return ERR_BAD_POINTER;
+    *ool_len = (uint32_t) len;
     return OK;
+}
+
+/*
+ * Everything about a message that can be checked on the sender's side.
+ * Only what its type names is read: fields it does not name may hold
+ * anything. A type the kernel cannot act on is refused: a reserved bit, a
+ * length without MSG_SIZED or past the data, a string not out of line,
+ * both ways of passing a handle. Errors (negative) are header only.
+ */
+__attribute__((always_inline)) static inline error_t
+check_outgoing(struct task *sender, const struct message *m, struct handle **h,
+               uint32_t *ool_len) {
+    int32_t type = m->type;
+    *h = NULL;
+    *ool_len = 0;
+    if (type < 0)
+        return OK;
+    uint32_t len_limit =
+        (type & MSG_SIZED) ? (uint32_t) MSG_DATA_SIZE << MSG_LEN_SHIFT : 0;
+    if (((uint32_t) type & MSG_LEN_MASK) > len_limit || (type & TYPE_RESERVED))
+        return ERR_INVALID_ARG;
+    if (__builtin_expect(!(type & MSG_ATTRS), 1))
+        return OK;
+    return check_attachments(sender, m, h, ool_len);
 }
 
 /* The message in t's buffer: in place when bound, else copied to *tmp. */
@@ -195,29 +252,31 @@ __attribute__((noinline)) static error_t handle_room(struct task *receiver) {
  * receiver waits for one, else a call's request or a plain send. */
 static void trace_transfer(const struct task *sender,
                            const struct task *receiver, const struct message *m,
-                           const struct handle *h) {
+                           const struct handle *h, uint32_t ool_len) {
     enum trace_kind kind = is_waiting(receiver, BLOCK_REPLY) ? TRACE_REPLY
                            : (sender->ipc_flags & IPC_RECV)  ? TRACE_CALL
                                                              : TRACE_SEND;
-    uint32_t ool = (m->flags & MSG_OOL) ? m->ool_len : 0;
-    trace_record(kind, sender->id, receiver->id, (uint32_t) m->type, ool,
-                 m->flags);
+    uint32_t attrs = m->type < 0 ? 0 : (uint32_t) m->type & MSG_ATTRS;
+    trace_record(kind, sender->id, receiver->id, (uint32_t) m->type, ool_len,
+                 attrs);
     if (h)
         trace_record(TRACE_HANDLE, sender->id, receiver->id, h->kind, h->rights,
-                     (m->flags & MSG_HANDLE_MOVE) != 0);
+                     (m->type & MSG_HANDLE_MOVE) != 0);
 }
 
 /*
  * Move the message in the sender's buffer into the waiting receiver's
  * buffer, with its out-of-line bytes and handle. The common case copies
- * 96 bytes from one bound buffer to the other and nothing else.
+ * the header and the data the type uses from one bound buffer to the
+ * other, and nothing else.
  */
-static error_t transfer(struct task *sender, struct task *receiver,
-                        uint64_t badge) {
+__attribute__((noinline)) static error_t
+transfer_any(struct task *sender, struct task *receiver, uint64_t badge) {
     struct message in_tmp, out_tmp;
     const struct message *m = msg_peek(sender, &in_tmp);
     struct handle *h;
-    error_t err = check_outgoing(sender, m, &h);
+    uint32_t ool_len;
+    error_t err = check_outgoing(sender, m, &h, &ool_len);
     if (err)
         return err;
     if (h && (err = handle_room(receiver)))
@@ -229,13 +288,14 @@ static error_t transfer(struct task *sender, struct task *receiver,
         to_reply_buf ? receiver->reply_ool_buf : receiver->ool_buf;
     uint32_t dst_cap =
         to_reply_buf ? receiver->reply_ool_cap : receiver->ool_cap;
-    if ((m->flags & MSG_OOL) && m->ool_len > dst_cap)
+    bool ool = m->type >= 0 && (m->type & MSG_OOL);
+    if (ool && ool_len > dst_cap)
         return no_room(receiver, ERR_TOO_LARGE);
 
-    if (m->flags & MSG_OOL) {
+    if (ool) {
         err = copy_between_spaces(receiver->arch.pml4, (void __user *) dst_buf,
                                   sender->arch.pml4, (void __user *) m->ool_ptr,
-                                  m->ool_len);
+                                  ool_len);
         /* The sender's range was checked just now; the receiver's when it
          * registered it, and it may have unmapped it since (vm_unmap). */
         if (err)
@@ -244,20 +304,18 @@ static error_t transfer(struct task *sender, struct task *receiver,
     /* The header after the data: out-of-line bytes landing on the
      * receiver's message buffer must not stand in for src and badge. */
     struct message *out = receiver->ipc_kbuf ? receiver->ipc_kbuf : &out_tmp;
-    *out = *m;
+    out->type = m->type;
+    copy_words(out->words, m->words,
+               (msg_size(m->type) - MSG_HEADER_SIZE) / sizeof(uint64_t));
     out->src = sender->id;
     out->badge = badge;
-    out->ool_ptr = 0;
-    out->ool_len = 0;
     out->handle = 0;
-    if (m->flags & MSG_OOL) {
-        out->ool_ptr = dst_buf;
-        out->ool_len = m->ool_len;
-    }
-    trace_transfer(sender, receiver, m, h);
+    out->ool_len = ool_len;
+    out->ool_ptr = ool ? dst_buf : 0;
+    trace_transfer(sender, receiver, m, h, ool_len);
     if (h) {
         out->handle = handle_install(receiver, h);
-        if (m->flags & MSG_HANDLE_MOVE)
+        if (m->type & MSG_HANDLE_MOVE)
             handle_close(sender, m->handle);
     }
     if (out == &out_tmp)
@@ -265,14 +323,42 @@ static error_t transfer(struct task *sender, struct task *receiver,
     return OK;
 }
 
-/* A call with MSG_REPLY_BUF: check the caller's buffer for the reply's
+/* The common case straight: both buffers bound, a type with nothing but
+ * inline data. Everything else, and every refusal, goes the whole way. */
+static error_t transfer(struct task *sender, struct task *receiver,
+                        uint64_t badge) {
+    const struct message *m = sender->ipc_kbuf;
+    struct message *out = receiver->ipc_kbuf;
+    int32_t type = m ? m->type : -1;
+    uint32_t len_limit =
+        (type & MSG_SIZED) ? (uint32_t) MSG_DATA_SIZE << MSG_LEN_SHIFT : 0;
+    if (__builtin_expect(!out || type < 0 ||
+                             (type & (MSG_ATTRS | TYPE_RESERVED)) ||
+                             ((uint32_t) type & MSG_LEN_MASK) > len_limit,
+                         0))
+        return transfer_any(sender, receiver, badge);
+    out->type = type;
+    copy_words(out->words, m->words,
+               (msg_size(type) - MSG_HEADER_SIZE) / sizeof(uint64_t));
+    out->src = sender->id;
+    out->badge = badge;
+    out->handle = 0;
+    out->ool_len = 0;
+    out->ool_ptr = 0;
+    trace_transfer(sender, receiver, m, NULL, 0);
+    return OK;
+}
+
+/* A call with IPC_REPLY_BUF: check the caller's buffer for the reply's
  * out-of-line data now, while the caller is current. */
-static error_t bind_reply_buffer(void) {
+static error_t bind_reply_buffer(uint32_t flags) {
     current->reply_ool_cap = 0;
+    if (!(flags & IPC_REPLY_BUF))
+        return OK;
     struct message tmp;
     const struct message *m = msg_peek(current, &tmp);
-    if (!(m->flags & MSG_REPLY_BUF) || (m->flags & MSG_OOL))
-        return OK;
+    if (m->type >= 0 && (m->type & MSG_OOL))
+        return ERR_INVALID_ARG; /* ool_ptr and ool_len are the request's */
     if (m->ool_len > IPC_OOL_MAX)
         return ERR_TOO_LARGE;
     if (!user_range_ok((void __user *) m->ool_ptr, m->ool_len, true))
@@ -301,7 +387,7 @@ send_to(struct task *target, uint64_t badge, uint32_t flags, int64_t timeout) {
         return ERR_ABORTED;
     if (would_deadlock(current, target))
         return ERR_DEADLOCK;
-    if (call && (err = bind_reply_buffer()))
+    if (call && (err = bind_reply_buffer(flags)))
         return err;
     if (accepts(target, current)) {
         if ((err = transfer(current, target, badge)))
@@ -323,7 +409,9 @@ send_to(struct task *target, uint64_t badge, uint32_t flags, int64_t timeout) {
 
     struct message tmp;
     struct handle *unused;
-    if ((err = check_outgoing(current, msg_peek(current, &tmp), &unused)))
+    uint32_t unused_len;
+    if ((err = check_outgoing(current, msg_peek(current, &tmp), &unused,
+                              &unused_len)))
         return err;
     if (timeout == IPC_POLL)
         return ERR_WOULD_BLOCK;
@@ -393,7 +481,13 @@ static struct task *find_sender(task_t src) {
 }
 
 static error_t deliver_notifications(void) {
-    struct message m = {.type = MSG_NOTIFICATIONS};
+    struct message m;
+    m.type = MSG_NOTIFICATIONS;
+    m.src = 0;
+    m.badge = 0;
+    m.handle = 0;
+    m.ool_len = 0;
+    m.ool_ptr = 0;
     m.notifications.bits = current->notifications;
     msg_write(current, &m);
     current->notifications = 0;
@@ -469,18 +563,24 @@ static error_t reply(task_t dst, struct task **caller) {
 
 /* The flag combinations ipc() takes, as a bit mask indexed by the flags:
  * a send, a receive, a call, a reply, or a reply and receive; a receive
- * part may accept a handle, and a call may be bounded. */
-#define IPC_OK(f) (1u << (f))
+ * part may accept a handle, and a call may be bounded and name where its
+ * reply's out-of-line data lands. */
+#define IPC_OK(f) (1ull << (f))
 #define IPC_OK_RECEIVING(f) (IPC_OK(f) | IPC_OK((f) | IPC_ACCEPT_HANDLE))
+#define IPC_OK_CALL(f)                                                         \
+    (IPC_OK_RECEIVING(f) | IPC_OK_RECEIVING((f) | IPC_REPLY_BUF))
 #define IPC_VALID_FLAGS                                                        \
     (IPC_OK(IPC_SEND) | IPC_OK(IPC_REPLY) | IPC_OK_RECEIVING(IPC_RECV) |       \
-     IPC_OK_RECEIVING(IPC_CALL) | IPC_OK_RECEIVING(IPC_REPLY | IPC_RECV) |     \
-     IPC_OK_RECEIVING(IPC_CALL | IPC_BOUNDED))
-_Static_assert((IPC_ACCEPT_HANDLE | IPC_BOUNDED) < 32, "flags index a mask");
+     IPC_OK_CALL(IPC_CALL) | IPC_OK_RECEIVING(IPC_REPLY | IPC_RECV) |          \
+     IPC_OK_CALL(IPC_CALL | IPC_BOUNDED))
+#define IPC_FLAGS_END 64 /* every flag below this */
+_Static_assert((IPC_ACCEPT_HANDLE | IPC_BOUNDED | IPC_REPLY_BUF) <
+                   IPC_FLAGS_END,
+               "flags index a mask");
 
 error_t ipc(handle_t dst, task_t src, struct message __user *um, uint32_t flags,
             int64_t timeout) {
-    if (flags >= 32 || !(IPC_VALID_FLAGS & (1u << flags)) ||
+    if (flags >= IPC_FLAGS_END || !(IPC_VALID_FLAGS & (1ull << flags)) ||
         timeout < IPC_FOREVER || timeout > IPC_TIMEOUT_MAX)
         return ERR_INVALID_ARG;
     error_t err = bind_buffer(um, flags & IPC_RECV);

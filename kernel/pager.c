@@ -24,7 +24,7 @@ static bool access_allowed(uint32_t flags, int access) {
 static uint64_t page_from_reply(struct task *t, const struct message *m) {
     const struct memobj *src = NULL;
     uint64_t index = 0;
-    if (m->type != 0)
+    if (m->type < 0 || MSG_ID(m->type) != 0)
         return 0; /* the pager refused */
     if (m->handle) {
         error_t err;

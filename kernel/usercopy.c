@@ -55,6 +55,24 @@ error_t copy_to_space(uint64_t pml4, void __user *dst, const void *src,
     return copy_user(pml4, (void *) src, (uint64_t) dst, len, true);
 }
 
+int64_t space_strnlen(uint64_t pml4, const char __user *src, size_t max) {
+    uint64_t addr = (uint64_t) src;
+    size_t len = 0;
+    while (len < max) {
+        if (addr >= USER_SPACE_END)
+            return ERR_BAD_POINTER;
+        uint64_t paddr = vm_user_lookup(pml4, addr, false);
+        if (!paddr)
+            return ERR_BAD_POINTER;
+        const char *page = PADDR2PTR(paddr);
+        for (size_t n = chunk_at(addr, max - len); n > 0; n--, len++, addr++) {
+            if (*page++ == '\0')
+                return (int64_t) len;
+        }
+    }
+    return ERR_TOO_LARGE;
+}
+
 error_t copy_between_spaces(uint64_t dst_pml4, void __user *dst,
                             uint64_t src_pml4, const void __user *src,
                             size_t len) {

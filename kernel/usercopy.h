@@ -28,6 +28,9 @@ error_t copy_from_space(uint64_t pml4, void *dst, const void __user *src,
                         size_t len);
 error_t copy_to_space(uint64_t pml4, void __user *dst, const void *src,
                       size_t len);
+/* The length of a NUL-terminated string there, the NUL not counted:
+ * ERR_TOO_LARGE if there is none in its first max bytes. */
+int64_t space_strnlen(uint64_t pml4, const char __user *src, size_t max);
 /* From one address space straight into another. */
 error_t copy_between_spaces(uint64_t dst_pml4, void __user *dst,
                             uint64_t src_pml4, const void __user *src,

@@ -96,6 +96,15 @@ def define(path, name):
     return int(m.group(1).rstrip("uUlL"), 0)
 
 
+MSG_ID_MASK = 0xffff
+
+
+def msg_id(path, name):
+    """The id of `#define NAME MSG_TYPE(id, len, attrs)` (or NAME id)."""
+    m = re.search(r"#\s*define\s+" + name + r"\s+MSG_TYPE\((\w+),", _source(path))
+    return int(m.group(1), 0) if m else define(path, name)
+
+
 class Kind:
     """One TRACE_EVENT_LIST entry: X(name, value, what, peer, a, b, c)."""
 
@@ -118,7 +127,7 @@ class Abi:
         self.magic = _string_define(abi / "trace.h", "TRACE_STREAM_MAGIC")
         self.stream_end = define(abi / "trace.h", "TRACE_STREAM_END")
         self.msg_types = {e[1]: e[0] for e in xlist(abi / "msgtypes.h", "MSG_TYPE_LIST")}
-        self.msg_types[define(abi / "message.h", "MSG_NOTIFICATIONS")] = "MSG_NOTIFICATIONS"
+        self.msg_types[msg_id(abi / "message.h", "MSG_NOTIFICATIONS")] = "MSG_NOTIFICATIONS"
         self.errors = {e[1]: e[0] for e in xlist(abi / "error.h", "ERROR_LIST")}
         self.exit_reasons = {e[1]: e[2] for e in xlist(abi / "kobject.h", "EXIT_REASON_LIST")}
         self.kobject_kinds = enum(abi / "kobject.h", "kobject_kind")
@@ -135,7 +144,8 @@ class Abi:
         return self.by_name[name]
 
     def msg_type(self, value):
-        return self.msg_types.get(value, f"type {value}")
+        """A type's name by its id (the low 16 bits: message.h)."""
+        return self.msg_types.get(value & MSG_ID_MASK, f"type {value}")
 
     def error(self, value):
         value = _int32(value)

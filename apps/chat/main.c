@@ -108,7 +108,9 @@ static error_t fetch(struct message *m) {
     size_t size = m->ool_len;
     m->ool_ptr = (uint64_t) raw;
     m->ool_len = sizeof(raw);
-    error_t err = call(m);
+    error_t err = ipc_call_into(chat, m);
+    if (!err)
+        err = (error_t) m->words[0];
     if (!err)
         m->ool_len =
             text_shown(out, size, raw, m->ool_len, TEXT_KEEP_NEWLINE, NULL);
@@ -123,8 +125,8 @@ static error_t chat_open(const char *nick) {
         handle_close(self);
     if (notify < 0)
         return notify;
-    struct message m = {
-        .type = CHAT_OPEN_MSG, .flags = MSG_HANDLE_MOVE, .handle = notify};
+    struct message m = {.type = CHAT_OPEN_MSG | MSG_HANDLE_MOVE,
+                        .handle = notify};
     strlcpy((char *) m.data, nick, sizeof(m.data));
     error_t err = call(&m);
     if (!err)
@@ -135,8 +137,7 @@ static error_t chat_open(const char *nick) {
 }
 
 static error_t chat_post(const char *text, size_t len) {
-    struct message m = {.type = CHAT_POST_MSG,
-                        .flags = MSG_OOL,
+    struct message m = {.type = CHAT_POST_MSG | MSG_OOL,
                         .ool_ptr = (uint64_t) text,
                         .ool_len = len};
     m.words[0] = session;
@@ -153,7 +154,6 @@ static void chat_close(void) {
  * missed. *more: the reply was full, so more wait. */
 static error_t fetch_once(bool *more) {
     struct message m = {.type = CHAT_FETCH_MSG,
-                        .flags = MSG_REPLY_BUF,
                         .ool_ptr = (uint64_t) (fetched + NOTE_MAX),
                         .ool_len = sizeof(fetched) - NOTE_MAX};
     m.words[0] = session;

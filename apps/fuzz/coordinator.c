@@ -102,6 +102,7 @@ static int report(void) {
 }
 
 int coordinator_main(void) {
+    ipc_ool_buffer(NULL, 0); /* a worker's out-of-line data: refused */
     const char *cmdline = task_cmdline();
     r.seed = cmdline_u64(cmdline, "seed", 1);
     r.target = cmdline_u64(cmdline, "calls", 100000);

@@ -47,21 +47,32 @@ static void fill_ool(struct message *m) {
     if (one_in(4)) /* overlapping our own message */
         m->ool_ptr = arena_before((uint64_t) m, 8 * rnd_below(16));
     else
-        m->ool_ptr = pick_ptr(m->ool_len, m->flags & MSG_REPLY_BUF);
+        m->ool_ptr =
+            pick_ptr(m->ool_len, one_in(2)); /* writable: a reply buffer */
     if (one_in(4))
         forge(m->ool_ptr, m->ool_len);
 }
 
+/* Mostly a type of ours, bare or sized (a little past the data too),
+ * with any attributes; now and then any value at all. */
+static int32_t pick_type(void) {
+    if (one_in(8))
+        return (int32_t) pick_value();
+    int32_t id = 16 + (int32_t) rnd_below(8);
+    int32_t attrs = (int32_t) rnd_below(16) * MSG_OOL; /* bits 26..29 */
+    if (one_in(2))
+        return id | attrs;
+    return MSG_TYPE(id, (int32_t) rnd_below(MSG_DATA_SIZE + 2), attrs);
+}
+
 static void fill_message(struct message *m) {
-    m->type = one_in(8) ? (int32_t) pick_value() : 16 + (int32_t) rnd_below(8);
+    m->type = pick_type();
     m->src = (task_t) rnd();
     m->badge = rnd();
-    m->flags = (uint32_t) rnd_below(MSG_FLAGS_ALL + 1);
-    if (one_in(16))
-        m->flags = (uint32_t) pick_value();
     m->handle = (int32_t) pick_handle(0);
-    if ((m->flags & MSG_HANDLE_MOVE) && keep_link((uint64_t) m->handle))
-        m->flags &= ~MSG_HANDLE_MOVE;
+    if (m->type >= 0 && (m->type & MSG_HANDLE_MOVE) &&
+        keep_link((uint64_t) m->handle))
+        m->type &= ~MSG_HANDLE_MOVE;
     fill_ool(m);
     for (int i = 0; i < MSG_DATA_SIZE / 8; i++)
         m->words[i] = pick_value();
@@ -121,7 +132,8 @@ static struct ipc_args pick_operation(struct message *m) {
         break;
     case 2:
     case 3:
-        a.flags = IPC_CALL | accepting() | (one_in(4) ? IPC_BOUNDED : 0);
+        a.flags = IPC_CALL | accepting() | (one_in(4) ? IPC_BOUNDED : 0) |
+                  (one_in(4) ? IPC_REPLY_BUF : 0);
         break;
     case 4:
     case 5:
@@ -141,11 +153,10 @@ static struct ipc_args pick_operation(struct message *m) {
         a.dst = H_COORD;
         if (m) {
             m->type = FUZZ_PEER;
-            m->flags = 0;
         }
         break;
     default: /* every combination, the refused ones too */
-        a.flags = one_in(2) ? rnd_below(32) : pick_value();
+        a.flags = one_in(2) ? rnd_below(64) : pick_value();
         a.src = pick_id();
     }
     return a;
@@ -160,7 +171,8 @@ void fuzz_ipc(void) {
     if (m)
         fill_message(m);
     struct ipc_args a = pick_operation(m);
-    int32_t moved = m && (m->flags & MSG_HANDLE_MOVE) ? m->handle : 0;
+    int32_t moved =
+        m && m->type >= 0 && (m->type & MSG_HANDLE_MOVE) ? m->handle : 0;
     int64_t ret = sc(SYS_ipc, a.dst, a.src, buf, a.flags, (uint64_t) a.timeout);
     if (moved)
         track(moved); /* still ours, or gone */

@@ -123,8 +123,8 @@ static void count_findings(enum finding kind, uint64_t n) {
  * second reply must find none (as in the workers, ipc_fuzz.c). */
 static void reply_peer(task_t caller) {
     handle_t h = peer_handle();
-    struct message m = {
-        .type = FUZZ_PEER, .flags = h ? MSG_HANDLE_MOVE : 0, .handle = h};
+    struct message m = {.type = FUZZ_PEER | (h ? MSG_HANDLE_MOVE : 0),
+                        .handle = h};
     error_t err = ipc_reply(caller, &m);
     if (err && h)
         handle_close(h);
@@ -144,14 +144,14 @@ void serve(struct message *m) {
     if (m->handle > 0)
         handle_close(m->handle); /* we keep nothing we are sent */
     struct slot *s = slot_of(m->src);
-    if (m->type == FUZZ_PROGRESS && s && m->words[1] == mix64(s->seq)) {
+    if (MSG_ID(m->type) == FUZZ_PROGRESS && s && m->words[1] == mix64(s->seq)) {
         r.calls += m->words[0] < REPORT_MAX ? m->words[0] : REPORT_MAX;
         for (int k = 0; k < FINDING_COUNT; k++)
             count_findings(k, m->words[PROGRESS_FINDINGS + k]);
         s->last_report_ms = uptime_ms();
         return;
     }
-    if (m->type == FUZZ_PEER) {
+    if (MSG_ID(m->type) == FUZZ_PEER) {
         reply_peer(m->src);
         return;
     }

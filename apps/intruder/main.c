@@ -39,7 +39,7 @@ static void keep(struct message *m) {
     printf("intruder: kept a terminal: attach %s\n", err_name(attach));
     static const char text[] = "intruder: writing on a kept terminal\n";
     console_write(kept, CONSOLE_HANDLE_PORT, text, sizeof(text) - 1);
-    struct message r = {.type = m->type};
+    struct message r = {.type = MSG_ID(m->type)};
     ipc_reply(m->src, &r); /* its lender may end now */
     uint64_t queued, lost, until = uptime_ms() + KEEP_MS;
     while (uptime_ms() < until &&
@@ -76,8 +76,7 @@ static void listen(handle_t console, const bool *attached) {
 /* In the foreground: pass a copy of our terminal to a keeper, and end. */
 static int give_away(handle_t lease) {
     handle_t keeper = ipc_lookup_timeout(KEEPER_NAME, 1000);
-    struct message m = {
-        .type = MSG_USER, .flags = MSG_HANDLE_COPY, .handle = lease};
+    struct message m = {.type = MSG_USER | MSG_HANDLE_COPY, .handle = lease};
     error_t err = keeper < 0 ? keeper : ipc_call(keeper, &m);
     printf("intruder: gave my terminal away: %s\n", err_name(err));
     return 0;

@@ -65,7 +65,7 @@ static bool take_all(const struct ring *ring, struct read_index *ri) {
 /* Map the ring we are given, make our read index and give it back. */
 static bool setup(const struct ring **ring, struct read_index **ri) {
     struct message m;
-    if (ipc_recv_handle(IPC_ANY, &m) != OK || m.type != MSG_RING_SHARE)
+    if (ipc_recv_handle(IPC_ANY, &m) != OK || MSG_ID(m.type) != MSG_RING_SHARE)
         return false;
     handle_t ring_mem = msg_take_handle(&m);
     int64_t refused = vm_map(ring_mem, 0, VM_ANYWHERE, PAGE, MAP_WRITE);
@@ -82,7 +82,7 @@ static bool setup(const struct ring **ring, struct read_index **ri) {
     handle_close(ring_mem); /* the mappings keep the pages */
     handle_close(ri_mem);
     printf("consumer: ring mapped read-only, read index read-write\n");
-    struct message r = {.flags = MSG_HANDLE_MOVE, .handle = give};
+    struct message r = {.type = MSG_HANDLE_MOVE, .handle = give};
     return ipc_reply(m.src, &r) == OK;
 }
 
@@ -96,7 +96,7 @@ static int consumer(void) {
         if (ipc_recv(IPC_ANY, &m) != OK)
             return 1;
         bool open = take_all(ring, ri);
-        if (m.type == MSG_RING_WAIT) {
+        if (MSG_ID(m.type) == MSG_RING_WAIT) {
             struct message r = {.type = OK};
             ipc_reply(m.src, &r);
         }
@@ -142,8 +142,7 @@ static handle_t start_consumer(void) {
 /* Share the ring, read-only, and map the read index we get back. */
 static const struct read_index *share(handle_t consumer, handle_t ring_mem,
                                       handle_t *ri_mem) {
-    struct message m = {.type = MSG_RING_SHARE,
-                        .flags = MSG_HANDLE_MOVE,
+    struct message m = {.type = MSG_RING_SHARE | MSG_HANDLE_MOVE,
                         .handle = handle_dup(ring_mem, RIGHT_MAP_READ, 0)};
     if (m.handle < 0 || ipc_call_handle(consumer, &m) != OK ||
         (*ri_mem = msg_take_handle(&m)) == 0)

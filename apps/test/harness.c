@@ -56,7 +56,7 @@ static void give_tagged(struct task_spec *spec, int n, const handle_t *hs) {
  * needs (its static buffers make it over a MiB). A peer gets that and
  * PEER_SLACK, so that a case can start a table's worth of them; the
  * attackers that start copies of their own get room for a few. */
-#define PEER_SLACK (256 * 1024ull)
+#define PEER_SLACK (160 * 1024ull)
 #define SPAWNING_PEERS 4
 static uint64_t copy_cost;
 

@@ -1,5 +1,6 @@
 /* The other ends of the IPC tests: an echo server, callers and senders. */
 #include "test.h"
+#include <resea/malloc.h>
 #include <string.h>
 
 #define PEER 1 /* the handle a peer is given */
@@ -17,18 +18,18 @@ static uint8_t ool_in[IPC_OOL_MAX];
 /* Answer one request in place: m becomes the reply. Returns false to exit
  * without replying. */
 static bool serve(struct message *m, uint64_t count) {
-    struct message r = {.type = m->type};
-    switch (m->type) {
+    struct message r = {.type = MSG_ID(m->type)};
+    switch (MSG_ID(m->type)) {
     case ECHO_ADD:
         r.words[0] = m->words[0] + 1;
         break;
     case ECHO_HASH:
         r.words[0] = fnv_hash((void *) m->ool_ptr, m->ool_len);
         r.words[1] = m->ool_len;
-        r.words[2] = m->flags;
+        r.words[2] = m->type & MSG_ATTRS;
         break;
     case ECHO_OOL_BACK:
-        r.flags = MSG_OOL;
+        r.type |= MSG_OOL;
         r.ool_ptr = m->ool_ptr;
         r.ool_len = m->ool_len;
         break;
@@ -103,8 +104,8 @@ static int timed_send(uint64_t param) {
 }
 
 static int send_handle(void) {
-    struct message m = {
-        .type = ECHO_ADD, .flags = MSG_HANDLE_MOVE, .handle = task_self()};
+    struct message m = {.type = ECHO_ADD | MSG_HANDLE_MOVE,
+                        .handle = task_self()};
     error_t err = ipc_send(PEER, &m);
     if (err)
         handle_close(m.handle); /* refused: still ours */
@@ -114,8 +115,7 @@ static int send_handle(void) {
 static int forge(uint64_t param) {
     static const struct message lie = {
         .type = FORGED_TYPE, .src = FORGED_SRC, .badge = FORGED_BADGE};
-    struct message m = {.type = ECHO_ADD,
-                        .flags = MSG_OOL,
+    struct message m = {.type = ECHO_ADD | MSG_OOL,
                         .ool_ptr = (uint64_t) &lie,
                         .ool_len = sizeof(lie)};
     if (param == 0)
@@ -130,8 +130,8 @@ static int reply_with_handle(uint64_t param) {
     error_t err = ipc_recv(IPC_ANY, &m);
     if (err)
         return err;
-    struct message r = {
-        .type = ECHO_ADD, .flags = MSG_HANDLE_MOVE, .handle = task_self()};
+    struct message r = {.type = ECHO_ADD | MSG_HANDLE_MOVE,
+                        .handle = task_self()};
     err = ipc_reply(m.src, &r);
     ipc_recv_timeout(IPC_ANY, &m, param); /* a caller still waiting would
                                              see us end: ERR_ABORTED */
@@ -149,6 +149,34 @@ static int timed_recv(uint64_t param) {
                                        : -1;
 }
 
+/*
+ * Out-of-line data in the buffers the library gives (Resea's way): each
+ * call's data is ours to keep, in a buffer of its own, until we free it.
+ * Answers each call with the hash of everything kept so far, and frees
+ * it all on ECHO_ADD.
+ */
+static int ool_owner(void) {
+    void *kept[4];
+    int n = 0;
+    struct message m;
+    error_t err = ipc_recv(IPC_ANY, &m);
+    while (err == OK) {
+        struct message r = {.type = MSG_ID(m.type)};
+        if ((m.type & MSG_OOL) && n < 4) {
+            kept[n++] = (void *) m.ool_ptr;
+            for (int i = 0; i < n; i++)
+                r.words[i] = fnv_hash(kept[i], m.ool_len);
+        } else if (MSG_ID(m.type) == ECHO_ADD) {
+            while (n > 0)
+                free(kept[--n]);
+        }
+        task_t from = m.src;
+        m = r;
+        err = ipc_replyrecv(from, &m);
+    }
+    return err;
+}
+
 int ipc_peer_main(int mode, uint64_t param) {
     struct message m;
     switch (mode) {
@@ -158,8 +186,13 @@ int ipc_peer_main(int mode, uint64_t param) {
         return caller(param);
     case CHILD_SENDER:
         return sender(param);
+    case CHILD_RECV_NO_OOL:
+        ipc_ool_buffer(NULL, 0);
+        /* fall through */
     case CHILD_RECV_THEN_EXIT:
         return ipc_recv(IPC_ANY, &m) == OK ? 0 : -1;
+    case CHILD_OOL_OWNER:
+        return ool_owner();
     case CHILD_WATCH:
         if (task_watch(PEER) != OK)
             return -1;

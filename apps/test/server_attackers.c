@@ -48,8 +48,7 @@ static int freeze(uint64_t param) {
     handle_t h = victim(param & 0xff);
     if (h < 0)
         return h;
-    struct message m = {.type = ASYNC_CLOSE_MSG,
-                        .flags = MSG_HANDLE_COPY,
+    struct message m = {.type = ASYNC_CLOSE_MSG | MSG_HANDLE_COPY,
                         .handle = task_self()};
     ipc_send_timeout(h, &m, SEND_MS); /* taken or refused: on we go */
     ipc_notify(h, NOTIFY_ASYNC);
@@ -79,8 +78,8 @@ static int flood(uint64_t param) {
         return h;
     int taken = 0;
     for (int i = 0; i < FLOOD_SENDS; i++) {
-        struct message m = {
-            .type = types[i % 5], .flags = MSG_HANDLE_COPY, .handle = self};
+        struct message m = {.type = types[i % 5] | MSG_HANDLE_COPY,
+                            .handle = self};
         m.words[0] = CONSOLE_TEST_PORT;
         taken += ipc_send_timeout(h, &m, SEND_MS) == OK;
     }
@@ -141,8 +140,8 @@ static int take_sessions(void) {
     for (int n = 0; n < CHAT_SESSIONS; n++) {
         handle_t h = victim(VICTIM_CHAT);
         handle_t notify = handle_dup(self, RIGHT_NOTIFY, 0);
-        struct message m = {
-            .type = CHAT_OPEN_MSG, .flags = MSG_HANDLE_MOVE, .handle = notify};
+        struct message m = {.type = CHAT_OPEN_MSG | MSG_HANDLE_MOVE,
+                            .handle = notify};
         format((char *) m.data, CHAT_NICK_MAX, "squat%d", n);
         if (h < 0 || ipc_call(h, &m) != OK || m.words[0] != OK)
             break;
@@ -172,7 +171,7 @@ static bool accept_any(struct event_loop *loop, task_t src) {
 }
 
 static void answer_with_peers(struct event_loop *loop, struct message *m) {
-    struct message r = {.type = m->type};
+    struct message r = {.type = MSG_ID(m->type)};
     r.words[0] = m->words[0] + 1;
     for (int i = 0; i < EVENT_LOOP_PEERS; i++)
         r.words[LOOP_PEERS_WORD] += loop->peers[i].handle != 0;

@@ -71,7 +71,7 @@ static handle_t notify_handle(void) {
 /* A request that moves a notify handle to us; closed if it did not go. */
 static error_t ask_moving_notify(handle_t h, struct message *m) {
     handle_t notify = notify_handle();
-    m->flags = MSG_HANDLE_MOVE;
+    m->type |= MSG_HANDLE_MOVE;
     m->handle = notify;
     error_t err = ask(h, m);
     if (err && handle_info(notify, &(struct handle_info){0}) == OK)
@@ -101,8 +101,7 @@ error_t console_write_answers(void) {
     if (h < 0)
         return h;
     static const char text[] = "still here\n";
-    struct message m = {.type = CONSOLE_WRITE_MSG,
-                        .flags = MSG_OOL,
+    struct message m = {.type = CONSOLE_WRITE_MSG | MSG_OOL,
                         .ool_ptr = (uint64_t) text,
                         .ool_len = sizeof(text) - 1};
     m.words[0] = CONSOLE_TEST_PORT;

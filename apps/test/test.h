@@ -117,13 +117,15 @@ enum child_mode {
     CHILD_CALLER,
     CHILD_SENDER,
     CHILD_RECV_THEN_EXIT,
-    CHILD_SLEEP_EXIT, /* sleep_ms(param), then exit 0 */
-    CHILD_TRY_IRQ,    /* irq_listen(handle 1, param), exit with the result */
-    CHILD_WATCH,      /* task_watch(handle 1), exit 42 on NOTIFY_DEATH */
-    CHILD_TIMED_SEND, /* param: ms | TIMED_CALL; exit with the result */
-    CHILD_RECV_FROM,  /* ipc_recv(param), exit with the result */
-    CHILD_FORGER,     /* out-of-line data shaped like init's message; param 0:
-                         send it to handle 1, 1: reply it to one call */
+    CHILD_RECV_NO_OOL, /* drop the library's OOL buffer, then as above */
+    CHILD_OOL_OWNER,   /* receive OOL in the library's buffers: see test */
+    CHILD_SLEEP_EXIT,  /* sleep_ms(param), then exit 0 */
+    CHILD_TRY_IRQ,     /* irq_listen(handle 1, param), exit with the result */
+    CHILD_WATCH,       /* task_watch(handle 1), exit 42 on NOTIFY_DEATH */
+    CHILD_TIMED_SEND,  /* param: ms | TIMED_CALL; exit with the result */
+    CHILD_RECV_FROM,   /* ipc_recv(param), exit with the result */
+    CHILD_FORGER,      /* out-of-line data shaped like init's message; param 0:
+                          send it to handle 1, 1: reply it to one call */
     CHILD_HANDLE_REPLIER, /* reply to one call with a handle, stay param ms,
                              exit with the reply's result */
     CHILD_TIMED_RECV,     /* a receive of param ms that must time out; exit

@@ -32,7 +32,8 @@ static int take_items(handle_t src, int n, uint32_t tag) {
             return got;
         struct async_item item;
         memcpy(&item, m.data, sizeof(item));
-        if (m.type != MSG_USER || item.tag != tag || item.seq != (uint32_t) got)
+        if (MSG_ID(m.type) != MSG_USER || item.tag != tag ||
+            item.seq != (uint32_t) got)
             return got;
         got++;
     }

@@ -96,8 +96,7 @@ static int share_back(void) {
         set_word(at, i, PATTERN + i);
         set_word(own, i, i);
     }
-    struct message m = {
-        .type = SHARE_MSG, .flags = MSG_HANDLE_MOVE, .handle = mem};
+    struct message m = {.type = SHARE_MSG | MSG_HANDLE_MOVE, .handle = mem};
     error_t err = ipc_send(1, &m);
     if (err)
         return err;
@@ -327,7 +326,7 @@ TEST(attack_mem_child_budget_comes_back_exactly) {
     CHECK_EQ(given_now(), given + (2 << 20));
     struct message m;
     CHECK_ERR(recv_message(&m, 5000, true), OK);
-    CHECK_EQ(m.type, SHARE_MSG);
+    CHECK_EQ(MSG_ID(m.type), SHARE_MSG);
     handle_t mem = msg_take_handle(&m);
     CHECK(mem > 0);
     struct task_status st;
@@ -389,7 +388,7 @@ TEST(attack_mem_pager_pages_are_charged_to_the_faulting_task) {
             continue;
         struct message r = {.type = 0};
         if (faults++ % 2) { /* every other page a copy of ours */
-            r.flags = MSG_HANDLE_COPY;
+            r.type |= MSG_HANDLE_COPY;
             r.handle = mem;
         }
         ipc_reply(m.src, &r);
@@ -634,12 +633,11 @@ TEST(attack_mem_pager_junk_ends_only_its_client) {
     CHECK(noread > 0 && task > 0);
     static uint8_t bytes[64];
     struct message junk[] = {
-        {.type = 0, .flags = MSG_HANDLE_COPY, .handle = 0},   /* a task */
-        {.type = 0, .flags = MSG_HANDLE_COPY, .handle = 0},   /* no MAP_READ */
-        {.type = 0, .flags = MSG_HANDLE_COPY, .handle = mem}, /* past its end */
-        {.type = 0, .flags = MSG_HANDLE_COPY, .handle = mem}, /* unaligned */
-        {.type = 0,
-         .flags = MSG_OOL,
+        {.type = 0 | MSG_HANDLE_COPY, .handle = 0},   /* a task */
+        {.type = 0 | MSG_HANDLE_COPY, .handle = 0},   /* no MAP_READ */
+        {.type = 0 | MSG_HANDLE_COPY, .handle = mem}, /* past its end */
+        {.type = 0 | MSG_HANDLE_COPY, .handle = mem}, /* unaligned */
+        {.type = 0 | MSG_OOL,
          .ool_ptr = (uint64_t) bytes,
          .ool_len = sizeof(bytes)},
         {.type = ERR_NOT_PERMITTED},

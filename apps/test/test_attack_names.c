@@ -66,8 +66,7 @@ TEST(name_plain_handle_serves_only_free_names) {
     CHECK(H_SERVE > 0);
     CHECK_ERR(handle_info(H_SERVE, &info), OK);
     CHECK(info.badge > NAME_BADGE_PLAIN);
-    struct message m = {.type = NAME_SERVE_MSG,
-                        .flags = MSG_HANDLE_MOVE,
+    struct message m = {.type = NAME_SERVE_MSG | MSG_HANDLE_MOVE,
                         .handle = task_self()};
     strlcpy((char *) m.data, "chat", NAME_MAX);
     CHECK_ERR(ipc_call(H_NAME, &m), OK);

@@ -65,13 +65,19 @@ static error_t call(handle_t h, struct message *m) {
     return err ? err : (error_t) m->words[0];
 }
 
+/* The same, the reply's out-of-line data landing at m->ool_ptr. */
+static error_t call_into(handle_t h, struct message *m) {
+    error_t err = ipc_call_into(h, m);
+    return err ? err : (error_t) m->words[0];
+}
+
 /* OPEN with `len` bytes of data and `notify` moved (0: none). */
 static error_t open_raw(handle_t h, const void *data, size_t len,
                         handle_t notify, uint64_t *sid) {
     struct message m = {.type = CHAT_OPEN_MSG};
     memcpy(m.data, data, len);
     if (notify) {
-        m.flags = MSG_HANDLE_MOVE;
+        m.type |= MSG_HANDLE_MOVE;
         m.handle = notify;
     }
     error_t err = call(h, &m);
@@ -89,8 +95,7 @@ static error_t open_as(handle_t h, const char *nick, uint64_t *sid) {
 }
 
 static error_t post_n(handle_t h, uint64_t sid, const void *text, size_t len) {
-    struct message m = {.type = CHAT_POST_MSG,
-                        .flags = MSG_OOL,
+    struct message m = {.type = CHAT_POST_MSG | MSG_OOL,
                         .ool_ptr = (uint64_t) text,
                         .ool_len = len};
     m.words[0] = sid;
@@ -115,11 +120,10 @@ struct fetched {
 /* One FETCH, its lines NUL-terminated in f->text. */
 static error_t fetch(handle_t h, uint64_t sid, struct fetched *f) {
     struct message m = {.type = CHAT_FETCH_MSG,
-                        .flags = MSG_REPLY_BUF,
                         .ool_ptr = (uint64_t) f->text,
                         .ool_len = CHAT_FETCH_BYTES};
     m.words[0] = sid;
-    error_t err = call(h, &m);
+    error_t err = call_into(h, &m);
     if (err)
         return err;
     f->lines = m.words[1];
@@ -407,8 +411,7 @@ TEST(chat_bad_text) {
     static char text[CHAT_TEXT_MAX + 1];
     memset(text, 'x', sizeof(text));
     /* Too long: the kernel refuses it, the server never sees it. */
-    struct message m = {.type = CHAT_POST_MSG,
-                        .flags = MSG_OOL,
+    struct message m = {.type = CHAT_POST_MSG | MSG_OOL,
                         .ool_ptr = (uint64_t) text,
                         .ool_len = CHAT_TEXT_MAX + 1};
     m.words[0] = sid;
@@ -491,11 +494,10 @@ TEST(chat_unknown_type) {
     CHECK_ERR(call(a, &m), ERR_UNKNOWN_MESSAGE);
     CHECK_EQ(m.type, ERR_UNKNOWN_MESSAGE);
     int handles = server_handles();
-    m = (struct message){
-        .type = MSG_USER, .flags = MSG_HANDLE_MOVE, .handle = notify_handle()};
+    m = (struct message){.type = MSG_USER | MSG_HANDLE_MOVE,
+                         .handle = notify_handle()};
     CHECK_ERR(call(a, &m), ERR_UNKNOWN_MESSAGE);
-    m = (struct message){.type = CHAT_VERSION_MSG,
-                         .flags = MSG_HANDLE_MOVE,
+    m = (struct message){.type = CHAT_VERSION_MSG | MSG_HANDLE_MOVE,
                          .handle = notify_handle()};
     CHECK_ERR(call(a, &m), OK);
     CHECK_EQ(server_handles(), handles); /* neither handle kept */
@@ -671,11 +673,10 @@ TEST(chat_fetch_into_too_small_a_buffer_loses_nothing) {
     CHECK_ERR(post(a, sid, "a line longer than the buffer"), OK);
     char small[8];
     struct message m = {.type = CHAT_FETCH_MSG,
-                        .flags = MSG_REPLY_BUF,
                         .ool_ptr = (uint64_t) small,
                         .ool_len = sizeof(small)};
     m.words[0] = sid;
-    CHECK_ERR(call(a, &m), ERR_TOO_LARGE);
+    CHECK_ERR(call_into(a, &m), ERR_TOO_LARGE);
     CHECK_STR(transcript(a, sid),
               "* alice joined\n<alice> a line longer than the buffer\n");
     teardown(a, b);

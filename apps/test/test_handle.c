@@ -63,8 +63,7 @@ TEST(handle_move_leaves_the_sender) {
     handle_t s = echo();
     handle_t victim = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
     handle_t moved = handle_dup(victim, RIGHTS_ALL, 0);
-    struct message m = {
-        .type = ECHO_HANDLE, .flags = MSG_HANDLE_MOVE, .handle = moved};
+    struct message m = {.type = ECHO_HANDLE | MSG_HANDLE_MOVE, .handle = moved};
     CHECK_ERR(ipc_call(s, &m), OK);
     CHECK(m.words[0] > 0);                   /* the server's index for it */
     CHECK_EQ(m.words[1], TEST_PRIORITY + 1); /* and it worked there */
@@ -78,17 +77,17 @@ TEST(handle_copy_needs_grant) {
     handle_t s = echo();
     handle_t victim = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
     handle_t no_grant = handle_dup(victim, RIGHT_CONTROL, 0);
-    struct message m = {
-        .type = ECHO_HANDLE, .flags = MSG_HANDLE_COPY, .handle = no_grant};
+    struct message m = {.type = ECHO_HANDLE | MSG_HANDLE_COPY,
+                        .handle = no_grant};
     CHECK_ERR(ipc_call(s, &m), ERR_NOT_PERMITTED);
     /* Moving it is allowed: it leaves us. */
-    m = (struct message){
-        .type = ECHO_HANDLE, .flags = MSG_HANDLE_MOVE, .handle = no_grant};
+    m = (struct message){.type = ECHO_HANDLE | MSG_HANDLE_MOVE,
+                         .handle = no_grant};
     CHECK_ERR(ipc_call(s, &m), OK);
     CHECK_EQ(m.words[1], TEST_PRIORITY + 1);
     /* A copy with the grant right: both ends hold it. */
-    m = (struct message){
-        .type = ECHO_HANDLE, .flags = MSG_HANDLE_COPY, .handle = victim};
+    m = (struct message){.type = ECHO_HANDLE | MSG_HANDLE_COPY,
+                         .handle = victim};
     CHECK_ERR(ipc_call(s, &m), OK);
     CHECK_EQ(m.words[1], TEST_PRIORITY + 1);
     struct task_status st;
@@ -99,18 +98,17 @@ TEST(handle_copy_needs_grant) {
 
 TEST(handle_transfer_bad_handles) {
     handle_t s = echo();
-    struct message m = {
-        .type = ECHO_HANDLE, .flags = MSG_HANDLE_MOVE, .handle = 55};
+    struct message m = {.type = ECHO_HANDLE | MSG_HANDLE_MOVE, .handle = 55};
     CHECK_ERR(ipc_call(s, &m), ERR_BAD_HANDLE);
-    m = (struct message){
-        .type = ECHO_HANDLE, .flags = MSG_HANDLE_COPY, .handle = 0};
-    CHECK_ERR(ipc_call(s, &m), ERR_BAD_HANDLE);
-    m = (struct message){
-        .type = ECHO_HANDLE, .flags = MSG_HANDLE_COPY, .handle = -1};
+    m = (struct message){.type = ECHO_HANDLE | MSG_HANDLE_COPY, .handle = -1};
     CHECK_ERR(ipc_call(s, &m), ERR_BAD_HANDLE);
     m = (struct message){.type = ECHO_ADD};
     CHECK_ERR(ipc_call(s, &m), OK);
     CHECK_EQ(m.words[ECHO_COUNT_WORD], 1);
+    /* A handle of 0 passes none: the message goes, without one. */
+    m = (struct message){.type = ECHO_HANDLE | MSG_HANDLE_COPY, .handle = 0};
+    CHECK_ERR(ipc_call(s, &m), OK);
+    CHECK_EQ(m.words[0], 0);
     end(s);
 }
 
@@ -120,13 +118,11 @@ TEST(handle_refused_by_a_receive_that_takes_none) {
     handle_t r = spawn_child(CHILD_RECV_THEN_EXIT, TEST_PRIORITY + 1);
     handle_t victim = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
     handle_t moved = handle_dup(victim, RIGHTS_ALL, 0);
-    struct message m = {
-        .type = ECHO_ADD, .flags = MSG_HANDLE_MOVE, .handle = moved};
+    struct message m = {.type = ECHO_ADD | MSG_HANDLE_MOVE, .handle = moved};
     CHECK_ERR(ipc_send(r, &m), ERR_HANDLE_REFUSED);
     struct handle_info info;
     CHECK_ERR(handle_info(moved, &info), OK); /* still ours */
-    m = (struct message){
-        .type = ECHO_ADD, .flags = MSG_HANDLE_COPY, .handle = victim};
+    m = (struct message){.type = ECHO_ADD | MSG_HANDLE_COPY, .handle = victim};
     CHECK_ERR(ipc_send(r, &m), ERR_HANDLE_REFUSED);
     m = (struct message){.type = ECHO_ADD};
     CHECK_ERR(ipc_send(r, &m), OK); /* it was waiting all along */

@@ -72,7 +72,8 @@ TEST(ipc_many_calls_in_a_row) {
 TEST(ipc_unknown_request_gets_an_answer) {
     handle_t s = echo_server(TEST_PRIORITY + 1);
     struct message m = {.type = 999};
-    CHECK_ERR(ipc_call(s, &m), OK);
+    /* The error reply is the call's result (ipc_reply_err). */
+    CHECK_ERR(ipc_call(s, &m), ERR_UNKNOWN_MESSAGE);
     CHECK_ERR(m.type, ERR_UNKNOWN_MESSAGE);
     end(s);
 }
@@ -274,8 +275,7 @@ static void fill_pattern(size_t len, uint32_t seed) {
 static void check_ool_size(size_t len) {
     handle_t s = echo_server(TEST_PRIORITY + 1);
     fill_pattern(len, len);
-    struct message m = {.type = ECHO_HASH,
-                        .flags = MSG_OOL,
+    struct message m = {.type = ECHO_HASH | MSG_OOL,
                         .ool_ptr = (uint64_t) ool_out,
                         .ool_len = len};
     CHECK_ERR(ipc_call(s, &m), OK);
@@ -292,8 +292,7 @@ TEST(ipc_ool_64_kib) { check_ool_size(IPC_OOL_MAX); }
 TEST(ipc_ool_unaligned_17_kib) {
     handle_t s = echo_server(TEST_PRIORITY + 1);
     fill_pattern(17 * 1024 + 3, 77);
-    struct message m = {.type = ECHO_HASH,
-                        .flags = MSG_OOL,
+    struct message m = {.type = ECHO_HASH | MSG_OOL,
                         .ool_ptr = (uint64_t) ool_out + 3,
                         .ool_len = 17 * 1024};
     CHECK_ERR(ipc_call(s, &m), OK);
@@ -306,12 +305,11 @@ TEST(ipc_ool_in_reply) {
     CHECK_ERR(ipc_ool_buffer(ool_back, sizeof(ool_back)), OK);
     fill_pattern(10000, 5);
     memset(ool_back, 0, sizeof(ool_back));
-    struct message m = {.type = ECHO_OOL_BACK,
-                        .flags = MSG_OOL,
+    struct message m = {.type = ECHO_OOL_BACK | MSG_OOL,
                         .ool_ptr = (uint64_t) ool_out,
                         .ool_len = 10000};
     CHECK_ERR(ipc_call(s, &m), OK);
-    CHECK_EQ(m.flags, MSG_OOL);
+    CHECK_EQ(m.type & MSG_ATTRS, MSG_OOL);
     CHECK_EQ(m.ool_ptr, (uint64_t) ool_back);
     CHECK_EQ(m.ool_len, 10000);
     CHECK(!memcmp(ool_back, ool_out, 10000));
@@ -327,14 +325,13 @@ TEST(ipc_ool_reply_too_large_for_caller) {
     CHECK_ERR(ipc_ool_buffer(ool_back, 100), OK);
     memset(ool_back, 0, sizeof(ool_back));
     fill_pattern(101, 3);
-    struct message m = {.type = ECHO_OOL_BACK,
-                        .flags = MSG_OOL,
+    struct message m = {.type = ECHO_OOL_BACK | MSG_OOL,
                         .ool_ptr = (uint64_t) ool_out,
                         .ool_len = 101};
     CHECK_ERR(ipc_call(s, &m), ERR_TOO_LARGE);
     CHECK_ERR(ipc_ool_buffer(NULL, 0), OK);
     CHECK_EQ(ool_back[0], 0);
-    CHECK_EQ(m.type, ECHO_OOL_BACK); /* our request, untouched */
+    CHECK_EQ(m.type, ECHO_OOL_BACK | MSG_OOL); /* our request, untouched */
     CHECK_ERR(exit_code_of(s), ERR_TOO_LARGE);
 }
 
@@ -346,8 +343,8 @@ static struct message box __attribute__((aligned(128)));
 static void check_box(task_t src, uint64_t badge) {
     CHECK_EQ(box.src, src);
     CHECK_EQ(box.badge, badge);
-    CHECK_EQ(box.type, ECHO_ADD);
-    CHECK_EQ(box.flags, MSG_OOL);
+    CHECK_EQ(MSG_ID(box.type), ECHO_ADD);
+    CHECK_EQ(box.type & MSG_ATTRS, MSG_OOL);
     CHECK_EQ(box.ool_ptr, (uint64_t) &box);
     CHECK_EQ(box.ool_len, sizeof(box));
 }
@@ -369,11 +366,9 @@ TEST(ipc_ool_over_the_message_cannot_forge_the_sender) {
 
 TEST(ipc_reply_ool_over_the_message_cannot_forge_the_replier) {
     handle_t f = spawn_peer(CHILD_FORGER, 1, TEST_PRIORITY + 1, 0, NULL);
-    box = (struct message){.type = ECHO_ADD,
-                           .flags = MSG_REPLY_BUF,
-                           .ool_ptr = (uint64_t) &box,
-                           .ool_len = sizeof(box)};
-    CHECK_ERR(ipc_call(f, &box), OK);
+    box = (struct message){
+        .type = ECHO_ADD, .ool_ptr = (uint64_t) &box, .ool_len = sizeof(box)};
+    CHECK_ERR(ipc_call_into(f, &box), OK);
     check_box(task_id_of(f), 0);
     if (test_failed())
         return; /* keep check_box's reason */
@@ -382,18 +377,13 @@ TEST(ipc_reply_ool_over_the_message_cannot_forge_the_replier) {
 
 TEST(ipc_ool_bad_pointers_deliver_nothing) {
     handle_t s = echo_server(TEST_PRIORITY + 1);
-    struct message m = {.type = ECHO_HASH,
-                        .flags = MSG_OOL,
-                        .ool_ptr = KERNEL_PTR,
-                        .ool_len = 16};
+    struct message m = {
+        .type = ECHO_HASH | MSG_OOL, .ool_ptr = KERNEL_PTR, .ool_len = 16};
     CHECK_ERR(ipc_call(s, &m), ERR_BAD_POINTER);
-    m = (struct message){.type = ECHO_HASH,
-                         .flags = MSG_OOL,
-                         .ool_ptr = 0x500000,
-                         .ool_len = 16};
+    m = (struct message){
+        .type = ECHO_HASH | MSG_OOL, .ool_ptr = 0x500000, .ool_len = 16};
     CHECK_ERR(ipc_call(s, &m), ERR_BAD_POINTER);
-    m = (struct message){.type = ECHO_HASH,
-                         .flags = MSG_OOL,
+    m = (struct message){.type = ECHO_HASH | MSG_OOL,
                          .ool_ptr = (uint64_t) ool_out,
                          .ool_len = IPC_OOL_MAX + 1};
     CHECK_ERR(ipc_call(s, &m), ERR_TOO_LARGE);
@@ -404,13 +394,46 @@ TEST(ipc_ool_bad_pointers_deliver_nothing) {
     end(s);
 }
 
+/* A call carrying len pattern bytes (seed) to the OOL owner. */
+static error_t owner_call(handle_t r, size_t len, uint32_t seed,
+                          struct message *m) {
+    fill_pattern(len, seed);
+    *m = (struct message){.type = ECHO_HASH | MSG_OOL,
+                          .ool_ptr = (uint64_t) ool_out,
+                          .ool_len = len};
+    return ipc_call(r, m);
+}
+
+TEST(ipc_ool_lands_in_buffers_the_receiver_owns) {
+    /* A task that registered no buffer gets the library's: each message's
+     * data stays the receiver's, in a buffer of its own, until it frees
+     * it, as in Resea. */
+    enum { LEN = 3000 };
+    handle_t r = spawn_child(CHILD_OOL_OWNER, TEST_PRIORITY + 1);
+    struct message m;
+    CHECK_ERR(owner_call(r, LEN, 1, &m), OK);
+    uint64_t first = fnv_hash(ool_out, LEN);
+    CHECK_EQ(m.words[0], first);
+    CHECK_ERR(owner_call(r, LEN, 2, &m), OK);
+    CHECK_EQ(m.words[0], first); /* the second did not land on the first */
+    CHECK_EQ(m.words[1], fnv_hash(ool_out, LEN));
+    m = (struct message){.type = ECHO_ADD}; /* it frees both */
+    CHECK_ERR(ipc_call(r, &m), OK);
+    for (uint32_t i = 0; i < 8; i++) { /* freed, so memory is reused */
+        CHECK_ERR(owner_call(r, LEN, 3 + i, &m), OK);
+        CHECK_EQ(m.words[0], fnv_hash(ool_out, LEN));
+        m = (struct message){.type = ECHO_ADD};
+        CHECK_ERR(ipc_call(r, &m), OK);
+    }
+    end(r);
+}
+
 TEST(ipc_ool_receiver_without_buffer) {
     /* This receiver registered no OOL buffer: OOL data is refused and the
      * receiver keeps waiting for a message it can take. */
-    handle_t r = spawn_child(CHILD_RECV_THEN_EXIT, TEST_PRIORITY + 1);
+    handle_t r = spawn_child(CHILD_RECV_NO_OOL, TEST_PRIORITY + 1);
     fill_pattern(64, 1);
-    struct message m = {.type = ECHO_HASH,
-                        .flags = MSG_OOL,
+    struct message m = {.type = ECHO_HASH | MSG_OOL,
                         .ool_ptr = (uint64_t) ool_out,
                         .ool_len = 64};
     CHECK_ERR(ipc_call(r, &m), ERR_TOO_LARGE);
@@ -436,11 +459,18 @@ TEST(ipc_bad_flags_and_buffers) {
     CHECK_ERR(ipc(s, IPC_ANY, &m, IPC_REPLY | IPC_RECV | IPC_BOUNDED, 10),
               ERR_INVALID_ARG);
     CHECK_ERR(ipc_call(s, (void *) KERNEL_PTR), ERR_BAD_POINTER);
-    m.flags = 1u << 9;
-    CHECK_ERR(ipc_call(s, &m), ERR_INVALID_ARG);
-    m.flags = MSG_HANDLE_MOVE | MSG_HANDLE_COPY;
-    m.handle = H_SPAWN;
-    CHECK_ERR(ipc_call(s, &m), ERR_INVALID_ARG);
+    /* Types the kernel cannot act on. */
+    static const int32_t bad_types[] = {
+        ECHO_ADD | (1 << 30),                     /* a reserved bit */
+        ECHO_ADD | (8 << MSG_LEN_SHIFT),          /* a length, not MSG_SIZED */
+        MSG_TYPE(ECHO_ADD, MSG_DATA_SIZE + 1, 0), /* more than the data */
+        MSG_TYPE(ECHO_ADD, 0, MSG_OOL_STR),       /* a string not out of line */
+        MSG_TYPE(ECHO_ADD, 0, MSG_HANDLE_MOVE | MSG_HANDLE_COPY),
+    };
+    for (size_t i = 0; i < sizeof(bad_types) / sizeof(bad_types[0]); i++) {
+        m = (struct message){.type = bad_types[i], .handle = H_SPAWN};
+        CHECK_ERR(ipc_call(s, &m), ERR_INVALID_ARG);
+    }
     m = (struct message){.type = ECHO_ADD};
     CHECK_ERR(ipc_call(s, &m), OK);
     CHECK_EQ(m.words[ECHO_COUNT_WORD], 1); /* nothing bad arrived */
@@ -521,8 +551,7 @@ TEST(ipc_client_driven_priority) {
     CHECK_ERR(ipc_call(s, &m), OK); /* let it reach its receive */
     /* Give the server a control handle to itself: it reports the priority
      * it runs at while serving us. */
-    m = (struct message){
-        .type = ECHO_HANDLE, .flags = MSG_HANDLE_COPY, .handle = s};
+    m = (struct message){.type = ECHO_HANDLE | MSG_HANDLE_COPY, .handle = s};
     CHECK_ERR(ipc_call(s, &m), OK);
     CHECK(m.words[0] > 0);
     CHECK_EQ(m.words[1], TEST_PRIORITY);

@@ -71,11 +71,11 @@ TEST(ipc_reply_with_a_bad_message_leaves_the_caller_waiting) {
     CHECK(caller);
     handle_t no_grant = handle_dup(self, RIGHT_SEND, 0);
     static const struct message bad[] = {
-        {.flags = 1u << 9},
-        {.flags = MSG_HANDLE_COPY, .handle = 0},
-        {.flags = MSG_HANDLE_COPY, .handle = -1}, /* no_grant, below */
-        {.flags = MSG_OOL, .ool_ptr = KERNEL_PTR, .ool_len = 1},
-        {.flags = MSG_OOL, .ool_len = IPC_OOL_MAX + 1},
+        {.type = 1 << 30},
+        {.type = MSG_HANDLE_COPY, .handle = HANDLE_MAX + 1},
+        {.type = MSG_HANDLE_COPY, .handle = -1}, /* no_grant, below */
+        {.type = MSG_OOL, .ool_ptr = KERNEL_PTR, .ool_len = 1},
+        {.type = MSG_OOL, .ool_len = IPC_OOL_MAX + 1},
     };
     static const error_t want[] = {ERR_INVALID_ARG, ERR_BAD_HANDLE,
                                    ERR_NOT_PERMITTED, ERR_BAD_POINTER,

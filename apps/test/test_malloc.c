@@ -18,6 +18,13 @@ static struct vm_status status(void) {
     return st;
 }
 
+/* The heap with only what a test puts in it: without the out-of-line
+ * receive buffer the library keeps there (docs/ipc.md). */
+static void heap_alone(void) {
+    ipc_ool_buffer(NULL, 0);
+    malloc_trim();
+}
+
 static uint64_t rand64(uint64_t *state) {
     uint64_t x = *state;
     x ^= x << 13;
@@ -114,6 +121,7 @@ TEST(malloc_large_blocks_give_their_pages_back_on_free) {
 /* Pages got one after another are adjacent and the kernel merges them:
  * a heap of many slabs is one region, not one per page. */
 TEST(malloc_heap_of_many_pages_is_one_region) {
+    heap_alone();
     malloc_trim();
     struct vm_status before = status();
     enum { N = 150 };
@@ -140,6 +148,7 @@ TEST(malloc_heap_of_many_pages_is_one_region) {
 /* With every region taken by other mappings, a heap that needs a new one
  * gives NULL (the kernel's ERR_FULL), and works again once one is free. */
 TEST(malloc_gives_null_when_the_regions_run_out) {
+    heap_alone();
     malloc_trim();
     static int64_t pages[VM_REGIONS_MAX];
     int n = 0;
@@ -239,6 +248,7 @@ static bool disjoint(const struct live *blocks, const struct live *b) {
 }
 
 TEST(malloc_stress_random_sizes_contents_kept) {
+    heap_alone();
     malloc_trim();
     uint64_t used = status().used, seed = 0x5eed5eed;
     static struct live blocks[SLOTS];

@@ -149,8 +149,8 @@ TEST(name_bad_requests) {
     CHECK_ERR(name_stats(&before), OK);
     handle_t other = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
     handle_t given = handle_dup(other, RIGHTS_ALL & ~RIGHT_CONTROL, 0);
-    struct message m = {
-        .type = NAME_SERVE_MSG, .flags = MSG_HANDLE_MOVE, .handle = given};
+    struct message m = {.type = NAME_SERVE_MSG | MSG_HANDLE_MOVE,
+                        .handle = given};
     strlcpy((char *) m.data, "t-forged", NAME_MAX);
     CHECK_ERR(ipc_call(H_NAME, &m), OK);
     CHECK_ERR(m.words[0], ERR_INVALID_ARG);
@@ -209,8 +209,8 @@ TEST(name_refuses_copied_and_bad_requests_without_leaking) {
     CHECK_ERR(name_stats(&before), OK);
     handle_t other = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
     handle_t copy = handle_dup(other, RIGHTS_ALL & ~RIGHT_CONTROL, 0);
-    struct message m = {
-        .type = NAME_SERVE_MSG, .flags = MSG_HANDLE_COPY, .handle = copy};
+    struct message m = {.type = NAME_SERVE_MSG | MSG_HANDLE_COPY,
+                        .handle = copy};
     strlcpy((char *) m.data, "t-copied", NAME_MAX);
     CHECK_ERR(ipc_call(H_NAME, &m), OK);
     CHECK_ERR(m.words[0], ERR_INVALID_ARG); /* not a handle to the sender */

@@ -47,7 +47,7 @@ static int64_t answer(struct message *m, handle_t mem, uint64_t *base) {
     int64_t page = (int64_t) ((addr - *base) / PAGE);
     struct message r = {.type = 0};
     if (page == PAGER_COPY) {
-        r.flags = MSG_HANDLE_COPY;
+        r.type |= MSG_HANDLE_COPY;
         r.handle = mem;
         r.words[0] = 0;
     } else if (page == PAGER_REFUSED) {

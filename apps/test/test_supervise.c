@@ -146,15 +146,14 @@ static uint32_t answer_renewals(struct fresh *f, task_t chat) {
            asked != (1u << TAG_NAME | 1u << TAG_NAME_SERVE)) {
         struct message m;
         if (ipc_recv_timeout(IPC_ANY, &m, 100) != OK ||
-            m.type != SUPERVISOR_RENEW_MSG || m.src != chat)
+            MSG_ID(m.type) != SUPERVISOR_RENEW_MSG || m.src != chat)
             continue;
         if (m.badge != OUR_BADGE || m.words[0] >= 32)
             continue;
         asked |= 1u << m.words[0];
         uint64_t badge =
             m.words[0] == TAG_NAME_SERVE ? serve_badge() : NAME_BADGE_PLAIN;
-        struct message r = {.type = SUPERVISOR_RENEW_MSG,
-                            .flags = MSG_HANDLE_MOVE,
+        struct message r = {.type = SUPERVISOR_RENEW_MSG | MSG_HANDLE_MOVE,
                             .handle = minted(f->name, badge)};
         ipc_reply(m.src, &r);
     }

@@ -213,7 +213,7 @@ TEST(vm_task_death_returns_every_page) {
         CHECK(c > 0);
         struct message m;
         CHECK_ERR(ipc_recv_timeout(task_id_of(c), &m, 5000), OK);
-        CHECK_EQ(m.type, VM_HOLDER_READY);
+        CHECK_EQ(MSG_ID(m.type), VM_HOLDER_READY);
         if (!fault)
             CHECK_ERR(task_kill(c), OK);
         struct task_status st;
@@ -236,7 +236,7 @@ TEST(vm_object_outlives_its_maker) {
     struct message m;
     CHECK_ERR(ipc(0, task_id_of(c), &m, IPC_RECV | IPC_ACCEPT_HANDLE, 5000),
               OK);
-    CHECK_EQ(m.type, VM_HOLDER_READY);
+    CHECK_EQ(MSG_ID(m.type), VM_HOLDER_READY);
     handle_t h = msg_take_handle(&m);
     CHECK(h > 0);
     end_peer(c);
@@ -270,8 +270,7 @@ static void cycle(uint64_t i, handle_t peer) {
     CHECK_EQ(pb[0], i);
     CHECK_EQ(pb[PAGE / 8 + 1], ~i);
     if (peer) {
-        struct message m = {.type = VM_REQ_MAP,
-                            .flags = MSG_HANDLE_MOVE,
+        struct message m = {.type = VM_REQ_MAP | MSG_HANDLE_MOVE,
                             .handle = handle_dup(r, RIGHT_MAP_READ, 0)};
         m.words[0] = MAP_READ;
         m.words[1] = 2 * PAGE;

@@ -26,8 +26,7 @@ static int64_t ask(handle_t peer, int type, uint64_t w0) {
 static error_t send_bytes(handle_t peer, uint64_t *hash) {
     for (unsigned i = 0; i < sizeof(bytes); i++)
         bytes[i] = vm_pattern(31, i);
-    struct message m = {.type = VM_REQ_OOL_HASH,
-                        .flags = MSG_OOL,
+    struct message m = {.type = VM_REQ_OOL_HASH | MSG_OOL,
                         .ool_ptr = (uint64_t) bytes,
                         .ool_len = sizeof(bytes)};
     error_t err = ipc_call_bounded(peer, &m, 2000);

@@ -28,7 +28,7 @@ static int64_t ask(handle_t peer, int type, uint64_t w0, uint64_t w1) {
  * the address it mapped it at, and in *rights the rights it holds. */
 static int64_t give(handle_t peer, handle_t h, uint32_t how, uint32_t flags,
                     uint64_t len, uint64_t *rights) {
-    struct message m = {.type = VM_REQ_MAP, .flags = how, .handle = h};
+    struct message m = {.type = VM_REQ_MAP | how, .handle = h};
     m.words[0] = flags;
     m.words[1] = len;
     error_t err = ipc_call(peer, &m);

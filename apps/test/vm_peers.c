@@ -117,7 +117,7 @@ static int64_t unmapped_ool_buffer(bool read_only) {
 /* Do what m asks: the reply's words[0]. */
 static int64_t serve_vm(struct message *m) {
     volatile uint8_t *p = (volatile uint8_t *) held.addr;
-    switch (m->type) {
+    switch (MSG_ID(m->type)) {
     case VM_REQ_MAP:
         return map_held(m);
     case VM_REQ_HASH:
@@ -148,8 +148,8 @@ static int vm_peer(void) {
         error_t err = ipc_recv_handle(IPC_ANY, &m);
         if (err || m.type == MSG_NOTIFICATIONS)
             continue;
-        struct message r = {.type = m.type};
-        if (m.type == VM_REQ_WRITE_LATE) {
+        struct message r = {.type = MSG_ID(m.type)};
+        if (MSG_ID(m.type) == VM_REQ_WRITE_LATE) {
             r.words[0] = held.addr;
             ipc_reply(m.src, &r);
             *(volatile uint8_t *) held.addr = 1; /* a read-only one faults */
@@ -180,7 +180,7 @@ static int holder(uint64_t param) {
     }
     struct message m = {.type = VM_HOLDER_READY};
     if (param & (1u << 16)) {
-        m.flags = MSG_HANDLE_MOVE;
+        m.type |= MSG_HANDLE_MOVE;
         m.handle = handle_dup(obj, RIGHT_MAP_READ, 0);
     }
     error_t err = ipc_send(PEER, &m);

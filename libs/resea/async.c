@@ -118,14 +118,14 @@ static error_t handshake(handle_t dst) {
     handle_close(self);
     if (pull < 0)
         return pull;
-    struct message m = {
-        .type = ASYNC_CONNECT_MSG, .flags = MSG_HANDLE_MOVE, .handle = pull};
+    struct message m = {.type = ASYNC_CONNECT_MSG | MSG_HANDLE_MOVE,
+                        .handle = pull};
     error_t err = ipc_call(dst, &m);
     if (err) {
         handle_close(pull); /* still ours if the call failed early */
         return err;
     }
-    if (m.type != ASYNC_CONNECT_MSG)
+    if (MSG_ID(m.type) != ASYNC_CONNECT_MSG)
         return ERR_UNKNOWN_MESSAGE; /* it does not speak the protocol */
     return (error_t) m.words[CONNECT_RESULT_WORD];
 }
@@ -194,9 +194,9 @@ static error_t wait_for_room(struct conn *c) {
         close_conn(c, ERR_ABORTED);
         return err;
     }
-    if (m.type == ASYNC_PULL_MSG)
+    if (MSG_ID(m.type) == ASYNC_PULL_MSG)
         return async_reply_to(&m);
-    if (m.type == ASYNC_CLOSE_MSG) {
+    if (MSG_ID(m.type) == ASYNC_CLOSE_MSG) {
         close_conn(c, ERR_ABORTED);
         return ERR_ABORTED;
     }
@@ -263,8 +263,7 @@ static error_t reply_batch(struct conn *c, task_t dst, uint32_t max_msgs) {
     const void *data;
     uint32_t bytes;
     uint32_t n = aq_peek(&c->q, ASYNC_PULL_BYTES, max_msgs, &data, &bytes);
-    struct message r = {.type = ASYNC_BATCH_MSG,
-                        .flags = MSG_OOL,
+    struct message r = {.type = ASYNC_BATCH_MSG | MSG_OOL,
                         .ool_ptr = (uint64_t) data,
                         .ool_len = bytes};
     r.words[BATCH_COUNT_WORD] = n;
@@ -296,7 +295,7 @@ error_t async_reply(task_t dst) {
 
 error_t async_handle_request(const struct message *m) {
     struct conn *c;
-    switch (m->type) {
+    switch (MSG_ID(m->type)) {
     case ASYNC_PULL_MSG:
         return async_reply_to(m);
     case ASYNC_CLOSE_MSG:
@@ -364,16 +363,15 @@ static struct recv_cache *cache_for(handle_t src) {
  * (IPC_FOREVER: without limit). */
 static error_t pull(struct recv_cache *rc, uint32_t max, int64_t timeout) {
     struct message m = {.type = ASYNC_PULL_MSG,
-                        .flags = MSG_REPLY_BUF,
                         .ool_ptr = (uint64_t) rc->buf,
                         .ool_len = sizeof(rc->buf)};
     m.words[PULL_MAX_WORD] = max;
     error_t err = timeout == IPC_FOREVER
-                      ? ipc_call(rc->src, &m)
-                      : ipc_call_bounded(rc->src, &m, timeout);
+                      ? ipc_call_into(rc->src, &m)
+                      : ipc_call_into_bounded(rc->src, &m, timeout);
     if (err)
         return err;
-    if (m.type != ASYNC_BATCH_MSG)
+    if (MSG_ID(m.type) != ASYNC_BATCH_MSG)
         return ERR_UNKNOWN_MESSAGE;
     rc->src_id = m.src;
     rc->bytes = m.ool_len;
@@ -454,7 +452,7 @@ static bool pull_handle_ok(const struct message *m) {
 error_t async_accept(struct message *m, bool accept, handle_t *src) {
     if (src)
         *src = 0;
-    if (m->type != ASYNC_CONNECT_MSG)
+    if (MSG_ID(m->type) != ASYNC_CONNECT_MSG)
         return ERR_INVALID_ARG; /* not ours to answer */
     bool valid = pull_handle_ok(m);
     /* Watching first: a peer whose death we would not hear of is none. */

@@ -10,6 +10,12 @@ static error_t call(handle_t console, struct message *m) {
     return err ? err : (error_t) m->words[0];
 }
 
+/* A call whose reply's out-of-line data lands at m->ool_ptr. */
+static error_t call_into(handle_t console, struct message *m) {
+    error_t err = ipc_call_into(console, m);
+    return err ? err : (error_t) m->words[0];
+}
+
 error_t console_attach(handle_t console, int port) {
     handle_t self = task_self();
     if (self < 0)
@@ -18,8 +24,8 @@ error_t console_attach(handle_t console, int port) {
     handle_close(self);
     if (notify < 0)
         return notify;
-    struct message m = {
-        .type = CONSOLE_ATTACH_MSG, .flags = MSG_HANDLE_MOVE, .handle = notify};
+    struct message m = {.type = CONSOLE_ATTACH_MSG | MSG_HANDLE_MOVE,
+                        .handle = notify};
     m.words[0] = port;
     error_t err = call(console, &m);
     if (err && handle_info(notify, &(struct handle_info){0}) == OK)
@@ -35,8 +41,7 @@ error_t console_detach(handle_t console, int port) {
 
 static error_t write_text(handle_t console, int port, const char *text,
                           size_t len, uint64_t flags) {
-    struct message m = {.type = CONSOLE_WRITE_MSG,
-                        .flags = MSG_OOL,
+    struct message m = {.type = CONSOLE_WRITE_MSG | MSG_OOL,
                         .ool_ptr = (uint64_t) text,
                         .ool_len = len};
     m.words[0] = port;
@@ -106,11 +111,10 @@ int console_read(handle_t console, int port, char *buf, size_t len) {
     if (len == 0)
         return ERR_INVALID_ARG;
     struct message m = {.type = CONSOLE_READ_MSG,
-                        .flags = MSG_REPLY_BUF,
                         .ool_ptr = (uint64_t) buf,
                         .ool_len = len - 1};
     m.words[0] = port;
-    error_t err = call(console, &m);
+    error_t err = call_into(console, &m);
     if (err)
         return err;
     buf[m.ool_len] = '\0';

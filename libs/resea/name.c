@@ -61,6 +61,12 @@ static error_t call(struct message *m) {
     return call_through(name_server(), m);
 }
 
+/* A call whose reply's out-of-line data lands at m->ool_ptr. */
+static error_t call_into(struct message *m) {
+    error_t err = ipc_call_into(name_server(), m);
+    return err ? err : (error_t) m->words[RESULT_WORD];
+}
+
 /* A lookup's answer moves a handle to us: the one reply we accept it in. */
 static error_t call_for_handle(struct message *m) {
     error_t err = ipc_call_handle(name_server(), m);
@@ -75,7 +81,7 @@ static error_t serve(const char *name) {
     handle_t self = task_self();
     if (self < 0)
         return self;
-    m.flags = MSG_HANDLE_MOVE;
+    m.type |= MSG_HANDLE_MOVE;
     m.handle = self;
     if ((err = call_through(serve_handle(), &m)) &&
         handle_info(self, &(struct handle_info){0}) == OK)
@@ -167,11 +173,9 @@ handle_t ipc_lookup(const char *name) {
 }
 
 int name_list(char *buf, size_t len) {
-    struct message m = {.type = NAME_LIST_MSG,
-                        .flags = MSG_REPLY_BUF,
-                        .ool_ptr = (uint64_t) buf,
-                        .ool_len = len};
-    error_t err = call(&m);
+    struct message m = {
+        .type = NAME_LIST_MSG, .ool_ptr = (uint64_t) buf, .ool_len = len};
+    error_t err = call_into(&m);
     return err ? err : (int) m.words[1];
 }
 

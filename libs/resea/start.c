@@ -7,6 +7,7 @@
 
 extern uint64_t __task_arg;
 int main(void);
+void ipc_init(void); /* ipc.c: our out-of-line receive buffer */
 
 extern const char *__task_cmdline;
 
@@ -43,5 +44,6 @@ static void stack_reserve(void) {
 __attribute__((noreturn, used)) void resea_start(void) {
     heap_init();
     stack_reserve();
+    ipc_init();
     task_exit(main());
 }

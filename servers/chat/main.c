@@ -156,7 +156,7 @@ static error_t open_session(struct message *m, struct message *r) {
 
 /* Text: 1..CHAT_TEXT_MAX bytes out of line, whatever they are. */
 static error_t check_text(const struct message *m) {
-    if (!(m->flags & MSG_OOL) || m->ool_len == 0)
+    if (!(m->type & MSG_OOL) || m->ool_len == 0)
         return ERR_INVALID_ARG;
     if (m->ool_len > CHAT_TEXT_MAX)
         return ERR_TOO_LARGE; /* the kernel already refuses it */
@@ -212,7 +212,7 @@ static void fetch(const struct message *m) {
     r.words[1] = end - start;
     r.words[2] = start - s->next; /* fell out of the history unseen */
     if (len) {
-        r.flags = MSG_OOL;
+        r.type |= MSG_OOL;
         r.ool_ptr = (uint64_t) fetch_out;
         r.ool_len = len;
     }
@@ -252,8 +252,8 @@ static void on_death(struct event_loop *loop) {
 
 static void on_request(struct event_loop *loop, struct message *m) {
     (void) loop;
-    struct message r = {.type = m->type};
-    switch (m->type) {
+    struct message r = {.type = MSG_ID(m->type)};
+    switch (MSG_ID(m->type)) {
     case CHAT_OPEN_MSG:
         r.words[0] = open_session(m, &r);
         break;

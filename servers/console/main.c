@@ -374,7 +374,7 @@ static void read_line(struct port *p, struct message *m) {
         return;
     } else {
         const char *line = p->queued[p->q_head].text;
-        r.flags = MSG_OOL;
+        r.type |= MSG_OOL;
         r.ool_ptr = (uint64_t) line;
         r.ool_len = strlen(line);
         /* A reader gone, or one whose buffer is too small (its call ends
@@ -419,7 +419,7 @@ static bool put_output(struct port *p, task_t writer, const char *text,
  * handle to notify). */
 static error_t write_text(struct port *p, const struct message *m) {
     uint64_t flags = m->words[1];
-    if (!(m->flags & MSG_OOL) || (flags & ~(uint64_t) CONSOLE_WRITE_KEEP))
+    if (!(m->type & MSG_OOL) || (flags & ~(uint64_t) CONSOLE_WRITE_KEEP))
         return ERR_INVALID_ARG;
     const char *text = (const char *) m->ool_ptr;
     if (m->ool_len > CONSOLE_WRITE_MAX)
@@ -453,7 +453,7 @@ static void lend(struct port *p, struct message *m) {
         ipc_reply(m->src, &r);
         return;
     }
-    r.flags = MSG_HANDLE_MOVE;
+    r.type |= MSG_HANDLE_MOVE;
     r.handle = h;
     r.words[1] = badge;
     if (ipc_reply(m->src, &r) != OK) { /* the caller took nothing */
@@ -499,28 +499,28 @@ static void on_request(struct event_loop *loop, struct message *m) {
     struct port *p = NULL;
     uint8_t rights = 0;
     error_t err = port_of(m, &p, &rights);
-    if (!err && (rights_needed(m->type) & ~rights))
+    if (!err && (rights_needed(MSG_ID(m->type)) & ~rights))
         err = ERR_NOT_PERMITTED;
-    struct message r = {.type = m->type};
-    if (m->type == CONSOLE_READ_MSG && !err) {
+    struct message r = {.type = MSG_ID(m->type)};
+    if (MSG_ID(m->type) == CONSOLE_READ_MSG && !err) {
         read_line(p, m);
         return;
     }
-    if (m->type == CONSOLE_LEND_MSG && !err) {
+    if (MSG_ID(m->type) == CONSOLE_LEND_MSG && !err) {
         lend(p, m);
         return;
     }
     if (err) {
         r.words[0] = err;
-    } else if (m->type == CONSOLE_ATTACH_MSG) {
+    } else if (MSG_ID(m->type) == CONSOLE_ATTACH_MSG) {
         r.words[0] = attach(p, m);
-    } else if (m->type == CONSOLE_DETACH_MSG) {
+    } else if (MSG_ID(m->type) == CONSOLE_DETACH_MSG) {
         r.words[0] = detach(p, m->src);
-    } else if (m->type == CONSOLE_WRITE_MSG) {
+    } else if (MSG_ID(m->type) == CONSOLE_WRITE_MSG) {
         r.words[0] = write_text(p, m);
-    } else if (m->type == CONSOLE_REVOKE_MSG) {
+    } else if (MSG_ID(m->type) == CONSOLE_REVOKE_MSG) {
         r.words[0] = revoke(p, m->words[1]);
-    } else if (m->type == CONSOLE_STATUS_MSG) {
+    } else if (MSG_ID(m->type) == CONSOLE_STATUS_MSG) {
         status(p, &r);
     } else {
         r.type = ERR_UNKNOWN_MESSAGE;

@@ -43,6 +43,7 @@ static void start_name_server(void) {
 int main(void) {
     /* The kernel checked the image before starting us. */
     bootfs = bootfs_image();
+    ipc_ool_buffer(NULL, 0); /* no request carries out-of-line data */
     start_name_server();
     start_all(true);
     start_all(false);

@@ -45,7 +45,7 @@ static void answer(task_t client, error_t err, handle_t moved) {
     struct message r = {.type = NAME_LOOKUP_MSG};
     r.words[0] = err;
     if (moved > 0) {
-        r.flags = MSG_HANDLE_MOVE;
+        r.type |= MSG_HANDLE_MOVE;
         r.handle = moved;
     }
     /* Not delivered, so still ours (a full table ends its call: ERR_FULL). */
@@ -261,8 +261,7 @@ static void list(struct message *m) {
         count++;
     }
     buf[len++] = '\0';
-    struct message r = {.type = NAME_LIST_MSG,
-                        .flags = MSG_OOL,
+    struct message r = {.type = NAME_LIST_MSG | MSG_OOL,
                         .ool_ptr = (uint64_t) buf,
                         .ool_len = len};
     r.words[1] = count;
@@ -286,8 +285,8 @@ static void stats(struct message *m) {
 
 static void on_request(struct event_loop *loop, struct message *m) {
     (void) loop;
-    struct message r = {.type = m->type};
-    switch (m->type) {
+    struct message r = {.type = MSG_ID(m->type)};
+    switch (MSG_ID(m->type)) {
     case NAME_SERVE_MSG:
         r.words[0] = serve(m);
         break;
@@ -316,6 +315,9 @@ int main(void) {
                               .on_timer = expire,
                               .on_death = forget_dead,
                               .accept_handles = true};
+    /* No request carries out-of-line data: refuse it rather than hold
+     * what a client sends (docs/ipc.md). */
+    ipc_ool_buffer(NULL, 0);
     printf("[name] ready\n");
     return event_loop_run(&loop);
 }

@@ -79,7 +79,7 @@
     X(15, timer_set, timer_set, error_t, 2,                                    \
       (uint64_t, first_ms), (uint64_t, period_ms))                             \
     /* Where out-of-line data sent to this task lands (len 0: nowhere). */     \
-    X(16, ipc_ool_buffer, ipc_ool_buffer, error_t, 2,                          \
+    X(16, ipc_ool_buffer, sys_ipc_ool_buffer, error_t, 2,                      \
       (void __user *, buf), (size_t, len))                                     \
     /* A handle to ports, IRQ lines or (a spawn handle) priorities [base,      \
      * base + count) of h's range. */                                          \

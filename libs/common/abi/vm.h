@@ -1,4 +1,5 @@
 #pragma once
+#include <message.h>
 #include <stdint.h>
 
 /*
@@ -59,7 +60,7 @@ struct vm_status {
  *           copy of that object's page (charged to the faulting task)
  *   type < 0 (an error code): the task ends with EXIT_PAGE_FAULT
  */
-#define MSG_PAGE_FAULT 2
+#define MSG_PAGE_FAULT MSG_TYPE(2, 32, 0) /* four words */
 enum page_fault_word {
     PF_WORD_ADDR = 0,   /* the faulting page's address */
     PF_WORD_ACCESS = 1, /* PF_READ, PF_WRITE or PF_EXEC */

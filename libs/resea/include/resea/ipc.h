@@ -12,7 +12,27 @@
  * message or reply carrying one is refused, and its sender gets
  * ERR_HANDLE_REFUSED. A handle received is the receiver's to keep or
  * close.
+ *
+ * Out-of-line data sent to a task that registered no buffer of its own
+ * lands in one the library allocated (CONFIG_OOL_BUFFER_KIB): the
+ * receiver owns it from then on and free()s it; the library allocates
+ * the next. A call whose reply has a negative type (ipc_reply_err)
+ * returns that error.
  */
+
+/* Where out-of-line data sent to us lands from now on (len 0: nowhere);
+ * the library's own buffer is let go. */
+error_t ipc_ool_buffer(void *buf, size_t len);
+
+/* What every receive does after the system call: the rare cases out of
+ * line, so the common one costs a test of the type. The message is read
+ * only after a receive that succeeded (m may be a bad pointer). */
+error_t ipc_received(struct message *m);
+static inline error_t ipc_done(error_t err, struct message *m) {
+    if (__builtin_expect(err == OK && (m->type < 0 || (m->type & MSG_OOL)), 0))
+        return ipc_received(m);
+    return err;
+}
 
 /* Block until the receiver takes m. */
 static inline error_t ipc_send(handle_t dst, struct message *m) {
@@ -29,20 +49,20 @@ static inline error_t ipc_send_noblock(handle_t dst, struct message *m) {
 /* Pending notifications come first (as MSG_NOTIFICATIONS) when src is
  * IPC_ANY. */
 static inline error_t ipc_recv(task_t src, struct message *m) {
-    return ipc(0, src, m, IPC_RECV, IPC_FOREVER);
+    return ipc_done(ipc(0, src, m, IPC_RECV, IPC_FOREVER), m);
 }
 static inline error_t ipc_recv_timeout(task_t src, struct message *m,
                                        int64_t timeout) {
-    return ipc(0, src, m, IPC_RECV, timeout);
+    return ipc_done(ipc(0, src, m, IPC_RECV, timeout), m);
 }
 /* Send m and wait for the reply, which overwrites m. The timeout covers
  * the send; once the server has taken the message, wait for its reply. */
 static inline error_t ipc_call(handle_t dst, struct message *m) {
-    return ipc(dst, IPC_ANY, m, IPC_CALL, IPC_FOREVER);
+    return ipc_done(ipc(dst, IPC_ANY, m, IPC_CALL, IPC_FOREVER), m);
 }
 static inline error_t ipc_call_timeout(handle_t dst, struct message *m,
                                        int64_t timeout) {
-    return ipc(dst, IPC_ANY, m, IPC_CALL, timeout);
+    return ipc_done(ipc(dst, IPC_ANY, m, IPC_CALL, timeout), m);
 }
 /* Answer a call; never blocks. ERR_ABORTED if the caller is gone,
  * ERR_BAD_STATE if it is not waiting for our reply. */
@@ -51,26 +71,52 @@ static inline error_t ipc_reply(task_t dst, struct message *m) {
 }
 /* Reply, then receive the next message into m: a server's loop. */
 static inline error_t ipc_replyrecv(task_t dst, struct message *m) {
-    return ipc((handle_t) dst, IPC_ANY, m, IPC_REPLY | IPC_RECV, IPC_FOREVER);
+    return ipc_done(
+        ipc((handle_t) dst, IPC_ANY, m, IPC_REPLY | IPC_RECV, IPC_FOREVER), m);
 }
 
 /* The same, accepting a message that carries a handle (m->handle > 0). */
 static inline error_t ipc_recv_handle(task_t src, struct message *m) {
-    return ipc(0, src, m, IPC_RECV | IPC_ACCEPT_HANDLE, IPC_FOREVER);
+    return ipc_done(ipc(0, src, m, IPC_RECV | IPC_ACCEPT_HANDLE, IPC_FOREVER),
+                    m);
 }
 static inline error_t ipc_call_handle(handle_t dst, struct message *m) {
-    return ipc(dst, IPC_ANY, m, IPC_CALL | IPC_ACCEPT_HANDLE, IPC_FOREVER);
+    return ipc_done(
+        ipc(dst, IPC_ANY, m, IPC_CALL | IPC_ACCEPT_HANDLE, IPC_FOREVER), m);
 }
 static inline error_t ipc_replyrecv_handle(task_t dst, struct message *m) {
-    return ipc((handle_t) dst, IPC_ANY, m,
-               IPC_REPLY | IPC_RECV | IPC_ACCEPT_HANDLE, IPC_FOREVER);
+    return ipc_done(ipc((handle_t) dst, IPC_ANY, m,
+                        IPC_REPLY | IPC_RECV | IPC_ACCEPT_HANDLE, IPC_FOREVER),
+                    m);
 }
+/* A call whose reply's out-of-line data lands in m->ool_ptr (at most
+ * m->ool_len bytes) rather than in the registered buffer. The request's
+ * type must carry no out-of-line data of its own. */
+static inline error_t ipc_call_into(handle_t dst, struct message *m) {
+    return ipc_done(ipc(dst, IPC_ANY, m, IPC_CALL | IPC_REPLY_BUF, IPC_FOREVER),
+                    m);
+}
+static inline error_t ipc_call_into_bounded(handle_t dst, struct message *m,
+                                            int64_t timeout) {
+    return ipc_done(
+        ipc(dst, IPC_ANY, m, IPC_CALL | IPC_BOUNDED | IPC_REPLY_BUF, timeout),
+        m);
+}
+
 /* A call that ends within timeout ms in all, the reply included: for
  * calling a task that may never answer. ERR_TIMEOUT if it did not. */
 static inline error_t ipc_call_bounded(handle_t dst, struct message *m,
                                        int64_t timeout) {
-    return ipc(dst, IPC_ANY, m, IPC_CALL | IPC_BOUNDED, timeout);
+    return ipc_done(ipc(dst, IPC_ANY, m, IPC_CALL | IPC_BOUNDED, timeout), m);
 }
+
+/* Resea's error messages: a message whose type is the error alone. */
+error_t ipc_send_err(handle_t dst, error_t error);
+error_t ipc_reply_err(task_t dst, error_t error);
+/* A server's answer to a message it does not know: the caller (if it
+ * called) gets ERR_UNKNOWN_MESSAGE, and what the message brought, a handle
+ * or library-allocated out-of-line data, is let go. */
+void discard_unknown_message(struct message *m);
 
 /* Take the handle a received message carries (0 if none): m no longer
  * names it, so code that closes what was not taken leaves it alone. */
