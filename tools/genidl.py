@@ -181,7 +181,7 @@ def align(offset, n):
 
 def lay_out(msg):
     """Checks msg's fields and sets their offsets, msg.len and msg.attrs."""
-    slots, attrs, offset, names = {}, [], HEADER_SIZE, set()
+    slots, attrs, offset, names = {}, [], HEADER_SIZE, {"head_"}  # MSG_VIEW_HEAD
     for f in msg.fields:
         if f.type in SLOTS:
             slot, _, attr = SLOTS[f.type]

@@ -89,6 +89,7 @@ class GenidlTest(unittest.TestCase):
             ("oneway a(x: uint8[257]) = 16;", r"t\.idl:1: a: 264 bytes of inline fields, more than"),
             ("\n\noneway a(x: float) = 16;", r"t\.idl:3: a: unknown type 'float'"),
             ("oneway a(x: int, x: int) = 16;", r"t\.idl:1: a: two fields named 'x'"),
+            ("oneway a(head_: int) = 16;", r"two fields named .head_."),
             ("oneway a(x: bytes, x_len: int) = 16;", r"two fields named 'x_len'"),
             ("oneway a() = 16", r"t\.idl:1: expected ;, found the end"),
             ("rpc a() = 16;", r"t\.idl:1: expected ->"),
