@@ -53,7 +53,11 @@ KERNEL_CFLAGS := $(CFLAGS) $(KERNEL_ONLY_FLAGS) -DKERNEL -mcmodel=kernel -Ikerne
 USER_CFLAGS := $(CFLAGS) -Ilibs/resea/include -flto
 HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all $(COMMON_INCLUDES) \
-	-Ilibs/common/tests -Ilibs/resea/include
+	-I$(BUILD)/include -Ilibs/common/tests -Ilibs/resea/include
+# The protocols' message types and views (<idl.h>, which message.h
+# includes), generated from libs/common/idl before anything compiles.
+IDL_H := $(BUILD)/include/idl.h
+IDL_SRCS := $(wildcard libs/common/idl/*.idl)
 
 COMMON_SRCS := libs/common/abi/error.c $(addprefix libs/common/util/,format.c \
 	string.c bootfs.c elf.c text.c)
@@ -272,27 +276,31 @@ $(BUILD)/bootfs-bench.img: $(TASK_ELFS) $(TASK_BUILD_MKS) tools/mkbootfs.py
 	@echo "  BOOTFS  $@ (starts: bench)"
 	$(Q)$(PYTHON) tools/mkbootfs.py -o $@ $(call bootfs-entries,bench)
 
-$(BUILD)/kernel/%.c.o: %.c $(BUILD)/include/config.h $(FLAGS_STAMP)
+$(IDL_H): $(IDL_SRCS) tools/genidl.py
+	@echo "  GENIDL  $@"
+	$(Q)$(PYTHON) tools/genidl.py -o $@ $(IDL_SRCS)
+
+$(BUILD)/kernel/%.c.o: %.c $(BUILD)/include/config.h $(IDL_H) $(FLAGS_STAMP)
 	@echo "  CC      $<"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(KERNEL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/kernel/%.S.o: %.S $(FLAGS_STAMP)
+$(BUILD)/kernel/%.S.o: %.S $(IDL_H) $(FLAGS_STAMP)
 	@echo "  AS      $<"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(KERNEL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/user/%.c.o: %.c $(BUILD)/include/config.h $(FLAGS_STAMP)
+$(BUILD)/user/%.c.o: %.c $(BUILD)/include/config.h $(IDL_H) $(FLAGS_STAMP)
 	@echo "  CC      $<"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(USER_CFLAGS) -c -o $@ $<
 
-$(BUILD)/user/%.S.o: %.S $(FLAGS_STAMP)
+$(BUILD)/user/%.S.o: %.S $(IDL_H) $(FLAGS_STAMP)
 	@echo "  AS      $<"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(USER_CFLAGS) -c -o $@ $<
 
-$(BUILD)/host/common_tests: $(HOST_SRCS) libs/common/util/string.c \
+$(BUILD)/host/common_tests: $(HOST_SRCS) libs/common/util/string.c $(IDL_H) \
 	$(wildcard libs/common/*/*.h libs/resea/include/resea/*.h)
 	@echo "  HOSTCC  $@"
 	$(Q)mkdir -p $(@D)

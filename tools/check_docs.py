@@ -13,10 +13,11 @@ Reads README.md and docs/*.md (outside code blocks) and checks:
   Kconfig defaults as CONFIG_*, upper-case constants of tools/*.py);
 - a number given as a limit ("at most N", "up to N", "more than N", "over N",
   "<", ">", "≤", "≥", and every row of a table under a "Limits" heading)
-  must be such a constant statement, so that it can be checked;
+  must be such a constant statement, so that it can be checked; a message
+  type of libs/common/idl stands for its id, a notification for its bit;
 - every `ERR_*` name is in ERROR_LIST;
 - a table right after a paragraph that names ERROR_LIST, EXIT_REASON_LIST,
-  MSG_TYPE_LIST, TRACE_EVENT_LIST or SYSCALL_LIST lists every entry, with its value (and its
+  MSG_TYPE_LIST, IDL_MESSAGE_LIST, TRACE_EVENT_LIST or SYSCALL_LIST lists every entry, with its value (and its
   message, in a "Message" column); the syscall table also gives each call's
   user stub with its number of arguments;
 - `BENCH name N` figures say at which commit (or date) they were measured.
@@ -28,6 +29,8 @@ import glob
 import os
 import re
 import sys
+
+import genidl
 
 NAME = r"[A-Z][A-Z0-9_]*[A-Z0-9]"  # without "_", only if the tree defines it (`WAIT`)
 NUMBER = r"-?(?:0x[0-9a-fA-F]+|\d{1,3}(?:,\d{3})+|\d+)"
@@ -41,8 +44,8 @@ LIMIT = re.compile(r"(?:\bat most|\bup to|\bmore than|\bfewer than|\blonger than
 ERROR_NAME = re.compile(r"\bERR_[A-Z_]+\b")
 BENCH = re.compile(r"\bBENCH \w+ \d+")
 MEASURED = re.compile(r"commit `?[0-9a-f]{7,40}`?|\b\d{4}-\d{2}-\d{2}\b")
-LISTS = ("ERROR_LIST", "EXIT_REASON_LIST", "MSG_TYPE_LIST", "SYSCALL_LIST",
-         "TRACE_EVENT_LIST")
+LISTS = ("ERROR_LIST", "EXIT_REASON_LIST", "MSG_TYPE_LIST", "IDL_MESSAGE_LIST",
+         "SYSCALL_LIST", "TRACE_EVENT_LIST")
 VALUE_COLUMNS = ("value", "limit", "default", "bit")
 
 
@@ -122,6 +125,12 @@ def collect(root):
             entries = re.findall(r"X\(([A-Z]\w*),\s*([^,)]+)(?:,\s*\"([^\"]*)\")?", m.group(2))
             lists[m.group(1)] = [(n, v, msg) for n, v, msg in entries]
             raw += [(n, v, rel) for n, v, _ in entries]
+    idl = sorted(glob.glob(os.path.join(root, "libs", "common", "idl", "*.idl")))
+    if idl:
+        msgs, notes = genidl.parse(idl, root)
+        lists["IDL_MESSAGE_LIST"] = [(m.macro, str(m.id), m.doc) for m in msgs]
+        raw += [(m.macro, str(m.id), m.where) for m in msgs]
+        raw += [(n.macro, f"1 << {n.bit}", n.where) for n in notes]
     for path in sorted(glob.glob(os.path.join(root, "Kconfig")) + glob.glob(os.path.join(root, "*", "*", "Kconfig"))):
         rel = os.path.relpath(path, root)
         symbol = None

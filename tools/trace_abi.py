@@ -2,11 +2,14 @@
 
 The event kinds and their fields (TRACE_EVENT_LIST in
 libs/common/abi/trace.h), message types, error codes, block and exit
-reasons and kobject kinds are each defined once, in C; this module parses
+reasons and kobject kinds are each defined once, in C, and the protocols'
+messages and notification bits in libs/common/idl; this module parses
 them at run time so that the converter never holds a copy that could drift.
 """
 import re
 from pathlib import Path
+
+import genidl
 
 ROOT = Path(__file__).resolve().parent.parent
 ABI = ROOT / "libs" / "common" / "abi"
@@ -126,7 +129,8 @@ class Abi:
         self.by_name = {k.name: k.value for k in self.kinds.values()}
         self.magic = _string_define(abi / "trace.h", "TRACE_STREAM_MAGIC")
         self.stream_end = define(abi / "trace.h", "TRACE_STREAM_END")
-        self.msg_types = {e[1]: e[0] for e in xlist(abi / "msgtypes.h", "MSG_TYPE_LIST")}
+        msgs, notes = genidl.parse(sorted((Path(root) / "libs" / "common" / "idl").glob("*.idl")))
+        self.msg_types = {m.id: m.macro for m in msgs}
         self.msg_types[msg_id(abi / "message.h", "MSG_NOTIFICATIONS")] = "MSG_NOTIFICATIONS"
         self.errors = {e[1]: e[0] for e in xlist(abi / "error.h", "ERROR_LIST")}
         self.exit_reasons = {e[1]: e[2] for e in xlist(abi / "kobject.h", "EXIT_REASON_LIST")}
@@ -135,16 +139,18 @@ class Abi:
         self.block_reasons = enum(Path(root) / "kernel" / "task.h", "block_reason", waits)
         self.task_states = enum(Path(root) / "kernel" / "task.h", "task_state")
         self.notify_bits = {}
-        for header in ("message.h", "msgtypes.h"):
-            for m in _NOTIFY_BIT.finditer(_source(abi / header)):
-                self.notify_bits[int(m.group(2))] = m.group(1)
+        for m in _NOTIFY_BIT.finditer(_source(abi / "message.h")):
+            self.notify_bits[int(m.group(2))] = m.group(1)
+        self.notify_bits.update({n.bit: n.macro for n in notes})
 
     def kind(self, name):
         """The value of a kind by its C name, e.g. kind("TRACE_CALL")."""
         return self.by_name[name]
 
     def msg_type(self, value):
-        """A type's name by its id (the low 16 bits: message.h)."""
+        """The name of a type's id (MSG_ID); a negative type is an error."""
+        if value & 0x80000000:
+            return self.error(value)
         return self.msg_types.get(value & MSG_ID_MASK, f"type {value}")
 
     def error(self, value):

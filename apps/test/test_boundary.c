@@ -121,7 +121,7 @@ TEST(handle_narrow_never_widens) {
 }
 
 /* hello's image with room for one more program header. */
-static _Alignas(8) uint8_t image[64 * 1024];
+static _Alignas(8) uint8_t image[128 * 1024];
 
 static size_t copy_hello(void) {
     const void *bootfs = (const void *) BOOTFS_ADDR;

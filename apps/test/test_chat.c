@@ -269,7 +269,7 @@ TEST(chat_version) {
     CHECK_ERR(setup(&a, &b), OK);
     struct message m = {.type = CHAT_VERSION_MSG};
     CHECK_ERR(call(a, &m), OK);
-    CHECK_EQ(m.type, CHAT_VERSION_MSG);
+    CHECK_EQ(m.type, CHAT_VERSION_REPLY_MSG);
     CHECK_EQ(m.words[1], CHAT_VERSION);
     teardown(a, b);
 }
@@ -499,8 +499,8 @@ TEST(chat_unknown_type) {
     CHECK_ERR(call(a, &m), ERR_UNKNOWN_MESSAGE);
     m = (struct message){.type = CHAT_VERSION_MSG | MSG_HANDLE_MOVE,
                          .handle = notify_handle()};
-    CHECK_ERR(call(a, &m), OK);
-    CHECK_EQ(server_handles(), handles); /* neither handle kept */
+    CHECK_ERR(call(a, &m), ERR_UNKNOWN_MESSAGE); /* not the protocol's type */
+    CHECK_EQ(server_handles(), handles);         /* neither handle kept */
     teardown(a, b);
 }
 

@@ -209,8 +209,15 @@ TEST(name_refuses_copied_and_bad_requests_without_leaking) {
     CHECK_ERR(name_stats(&before), OK);
     handle_t other = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
     handle_t copy = handle_dup(other, RIGHTS_ALL & ~RIGHT_CONTROL, 0);
-    struct message m = {.type = NAME_SERVE_MSG | MSG_HANDLE_COPY,
+    /* A copied handle is not the protocol's type: refused as unknown. */
+    struct message m = {.type = (NAME_SERVE_MSG & ~MSG_HANDLE_MOVE) |
+                                MSG_HANDLE_COPY,
                         .handle = copy};
+    strlcpy((char *) m.data, "t-copied", NAME_MAX);
+    CHECK_ERR(ipc_call(H_NAME, &m), ERR_UNKNOWN_MESSAGE);
+    /* Moved, but a handle to another task than the sender. */
+    m = (struct message){.type = NAME_SERVE_MSG,
+                         .handle = handle_dup(copy, RIGHT_SEND, 0)};
     strlcpy((char *) m.data, "t-copied", NAME_MAX);
     CHECK_ERR(ipc_call(H_NAME, &m), OK);
     CHECK_ERR(m.words[0], ERR_INVALID_ARG); /* not a handle to the sender */

@@ -146,7 +146,7 @@ static uint32_t answer_renewals(struct fresh *f, task_t chat) {
            asked != (1u << TAG_NAME | 1u << TAG_NAME_SERVE)) {
         struct message m;
         if (ipc_recv_timeout(IPC_ANY, &m, 100) != OK ||
-            MSG_ID(m.type) != SUPERVISOR_RENEW_MSG || m.src != chat)
+            m.type != SUPERVISOR_RENEW_MSG || m.src != chat)
             continue;
         if (m.badge != OUR_BADGE || m.words[0] >= 32)
             continue;

@@ -125,7 +125,7 @@ static error_t handshake(handle_t dst) {
         handle_close(pull); /* still ours if the call failed early */
         return err;
     }
-    if (MSG_ID(m.type) != ASYNC_CONNECT_MSG)
+    if (m.type != ASYNC_CONNECT_REPLY_MSG)
         return ERR_UNKNOWN_MESSAGE; /* it does not speak the protocol */
     return (error_t) m.words[CONNECT_RESULT_WORD];
 }
@@ -194,9 +194,9 @@ static error_t wait_for_room(struct conn *c) {
         close_conn(c, ERR_ABORTED);
         return err;
     }
-    if (MSG_ID(m.type) == ASYNC_PULL_MSG)
+    if (m.type == ASYNC_PULL_MSG)
         return async_reply_to(&m);
-    if (MSG_ID(m.type) == ASYNC_CLOSE_MSG) {
+    if (m.type == ASYNC_CLOSE_MSG) {
         close_conn(c, ERR_ABORTED);
         return ERR_ABORTED;
     }
@@ -295,7 +295,7 @@ error_t async_reply(task_t dst) {
 
 error_t async_handle_request(const struct message *m) {
     struct conn *c;
-    switch (MSG_ID(m->type)) {
+    switch (m->type) {
     case ASYNC_PULL_MSG:
         return async_reply_to(m);
     case ASYNC_CLOSE_MSG:
@@ -371,7 +371,7 @@ static error_t pull(struct recv_cache *rc, uint32_t max, int64_t timeout) {
                       : ipc_call_into_bounded(rc->src, &m, timeout);
     if (err)
         return err;
-    if (MSG_ID(m.type) != ASYNC_BATCH_MSG)
+    if (m.type != ASYNC_BATCH_MSG)
         return ERR_UNKNOWN_MESSAGE;
     rc->src_id = m.src;
     rc->bytes = m.ool_len;
@@ -452,13 +452,13 @@ static bool pull_handle_ok(const struct message *m) {
 error_t async_accept(struct message *m, bool accept, handle_t *src) {
     if (src)
         *src = 0;
-    if (MSG_ID(m->type) != ASYNC_CONNECT_MSG)
+    if (m->type != ASYNC_CONNECT_MSG)
         return ERR_INVALID_ARG; /* not ours to answer */
     bool valid = pull_handle_ok(m);
     /* Watching first: a peer whose death we would not hear of is none. */
     error_t watch = accept && valid && src ? task_watch(m->handle) : OK;
     accept = accept && valid && src && watch == OK;
-    struct message r = {.type = ASYNC_CONNECT_MSG};
+    struct message r = {.type = ASYNC_CONNECT_REPLY_MSG};
     r.words[CONNECT_RESULT_WORD] = accept   ? OK
                                    : !valid ? ERR_INVALID_ARG
                                    : watch  ? watch

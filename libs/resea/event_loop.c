@@ -152,7 +152,7 @@ static void notifications(struct event_loop *loop, uint64_t bits) {
 }
 
 static void request(struct event_loop *loop, struct message *m) {
-    if (MSG_ID(m->type) == ASYNC_CONNECT_MSG) {
+    if (m->type == ASYNC_CONNECT_MSG) {
         accept_peer(loop, m);
     } else if (async_handle_request(m) != ERR_UNKNOWN_MESSAGE) {
         return; /* the library's: a pull or a close */

@@ -208,7 +208,7 @@ static void fetch(const struct message *m) {
     }
     uint64_t start = s->next < oldest() ? oldest() : s->next, end;
     uint32_t len = collect(start, &end);
-    struct message r = {.type = CHAT_FETCH_MSG};
+    struct message r = {.type = CHAT_FETCH_REPLY_MSG};
     r.words[1] = end - start;
     r.words[2] = start - s->next; /* fell out of the history unseen */
     if (len) {
@@ -252,8 +252,8 @@ static void on_death(struct event_loop *loop) {
 
 static void on_request(struct event_loop *loop, struct message *m) {
     (void) loop;
-    struct message r = {.type = MSG_ID(m->type)};
-    switch (MSG_ID(m->type)) {
+    struct message r = {.type = msg_reply_type(m->type)};
+    switch (m->type) {
     case CHAT_OPEN_MSG:
         r.words[0] = open_session(m, &r);
         break;

@@ -362,7 +362,7 @@ static void taken(struct port *p) {
 }
 
 static void read_line(struct port *p, struct message *m) {
-    struct message r = {.type = CONSOLE_READ_MSG};
+    struct message r = {.type = CONSOLE_READ_REPLY_MSG};
     if (!top(p) || top(p)->id != m->src) {
         r.words[0] = ERR_NOT_PERMITTED;
     } else if (!p->q_count) {
@@ -439,7 +439,7 @@ static error_t write_text(struct port *p, const struct message *m) {
 /* A new handle to us, badged for a lease of p, moved to the caller. */
 static void lend(struct port *p, struct message *m) {
     uint64_t rights = m->words[1];
-    struct message r = {.type = CONSOLE_LEND_MSG};
+    struct message r = {.type = CONSOLE_LEND_REPLY_MSG};
     uint64_t badge = 0;
     error_t err = ERR_INVALID_ARG;
     if (rights &&
@@ -499,28 +499,28 @@ static void on_request(struct event_loop *loop, struct message *m) {
     struct port *p = NULL;
     uint8_t rights = 0;
     error_t err = port_of(m, &p, &rights);
-    if (!err && (rights_needed(MSG_ID(m->type)) & ~rights))
+    if (!err && (rights_needed(m->type) & ~rights))
         err = ERR_NOT_PERMITTED;
-    struct message r = {.type = MSG_ID(m->type)};
-    if (MSG_ID(m->type) == CONSOLE_READ_MSG && !err) {
+    struct message r = {.type = msg_reply_type(m->type)};
+    if (m->type == CONSOLE_READ_MSG && !err) {
         read_line(p, m);
         return;
     }
-    if (MSG_ID(m->type) == CONSOLE_LEND_MSG && !err) {
+    if (m->type == CONSOLE_LEND_MSG && !err) {
         lend(p, m);
         return;
     }
     if (err) {
         r.words[0] = err;
-    } else if (MSG_ID(m->type) == CONSOLE_ATTACH_MSG) {
+    } else if (m->type == CONSOLE_ATTACH_MSG) {
         r.words[0] = attach(p, m);
-    } else if (MSG_ID(m->type) == CONSOLE_DETACH_MSG) {
+    } else if (m->type == CONSOLE_DETACH_MSG) {
         r.words[0] = detach(p, m->src);
-    } else if (MSG_ID(m->type) == CONSOLE_WRITE_MSG) {
+    } else if (m->type == CONSOLE_WRITE_MSG) {
         r.words[0] = write_text(p, m);
-    } else if (MSG_ID(m->type) == CONSOLE_REVOKE_MSG) {
+    } else if (m->type == CONSOLE_REVOKE_MSG) {
         r.words[0] = revoke(p, m->words[1]);
-    } else if (MSG_ID(m->type) == CONSOLE_STATUS_MSG) {
+    } else if (m->type == CONSOLE_STATUS_MSG) {
         status(p, &r);
     } else {
         r.type = ERR_UNKNOWN_MESSAGE;

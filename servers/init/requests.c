@@ -49,7 +49,7 @@ static void renew(const struct place *p, struct message *m) {
      * started again first, so a client that saw it end gets the new one. */
     reap();
     handle_t h = 0;
-    struct message r = {.type = SUPERVISOR_RENEW_MSG};
+    struct message r = {.type = SUPERVISOR_RENEW_REPLY_MSG};
     r.words[0] = mint(p, m->words[0], &h);
     if (h) {
         r.type |= MSG_HANDLE_MOVE;
@@ -84,13 +84,13 @@ void handle_request(struct message *m) {
         return;
     }
     const struct place *p = place_of_caller(m->badge, m->src);
-    struct message r = {.type = MSG_ID(m->type)};
+    struct message r = {.type = msg_reply_type(m->type)};
     if (!p) {
         r.words[0] = ERR_NOT_PERMITTED;
-    } else if (MSG_ID(m->type) == SUPERVISOR_RENEW_MSG) {
+    } else if (m->type == SUPERVISOR_RENEW_MSG) {
         renew(p, m);
         return;
-    } else if (MSG_ID(m->type) == SUPERVISOR_KILL_MSG) {
+    } else if (m->type == SUPERVISOR_KILL_MSG) {
         r.words[0] = end_for_operator(m->badge, m->words[0]);
     } else {
         r.type = ERR_UNKNOWN_MESSAGE;

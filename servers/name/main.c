@@ -42,7 +42,7 @@ static struct entry entries[ENTRIES_MAX];
 static struct waiter waiters[WAITERS_MAX];
 
 static void answer(task_t client, error_t err, handle_t moved) {
-    struct message r = {.type = NAME_LOOKUP_MSG};
+    struct message r = {.type = NAME_LOOKUP_REPLY_MSG};
     r.words[0] = err;
     if (moved > 0) {
         r.type |= MSG_HANDLE_MOVE;
@@ -261,9 +261,8 @@ static void list(struct message *m) {
         count++;
     }
     buf[len++] = '\0';
-    struct message r = {.type = NAME_LIST_MSG | MSG_OOL,
-                        .ool_ptr = (uint64_t) buf,
-                        .ool_len = len};
+    struct message r = {
+        .type = NAME_LIST_REPLY_MSG, .ool_ptr = (uint64_t) buf, .ool_len = len};
     r.words[1] = count;
     ipc_reply(m->src, &r); /* too large for it: its call gets ERR_TOO_LARGE */
 }
@@ -278,15 +277,15 @@ static void stats(struct message *m) {
         struct handle_info info;
         st.handles += handle_info(h, &info) == OK;
     }
-    struct message r = {.type = NAME_STATS_MSG};
+    struct message r = {.type = NAME_STATS_REPLY_MSG};
     memcpy(&r.words[1], &st, sizeof(st));
     ipc_reply(m->src, &r);
 }
 
 static void on_request(struct event_loop *loop, struct message *m) {
     (void) loop;
-    struct message r = {.type = MSG_ID(m->type)};
-    switch (MSG_ID(m->type)) {
+    struct message r = {.type = msg_reply_type(m->type)};
+    switch (m->type) {
     case NAME_SERVE_MSG:
         r.words[0] = serve(m);
         break;

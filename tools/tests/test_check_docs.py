@@ -96,6 +96,21 @@ class CheckDocsTest(unittest.TestCase):
         self.assert_one("Each task has\n`HANDLE_MAX` (32) entries.\n",
                         "docs/a.md:2:", "32", "64", "libs/common/abi/defs.h:3")
 
+    def test_idl_messages_and_bits(self):
+        self.write("libs/common/idl/demo.idl",
+                   "namespace demo {\n    /// hello\n    oneway hi() = 40;\n"
+                   "    notify ready = 20;\n}\n")
+        self.assertEqual(self.problems("`DEMO_HI_MSG` (40), `NOTIFY_DEMO_READY` (bit 20).\n"), [])
+        self.assertEqual(self.problems("`DEMO_HI_MSG` (41).\n"), [
+            "docs/a.md:1: `DEMO_HI_MSG`: the docs say 41, libs/common/idl/demo.idl:3 says 40"])
+        self.assertEqual(self.problems("""
+            Each of `IDL_MESSAGE_LIST`:
+
+            | Type | Message |
+            |------|---------|
+            | `OTHER` | "x" |
+        """), ["docs/a.md:3: `DEMO_HI_MSG` of IDL_MESSAGE_LIST is missing from this table"])
+
     def test_a_wrong_value_before_the_constant(self):
         self.assert_one("a table of 32 entries (`HANDLE_MAX`)\n", "docs/a.md:1:", "32")
 

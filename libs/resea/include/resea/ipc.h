@@ -110,6 +110,17 @@ static inline error_t ipc_call_bounded(handle_t dst, struct message *m,
     return ipc_done(ipc(dst, IPC_ANY, m, IPC_CALL | IPC_BOUNDED, timeout), m);
 }
 
+/* The reply type of an rpc's request type (<idl.h>), or 0 for any other
+ * type: what a server answers a call with. */
+static inline int32_t msg_reply_type(int32_t request) {
+#define MSG_REPLY_CASE(req, rep)                                               \
+    case req:                                                                  \
+        return rep;
+    switch (request) { IDL_RPC_LIST(MSG_REPLY_CASE) }
+#undef MSG_REPLY_CASE
+    return 0;
+}
+
 /* Resea's error messages: a message whose type is the error alone. */
 error_t ipc_send_err(handle_t dst, error_t error);
 error_t ipc_reply_err(task_t dst, error_t error);
