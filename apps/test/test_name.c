@@ -325,3 +325,31 @@ TEST(name_lookup_two_names_two_handles) {
     end(s);
     end(s2);
 }
+
+/* Past LOOKUP_CACHE_MAX names the oldest is forgotten, not closed. Our
+ * own names (ENTRIES_PER_TASK, 4) and five servers' make nine. */
+TEST(name_lookup_forgets_the_oldest_name) {
+    static const char *const own[] = {"t-c0", "t-c1", "t-c2", "t-c3"};
+    _Static_assert(LOOKUP_CACHE_MAX < 4 + 5, "not enough names");
+    const char *names[LOOKUP_CACHE_MAX + 1];
+    handle_t servers[5] = {0}, got[LOOKUP_CACHE_MAX + 1];
+    for (int i = 0; i < 4; i++) {
+        CHECK_ERR(ipc_serve(own[i]), OK);
+        names[i] = own[i];
+    }
+    static const int served[] = {ECHO, LATE, MORTAL, OWN, DUP};
+    for (int i = 4; i <= LOOKUP_CACHE_MAX; i++) {
+        servers[i - 4] = named_server(served[i - 4], TEST_PRIORITY + 1);
+        names[i] = test_names[served[i - 4]];
+    }
+    for (int i = 0; i <= LOOKUP_CACHE_MAX; i++)
+        CHECK((got[i] = ipc_lookup_timeout(names[i], 1000)) > 0);
+    for (int i = 1; i <= LOOKUP_CACHE_MAX; i++)
+        CHECK_EQ(ipc_lookup(names[i]), got[i]);
+    struct handle_info info;
+    CHECK_ERR(handle_info(got[0], &info), OK); /* still ours */
+    handle_t again = ipc_lookup(names[0]);
+    CHECK(again > 0 && again != got[0]);
+    for (int i = 0; i < 5; i++)
+        end(servers[i]);
+}

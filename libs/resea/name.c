@@ -170,14 +170,13 @@ handle_t name_lookup_new(const char *name, int64_t timeout_ms) {
  * checked against what the name server gave: a slot we closed, or that
  * now holds something else, or whose task has ended, is asked for again.
  */
-#define LOOKUP_CACHE_MAX 8
-
 static struct {
     char name[NAME_MAX];
     handle_t h; /* 0: free */
     struct handle_info given;
+    uint64_t since; /* when remembered: the oldest goes first */
 } cache[LOOKUP_CACHE_MAX];
-static unsigned cache_next; /* the one to give up when all are taken */
+static uint64_t cache_clock;
 
 static bool still_given(int i) {
     struct handle_info now;
@@ -195,20 +194,29 @@ static int cached(const char *name) {
     return -1;
 }
 
-static void remember(const char *name, handle_t h) {
-    int slot = -1;
+/* A free entry, else the oldest: forgotten, not closed (the handle stays
+ * the caller's). */
+static int cache_slot(handle_t h) {
+    int slot = 0;
     for (int i = 0; i < LOOKUP_CACHE_MAX; i++) {
         if (cache[i].h == h)
             cache[i].h = 0; /* the slot was closed and is h now */
-        if (!cache[i].h && slot < 0)
+        if (cache[slot].h &&
+            (!cache[i].h || cache[i].since < cache[slot].since))
             slot = i;
     }
-    if (slot < 0) /* forgotten, not closed: the handle stays the caller's */
-        slot = cache_next++ % LOOKUP_CACHE_MAX;
-    if (handle_info(h, &cache[slot].given) != OK)
+    return slot;
+}
+
+static void remember(const char *name, handle_t h) {
+    struct handle_info info;
+    if (handle_info(h, &info) != OK)
         return;
-    strlcpy(cache[slot].name, name, NAME_MAX);
-    cache[slot].h = h;
+    int i = cache_slot(h);
+    strlcpy(cache[i].name, name, NAME_MAX);
+    cache[i].h = h;
+    cache[i].given = info;
+    cache[i].since = ++cache_clock;
 }
 
 handle_t ipc_lookup_timeout(const char *name, int64_t timeout_ms) {

@@ -48,6 +48,7 @@ error_t name_recover(void);
  * handle is open and names the live task the name server gave, a lookup
  * of the same name returns it again (no new slot). Closing it closes it
  * for every caller that got it; the next lookup asks the name server. */
+#define LOOKUP_CACHE_MAX 8 /* names whose handle is given again */
 handle_t ipc_lookup(const char *name);
 handle_t ipc_lookup_timeout(const char *name, int64_t timeout_ms);
 /* Always a new handle with a badge of its own, never remembered: for a
