@@ -144,6 +144,15 @@ task_t task_id_of(handle_t h) {
     return handle_info(h, &info) == OK ? info.task_id : 0;
 }
 
+int free_slots(void) {
+    int n = 0;
+    for (handle_t h = 1; h < HANDLE_MAX; h++) {
+        struct handle_info info;
+        n += handle_info(h, &info) != OK;
+    }
+    return n;
+}
+
 error_t wait_dead(handle_t h, struct task_status *st) {
     for (int i = 0; i < 500; i++) {
         error_t err = task_status(h, st);

@@ -313,6 +313,8 @@ handle_t spawn_peer(int mode, uint64_t param, int priority, int num_handles,
 handle_t self_handle(void);
 /* The task id behind a handle we control. */
 task_t task_id_of(handle_t h);
+/* The free slots in our handle table. */
+int free_slots(void);
 /* Wait (at most 5 s) until the task has ended; fills *st. */
 error_t wait_dead(handle_t h, struct task_status *st);
 int pager_client_main(void);

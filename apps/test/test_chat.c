@@ -43,7 +43,7 @@ static error_t setup(handle_t *a, handle_t *b) {
     if (s < 0)
         return s;
     *a = ipc_lookup_timeout("chat", 2000);
-    *b = *a < 0 ? *a : ipc_lookup_timeout("chat", 2000);
+    *b = *a < 0 ? *a : name_lookup_new("chat", 2000);
     return *a < 0 ? *a : *b < 0 ? *b : OK;
 }
 

@@ -8,15 +8,6 @@
 
 #define KERNEL_PTR 0xffffffff80100000ull
 
-static int free_slots(void) {
-    int n = 0;
-    for (handle_t h = 1; h < HANDLE_MAX; h++) {
-        struct handle_info info;
-        n += handle_info(h, &info) != OK;
-    }
-    return n;
-}
-
 TEST(ipc_reply_into_a_full_handle_table_ends_the_call) {
     /* The replier stays 50 ms after its reply: a call still waiting by
      * then would end with ERR_ABORTED instead. */

@@ -41,8 +41,8 @@ static error_t raw(int type, const void *name, size_t len) {
 TEST(name_register_and_look_up) {
     handle_t s = named_server(ECHO, TEST_PRIORITY + 1);
     handle_t a = ipc_lookup_timeout("t-echo", 1000);
-    handle_t b = ipc_lookup_timeout("t-echo", IPC_POLL);
-    CHECK(a > 0 && b > 0);
+    handle_t b = name_lookup_new("t-echo", IPC_POLL); /* a second client */
+    CHECK(a > 0 && b > 0 && a != b);
     struct message m = {.type = ECHO_ADD};
     m.words[0] = 1;
     CHECK_ERR(ipc_call(a, &m), OK);
@@ -231,4 +231,132 @@ TEST(name_refuses_copied_and_bad_requests_without_leaking) {
     handle_close(copy);
     task_kill(other);
     handle_close(other);
+}
+
+/* A call through h: the badge the server saw, or 0 if the call failed. */
+static uint64_t badge_through(handle_t h) {
+    struct message m = {.type = ECHO_ADD};
+    return ipc_call(h, &m) == OK ? m.words[ECHO_BADGE_WORD] : 0;
+}
+
+/* A lookup with no timeout, after two lookups of another name were
+ * closed, gets its handle (reported to hang once; the case runs within
+ * the runner's time limit, so a hang fails it). */
+TEST(name_lookup_after_closing_two_lookups) {
+    handle_t s = named_server(ECHO, TEST_PRIORITY + 1);
+    handle_t s2 = named_server(OWN, TEST_PRIORITY + 1);
+    handle_t a = ipc_lookup_timeout("t-echo", 1000);
+    handle_t b = ipc_lookup_timeout("t-echo", 1000);
+    CHECK(a > 0 && b > 0);
+    handle_close(a);
+    handle_close(b); /* the same handle: closed already, harmless */
+    handle_t h = ipc_lookup("t-own");
+    CHECK(h > 0);
+    CHECK(badge_through(h) != 0);
+    handle_close(h);
+    end(s);
+    end(s2);
+}
+
+TEST(name_lookup_gives_the_same_handle_while_open) {
+    handle_t s = named_server(ECHO, TEST_PRIORITY + 1);
+    handle_t a = ipc_lookup_timeout("t-echo", 1000);
+    CHECK(a > 0);
+    int slots = free_slots();
+    CHECK_EQ(ipc_lookup("t-echo"), a);
+    CHECK_EQ(ipc_lookup_timeout("t-echo", IPC_POLL), a);
+    CHECK_EQ(free_slots(), slots); /* no slot per lookup */
+    /* A handle of its own is another client, and is not remembered. */
+    handle_t n = name_lookup_new("t-echo", IPC_POLL);
+    CHECK(n > 0 && n != a);
+    CHECK(badge_through(n) != badge_through(a));
+    CHECK_EQ(ipc_lookup("t-echo"), a);
+    handle_close(n);
+    handle_close(a);
+    end(s);
+}
+
+/* Closed, the handle is not given again, even when its slot now holds a
+ * handle to another task. */
+TEST(name_lookup_after_close_asks_again) {
+    handle_t s = named_server(ECHO, TEST_PRIORITY + 1);
+    handle_t a = ipc_lookup_timeout("t-echo", 1000);
+    CHECK(a > 0);
+    uint64_t badge = badge_through(a);
+    handle_close(a);
+    handle_t other = handle_dup(H_NAME, RIGHT_CALL, 0);
+    CHECK_EQ(other, a); /* the lowest free slot */
+    handle_t b = ipc_lookup("t-echo");
+    CHECK(b > 0 && b != other);
+    CHECK_EQ(task_id_of(b), task_id_of(s));
+    uint64_t again = badge_through(b);
+    CHECK(again != 0 && again != badge); /* a new handle, a new badge */
+    handle_close(other);
+    handle_close(b);
+    end(s);
+}
+
+/* A server that died and a successor that took its name: the lookup
+ * gives a handle to the successor, not the dead one still held. */
+TEST(name_lookup_after_the_server_was_replaced) {
+    handle_t s = named_server(MORTAL, TEST_PRIORITY + 1);
+    handle_t old = ipc_lookup_timeout("t-mortal", 1000);
+    CHECK(old > 0);
+    end(s);
+    CHECK_ERR(ipc_lookup_timeout("t-mortal", IPC_POLL), ERR_NOT_FOUND);
+    handle_t s2 = named_server(MORTAL, TEST_PRIORITY + 1);
+    handle_t h = ipc_lookup_timeout("t-mortal", 1000);
+    CHECK(h > 0 && h != old);
+    CHECK_EQ(task_id_of(h), task_id_of(s2));
+    CHECK(badge_through(h) != 0);
+    CHECK_EQ(ipc_lookup("t-mortal"), h);
+    handle_close(old);
+    handle_close(h);
+    end(s2);
+}
+
+TEST(name_lookup_two_names_two_handles) {
+    handle_t s = named_server(ECHO, TEST_PRIORITY + 1);
+    handle_t s2 = named_server(OWN, TEST_PRIORITY + 1);
+    int slots = free_slots();
+    handle_t a = ipc_lookup_timeout("t-echo", 1000);
+    handle_t b = ipc_lookup_timeout("t-own", 1000);
+    CHECK(a > 0 && b > 0 && a != b);
+    CHECK_EQ(ipc_lookup("t-echo"), a);
+    CHECK_EQ(ipc_lookup("t-own"), b);
+    CHECK_EQ(free_slots(), slots - 2);
+    CHECK_EQ(task_id_of(a), task_id_of(s));
+    CHECK_EQ(task_id_of(b), task_id_of(s2));
+    handle_close(a);
+    handle_close(b);
+    end(s);
+    end(s2);
+}
+
+/* Past LOOKUP_CACHE_MAX names the oldest is forgotten, not closed. Our
+ * own names (ENTRIES_PER_TASK, 4) and five servers' make nine. */
+TEST(name_lookup_forgets_the_oldest_name) {
+    static const char *const own[] = {"t-c0", "t-c1", "t-c2", "t-c3"};
+    _Static_assert(LOOKUP_CACHE_MAX < 4 + 5, "not enough names");
+    const char *names[LOOKUP_CACHE_MAX + 1];
+    handle_t servers[5] = {0}, got[LOOKUP_CACHE_MAX + 1];
+    for (int i = 0; i < 4; i++) {
+        CHECK_ERR(ipc_serve(own[i]), OK);
+        names[i] = own[i];
+    }
+    static const int served[] = {ECHO, LATE, MORTAL, OWN, DUP};
+    for (int i = 4; i <= LOOKUP_CACHE_MAX; i++) {
+        servers[i - 4] = named_server(served[i - 4], TEST_PRIORITY + 1);
+        names[i] = test_names[served[i - 4]];
+    }
+    for (int i = 0; i <= LOOKUP_CACHE_MAX; i++)
+        CHECK((got[i] = ipc_lookup_timeout(names[i], 1000)) > 0);
+    for (int i = 1; i <= LOOKUP_CACHE_MAX; i++)
+        CHECK_EQ(ipc_lookup(names[i]), got[i]);
+    struct handle_info info;
+    CHECK_ERR(handle_info(got[0], &info), OK); /* still ours */
+    handle_t again = ipc_lookup(names[0]);
+    CHECK(again > 0 && again != got[0]);
+    for (int i = 0; i < 5; i++)
+        end(servers[i]);
 }

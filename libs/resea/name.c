@@ -144,10 +144,12 @@ error_t name_recover(void) {
         task_watch(serve_handle());
     return err;
 }
-/* The server answers a wait within a second or so; we ask again until our
- * own deadline, so a lookup for a name that never comes costs it nothing. */
-handle_t ipc_lookup_timeout(const char *name, int64_t timeout_ms) {
-    uint64_t deadline = uptime_ms() + (uint64_t) timeout_ms;
+/* The server holds a wait for half a second at most; we ask again until
+ * our own deadline (none for IPC_FOREVER), so a lookup for a name that
+ * never comes costs it nothing. */
+handle_t name_lookup_new(const char *name, int64_t timeout_ms) {
+    bool forever = timeout_ms == IPC_FOREVER;
+    uint64_t deadline = forever ? 0 : uptime_ms() + (uint64_t) timeout_ms;
     for (;;) {
         struct message m;
         error_t err = request(NAME_LOOKUP_MSG, name, timeout_ms, &m);
@@ -159,13 +161,80 @@ handle_t ipc_lookup_timeout(const char *name, int64_t timeout_ms) {
             handle_close(m.handle); /* a refusal has no business with one */
         if (err != ERR_TIMEOUT || timeout_ms == IPC_POLL)
             return err;
-        if (timeout_ms != IPC_FOREVER) {
+        if (!forever) {
             uint64_t now = uptime_ms();
             if (now >= deadline)
                 return ERR_TIMEOUT;
-            timeout_ms = deadline - now;
+            timeout_ms = (int64_t) (deadline - now);
         }
     }
+}
+
+/*
+ * The handles our lookups got, by name, so that a name gives the same
+ * handle while it is open (Resea gives the same task id). A hit is
+ * checked against what the name server gave: a slot we closed, or that
+ * now holds something else, or whose task has ended, is asked for again.
+ */
+static struct {
+    char name[NAME_MAX];
+    handle_t h; /* 0: free */
+    struct handle_info given;
+    uint64_t since; /* when remembered: the oldest goes first */
+} cache[LOOKUP_CACHE_MAX];
+static uint64_t cache_clock;
+
+static bool still_given(int i) {
+    struct handle_info now;
+    return handle_info(cache[i].h, &now) == OK && now.kind == KOBJ_TASK &&
+           now.task_alive && now.task_id == cache[i].given.task_id &&
+           now.badge == cache[i].given.badge &&
+           now.rights == cache[i].given.rights;
+}
+
+static int cached(const char *name) {
+    for (int i = 0; i < LOOKUP_CACHE_MAX; i++) {
+        if (cache[i].h && !strcmp(cache[i].name, name))
+            return i;
+    }
+    return -1;
+}
+
+/* A free entry, else the oldest: forgotten, not closed (the handle stays
+ * the caller's). */
+static int cache_slot(handle_t h) {
+    int slot = 0;
+    for (int i = 0; i < LOOKUP_CACHE_MAX; i++) {
+        if (cache[i].h == h)
+            cache[i].h = 0; /* the slot was closed and is h now */
+        if (cache[slot].h &&
+            (!cache[i].h || cache[i].since < cache[slot].since))
+            slot = i;
+    }
+    return slot;
+}
+
+static void remember(const char *name, handle_t h) {
+    struct handle_info info;
+    if (handle_info(h, &info) != OK)
+        return;
+    int i = cache_slot(h);
+    strlcpy(cache[i].name, name, NAME_MAX);
+    cache[i].h = h;
+    cache[i].given = info;
+    cache[i].since = ++cache_clock;
+}
+
+handle_t ipc_lookup_timeout(const char *name, int64_t timeout_ms) {
+    int i = cached(name);
+    if (i >= 0 && still_given(i))
+        return cache[i].h;
+    if (i >= 0)
+        cache[i].h = 0;
+    handle_t h = name_lookup_new(name, timeout_ms);
+    if (h > 0)
+        remember(name, h);
+    return h;
 }
 
 handle_t ipc_lookup(const char *name) {

@@ -44,9 +44,16 @@ error_t ipc_unserve(const char *name);
  * to do. Every call here also renews a handle whose name server ended. */
 error_t name_recover(void);
 /* A send/call/notify handle to the server of name, badged so the server
- * can tell its clients apart; waits until the name appears. */
+ * can tell its clients apart; waits until the name appears. While that
+ * handle is open and names the live task the name server gave, a lookup
+ * of the same name returns it again (no new slot). Closing it closes it
+ * for every caller that got it; the next lookup asks the name server. */
+#define LOOKUP_CACHE_MAX 8 /* names whose handle is given again */
 handle_t ipc_lookup(const char *name);
 handle_t ipc_lookup_timeout(const char *name, int64_t timeout_ms);
+/* Always a new handle with a badge of its own, never remembered: for a
+ * task that is several clients of one server (two sessions, say). */
+handle_t name_lookup_new(const char *name, int64_t timeout_ms);
 /* The registered names, one per line, NUL-terminated; returns the count. */
 int name_list(char *buf, size_t len);
 error_t name_stats(struct name_stats *stats);
