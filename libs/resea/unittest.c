@@ -50,16 +50,3 @@ int unittest_run(const char *only, void (*out)(const char *line)) {
     }
     return num_failed;
 }
-
-int unittest_main(const char *only) {
-    int num_failed = unittest_run(only, NULL);
-    int total = 0;
-    for (const struct unittest *t = __unittests_start; t < __unittests_end; t++)
-        total += selected(t, only);
-    printf("%d passed, %d failed\n", total - num_failed, num_failed);
-    return num_failed;
-}
-
-/* A task made only of tests runs them; one with a main() of its own
- * calls unittest_run() when it chooses. */
-__attribute__((weak)) int main(void) { return unittest_main(NULL); }

@@ -51,13 +51,16 @@ static inline const char *err2str(error_t err) { return err_str(err); }
         backtrace();                                                           \
     } while (0)
 
-#define OOPS_OK(expr)                                                          \
+/* then(...) with where and which error, if expr is one. */
+#define ON_ERROR_REPORT(expr, then)                                            \
     do {                                                                       \
-        __typeof__(expr) oops_err_ = (expr);                                   \
-        if (IS_ERROR(oops_err_))                                               \
-            OOPS("%s:%d: unexpected error (%s)", __FILE__, __LINE__,           \
-                 err2str(oops_err_));                                          \
+        __typeof__(expr) report_err_ = (expr);                                 \
+        if (IS_ERROR(report_err_))                                             \
+            then("%s:%d: unexpected error (%s)", __FILE__, __LINE__,           \
+                 err2str(report_err_));                                        \
     } while (0)
+
+#define OOPS_OK(expr) ON_ERROR_REPORT(expr, OOPS)
 
 #define PANIC(fmt, ...)                                                        \
     do {                                                                       \
@@ -74,13 +77,7 @@ static inline const char *err2str(error_t err) { return err_str(err); }
 
 #define DEBUG_ASSERT(expr) ASSERT(expr)
 
-#define ASSERT_OK(expr)                                                        \
-    do {                                                                       \
-        __typeof__(expr) assert_err_ = (expr);                                 \
-        if (IS_ERROR(assert_err_))                                             \
-            PANIC("%s:%d: unexpected error (%s)", __FILE__, __LINE__,          \
-                  err2str(assert_err_));                                       \
-    } while (0)
+#define ASSERT_OK(expr) ON_ERROR_REPORT(expr, PANIC)
 
 #define NYI()                                                                  \
     PANIC("%s(): not yet implemented: %s:%d", __func__, __FILE__, __LINE__)

@@ -1,13 +1,12 @@
 #pragma once
 /*
  * Resea's unit tests: TEST("what it checks") { ... } defines a test, and
- * the TEST_EXPECT_* macros compare two values. A failed expectation is
- * reported and the test goes on, so one run shows every mismatch; the
- * test fails if any did.
+ * the TEST_EXPECT_* macros compare two values. A failed expectation
+ * fails the test, which goes on to its end (as in Resea); its FAIL line
+ * names the first.
  *
- * unittest_run() runs them (libs/resea/unittest.c). A task that has no
- * main() of its own gets one that runs them all, prints the summary line
- * and exits with the number that failed.
+ * unittest_run() runs them (libs/resea/unittest.c): a task made of tests
+ * has `int main(void) { return unittest_run(NULL, NULL); }`.
  *
  * Each test's name is its file's name, ": " and its title, as in Resea.
  */
@@ -29,8 +28,6 @@ void unittest_expect_fail(const char *file, unsigned line, const char *expr,
  * harness counts (docs/testing.md). Returns how many failed.
  */
 int unittest_run(const char *only, void (*out)(const char *line));
-/* unittest_run(only, NULL), then "N passed, M failed": how many failed. */
-int unittest_main(const char *only);
 
 #define UNITTEST_CAT_(a, b) a##b
 #define UNITTEST_CAT(a, b) UNITTEST_CAT_(a, b)
