@@ -111,8 +111,8 @@ enum child_mode {
     CHILD_PAGER_CLIENT, /* touch a region paged by handle 1 (test_pager.c) */
     CHILD_DEEP_STACK,   /* use param bytes of stack, exit 0 */
     CHILD_TRY_DMA,      /* exit 0 if it cannot make device memory */
-    CHILD_COMPAT_DIE, /* fail the param'th way of compat_die (test_compat.c) */
-    CHILD_RUN_CASE,   /* the runner's: one test case (runner.c) */
+    CHILD_COMPAT_DIE,   /* end as compat_die(param) (test_compat.c) */
+    CHILD_RUN_CASE,     /* the runner's: one test case (runner.c) */
     /* IPC peers (ipc_peers.c); their handle 1 is whom they talk to. */
     CHILD_ECHO_SERVER,
     CHILD_CALLER,

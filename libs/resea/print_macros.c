@@ -8,7 +8,7 @@ extern const char __program_name_str[];
 
 const char *__program_name(void) { return __program_name_str; }
 
-__noreturn void halt(void) { task_exit(PANIC_EXIT_CODE); }
+__noreturn void halt(void) { task_exit(TASK_PANIC_EXIT_CODE); }
 
 #define BACKTRACE_MAX 16
 

@@ -6,20 +6,20 @@
  * log adds the task's real name in front if that differs).
  *
  * PANIC, NYI, UNREACHABLE and a failed ASSERT, ASSERT_OK or DEBUG_ASSERT
- * end the task with PANIC_EXIT_CODE (halt()), never anything else: the
- * creator sees an EXIT_NORMAL with that code. OOPS only prints. A task's
- * panic says "panic:" (Resea: "PANIC:"), which is the kernel's alone:
- * the test harness takes a "PANIC:" line for a kernel panic.
+ * end the task (halt()), and only the task: its creator sees EXIT_NORMAL
+ * with TASK_PANIC_EXIT_CODE. OOPS only prints. A task's panic line says
+ * "panic:" (Resea's, "PANIC:"): "PANIC:" is the kernel's, and the test
+ * harness takes such a line for a kernel panic.
  */
 #include <resea/printf.h>
 #include <types.h>
 
 /* The exit code of a task that panicked or failed an assertion. */
-#define PANIC_EXIT_CODE 0xdead
+#define TASK_PANIC_EXIT_CODE 0xdead
 
 /* The program's name: its build directory's (build.mk's `name`). */
 const char *__program_name(void);
-/* Ends the task with PANIC_EXIT_CODE. */
+/* Ends the task with TASK_PANIC_EXIT_CODE. */
 __noreturn void halt(void);
 /* Prints the return addresses on the stack, one line each. */
 void backtrace(void);
