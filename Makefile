@@ -65,7 +65,7 @@ COMMON_SRCS := libs/common/abi/error.c $(addprefix libs/common/util/,format.c \
 HOST_SRCS := $(filter-out %/string.c,$(COMMON_SRCS)) \
 	$(wildcard libs/common/tests/*.c) \
 	libs/resea/async_queue.c $(wildcard libs/resea/line*.c) libs/resea/cmdline.c \
-	libs/resea/tx_ring.c libs/resea/malloc.c libs/resea/vm_pages.c \
+	libs/resea/tx_ring.c libs/resea/malloc.c libs/resea/vm_pages.c libs/resea/datetime.c \
 	$(wildcard libs/resea/tests/*.c)
 
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/arch/$(ARCH)/*.c kernel/arch/$(ARCH)/*.S) \
@@ -94,10 +94,17 @@ tasks += $$(name)
 endef
 $(foreach dir,$(TASK_DIRS),$(eval $(call load-task,$(dir))))
 
+# A task links its objects, an object holding its name (for
+# __program_name(), libs/resea/print_macros.c) and the library.
 define task-rules
-$(BUILD)/$(1).elf: $$($(1)-objs) $(LIBRESEA_OBJS) libs/resea/user.ld
+$(BUILD)/user/$(1).name.o: $(TASKS_STAMP) $(FLAGS_STAMP)
+	$(Q)mkdir -p $$(@D)
+	$(Q)echo 'const char __program_name_str[] = "$(1)";' | \
+		$(CC) $(filter-out -MMD -MP,$(USER_CFLAGS)) -x c -c -o $$@ -
+$(BUILD)/$(1).elf: $$($(1)-objs) $(BUILD)/user/$(1).name.o $(LIBRESEA_OBJS) libs/resea/user.ld
 	@echo "  LD      $$@"
-	$(Q)$(LD) -T libs/resea/user.ld --gc-sections -o $$@ $$($(1)-objs) $(LIBRESEA_OBJS)
+	$(Q)$(LD) -T libs/resea/user.ld --gc-sections -o $$@ $$($(1)-objs) \
+		$(BUILD)/user/$(1).name.o $(LIBRESEA_OBJS)
 endef
 $(foreach t,$(tasks),$(eval $(call task-rules,$(t))))
 
@@ -301,7 +308,7 @@ $(BUILD)/user/%.S.o: %.S $(IDL_H) $(FLAGS_STAMP)
 	$(Q)$(CC) $(USER_CFLAGS) -c -o $@ $<
 
 $(BUILD)/host/common_tests: $(HOST_SRCS) libs/common/util/string.c $(IDL_H) \
-	$(wildcard libs/common/*/*.h libs/resea/include/resea/*.h)
+	$(wildcard libs/common/*/*.h libs/resea/include/*.h libs/resea/include/resea/*.h)
 	@echo "  HOSTCC  $@"
 	$(Q)mkdir -p $(@D)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(HOST_SRCS) -o $@

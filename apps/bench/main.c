@@ -23,7 +23,6 @@
 #define MODE_SHM_SERVER 5
 #define MODE_PAGER 6
 #define SHM_SIZE (64 * 1024)
-#define PAGE_SIZE 4096
 #define ASYNC_MSGS 6400
 #define ASYNC_MSG_BYTES 32
 #define SERVER_PRIORITY 11 /* our own: see run_below_peers */

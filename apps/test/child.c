@@ -134,6 +134,8 @@ int child_main(uint64_t arg) {
         return pager_client_main();
     case CHILD_TRY_DMA:
         return try_dma_main();
+    case CHILD_COMPAT_DIE:
+        return compat_die(arg >> 8);
     case CHILD_DEEP_STACK:
         return deep_stack_main(arg >> 8);
     case CHILD_AVX:

@@ -111,6 +111,7 @@ enum child_mode {
     CHILD_PAGER_CLIENT, /* touch a region paged by handle 1 (test_pager.c) */
     CHILD_DEEP_STACK,   /* use param bytes of stack, exit 0 */
     CHILD_TRY_DMA,      /* exit 0 if it cannot make device memory */
+    CHILD_COMPAT_DIE,   /* end as compat_die(param) (test_compat.c) */
     CHILD_RUN_CASE,     /* the runner's: one test case (runner.c) */
     /* IPC peers (ipc_peers.c); their handle 1 is whom they talk to. */
     CHILD_ECHO_SERVER,
@@ -318,6 +319,8 @@ int free_slots(void);
 /* Wait (at most 5 s) until the task has ended; fills *st. */
 error_t wait_dead(handle_t h, struct task_status *st);
 int pager_client_main(void);
+/* End by a failed ASSERT, ASSERT_OK, PANIC... (test_compat.c). */
+int compat_die(uint64_t how);
 int deep_stack_main(uint64_t bytes);
 int try_dma_main(void);
 /* Wait for the task to end, close the handle: its exit code (-9999 if it

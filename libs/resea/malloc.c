@@ -384,3 +384,19 @@ void MALLOC_NAME(malloc_stats)(struct malloc_stats *out) {
     }
     out->pages_held += out->slab_pages;
 }
+
+char *MALLOC_NAME(strndup)(const char *s, size_t n) {
+    size_t len = 0;
+    while (len < n && s[len] != '\0')
+        len++;
+    char *copy = MALLOC_NAME(malloc)(len + 1);
+    if (copy == NULL)
+        return NULL;
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    return copy;
+}
+
+char *MALLOC_NAME(strdup)(const char *s) {
+    return MALLOC_NAME(strndup)(s, SIZE_MAX);
+}

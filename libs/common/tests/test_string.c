@@ -22,6 +22,9 @@
 #define strchr ut_strchr
 #define strstr ut_strstr
 #define strlcpy ut_strlcpy
+#define strncpy ut_strncpy
+#define bzero ut_bzero
+#define atoi ut_atoi
 #include "../util/string.c"
 #undef memcpy
 #undef memmove
@@ -34,6 +37,9 @@
 #undef strchr
 #undef strstr
 #undef strlcpy
+#undef strncpy
+#undef bzero
+#undef atoi
 
 #define MAX_LEN 300
 #define MAX_ALIGN 16
@@ -183,4 +189,28 @@ TEST(string_strlcpy_truncates_and_terminates) {
     CHECK_STR_EQ(out, "abc");
     CHECK_INT_EQ(ut_strlcpy(out, "zzz", 0), 3);
     CHECK_STR_EQ(out, "abc");
+}
+
+TEST(string_strncpy_pads_and_may_leave_unterminated) {
+    char out[8];
+    memset(out, 'x', sizeof(out));
+    CHECK(ut_strncpy(out, "ab", 5) == out);
+    CHECK(memcmp(out, "ab\0\0\0xxx", 8) == 0); /* padded to n, no further */
+    ut_strncpy(out, "abcdefgh", 4);
+    CHECK(memcmp(out, "abcd\0xxx", 8) == 0); /* 4 bytes, no NUL */
+}
+
+TEST(string_bzero_clears_exactly_n_bytes) {
+    char out[6] = "abcde";
+    ut_bzero(out + 1, 3);
+    CHECK(memcmp(out, "a\0\0\0e", 6) == 0);
+}
+
+TEST(string_atoi_reads_a_leading_number) {
+    CHECK_INT_EQ(ut_atoi("42"), 42);
+    CHECK_INT_EQ(ut_atoi("  \t-17abc"), -17);
+    CHECK_INT_EQ(ut_atoi("+8"), 8);
+    CHECK_INT_EQ(ut_atoi("x1"), 0);
+    CHECK_INT_EQ(ut_atoi(""), 0);
+    CHECK_INT_EQ(ut_atoi("2147483647"), 2147483647);
 }

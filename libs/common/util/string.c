@@ -134,3 +134,24 @@ size_t strlcpy(char *restrict dst, const char *restrict src, size_t size) {
     }
     return len;
 }
+
+char *strncpy(char *restrict dst, const char *restrict src, size_t n) {
+    size_t len = strnlen(src, n);
+    memcpy(dst, src, len);
+    memset(dst + len, 0, n - len);
+    return dst;
+}
+
+void bzero(void *dst, size_t n) { memset(dst, 0, n); }
+
+int atoi(const char *s) {
+    while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
+        s++;
+    int negative = *s == '-';
+    if (*s == '-' || *s == '+')
+        s++;
+    unsigned value = 0;
+    for (; *s >= '0' && *s <= '9'; s++)
+        value = value * 10 + (unsigned) (*s - '0');
+    return negative ? (int) -value : (int) value;
+}

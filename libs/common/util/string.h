@@ -26,4 +26,12 @@ char *strstr(const char *haystack, const char *needle);
 /* BSD: copies at most size - 1 bytes, always terminates when size > 0,
    returns strlen(src) so truncation shows as a result >= size. */
 size_t strlcpy(char *restrict dst, const char *restrict src, size_t size);
+/* C's: copies at most n bytes and pads with NULs; dst is not terminated
+   when src has n bytes or more (prefer strlcpy). */
+char *strncpy(char *restrict dst, const char *restrict src, size_t n);
+/* Resea's (and BSD's): memset(dst, 0, n). */
+void bzero(void *dst, size_t n);
+/* Resea has it here: the decimal number at the start of s (after spaces,
+   with an optional sign), 0 if none; no overflow check. */
+int atoi(const char *s);
 #endif

@@ -447,3 +447,27 @@ TEST(malloc_large_double_free_is_detected) {
     check_all_back();
     reset(SIZE_MAX); /* frees the quarantine */
 }
+
+TEST(malloc_strdup_and_strndup_copy_into_a_new_block) {
+    reset(SIZE_MAX);
+    const char *s = "resea";
+    char *a = resea_strdup(s);
+    CHECK(a != NULL && a != s);
+    CHECK_STR_EQ(a, "resea");
+    CHECK(resea_malloc_usable_size(a) >= 6);
+    char *b = resea_strndup(s, 3);
+    CHECK_STR_EQ(b, "res");
+    char *c = resea_strndup(s, 100); /* n past the end: the whole string */
+    CHECK_STR_EQ(c, "resea");
+    char *e = resea_strdup("");
+    CHECK_STR_EQ(e, "");
+    CHECK_INT_EQ(stats().blocks_in_use, 4);
+    resea_free(a);
+    resea_free(b);
+    resea_free(c);
+    resea_free(e);
+    check_all_back();
+    reset(0); /* a source that gives nothing */
+    CHECK(resea_strdup(s) == NULL);
+    reset(SIZE_MAX);
+}

@@ -3,8 +3,8 @@
 #include <stdint.h>
 
 /*
- * A task's heap: malloc, free, calloc, realloc and aligned_alloc over
- * whole pages taken from a page source.
+ * A task's heap: malloc, free, calloc, realloc, aligned_alloc, strdup
+ * and strndup over whole pages taken from a page source.
  *
  * Single-threaded: a task is one thread, so there is no locking. Do not
  * call these from two threads at once.
@@ -101,3 +101,7 @@ void *MALLOC_NAME(realloc)(void *p, size_t size);
 /* align must be a power of two up to MALLOC_MAX_ALIGN, else NULL (a
  * failure). size need not be a multiple of align. */
 void *MALLOC_NAME(aligned_alloc)(size_t align, size_t size);
+/* A copy of s (of at most its first n bytes) in a new block, with a NUL;
+ * NULL if there is no memory. */
+char *MALLOC_NAME(strndup)(const char *s, size_t n);
+char *MALLOC_NAME(strdup)(const char *s);

@@ -7,3 +7,7 @@
  * rest is cut. */
 #define PRINTF_MAX 512
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Resea's print and assert macros (INFO, WARN, ASSERT, PANIC...) come
+ * with printf, as in Resea. */
+#include <print_macros.h>
