@@ -33,9 +33,12 @@ struct conn {
 
 static struct conn conns[ASYNC_CONN_MAX];
 
+/* A free slot, or one by task id, has dst 0: no handle finds it. */
 static struct conn *find_conn(handle_t dst) {
+    if (!dst)
+        return NULL;
     for (int i = 0; i < ASYNC_CONN_MAX; i++) {
-        if (conns[i].used && conns[i].dst == dst && dst)
+        if (conns[i].dst == dst)
             return &conns[i];
     }
     return NULL;
@@ -69,6 +72,7 @@ static struct conn *free_conn(void) {
 
 static void close_conn(struct conn *c, error_t why) {
     c->used = false; /* first: completions may queue again elsewhere */
+    c->dst = 0;
     aq_fail_all(&c->q, why);
 }
 
@@ -203,21 +207,25 @@ static void arm_timer(uint64_t now) {
         timer_set(next > now ? next - now : 1, 0);
 }
 
-/* Make released messages visible: notify the receiver once per pull. A
- * client reached by task id that can no longer be told is dropped. */
-static error_t release(struct conn *c) {
-    aq_release_all(&c->q);
-    if (c->notified || !c->q.released)
-        return OK;
-    c->notified = true;
-    if (c->dst) {
-        ipc_notify(c->dst, NOTIFY_ASYNC);
-        return OK;
-    }
+/* A client reached by task id that can no longer be told is dropped. */
+static error_t notify_by_id(struct conn *c) {
     error_t err = notify_client(c->dst_id, NOTIFY_ASYNC);
     if (err)
         close_conn(c, ERR_ABORTED);
     return err;
+}
+
+/* Make released messages visible: notify the receiver once per pull. Out
+ * of line, so that a put that releases nothing stays short. */
+__attribute__((noinline)) static error_t release(struct conn *c) {
+    aq_release_all(&c->q);
+    if (c->notified || !c->q.released)
+        return OK;
+    c->notified = true;
+    if (!c->dst)
+        return notify_by_id(c);
+    ipc_notify(c->dst, NOTIFY_ASYNC);
+    return OK;
 }
 
 static error_t maybe_release(struct conn *c) {
@@ -265,7 +273,8 @@ static error_t put_on(struct conn *c, bool opened, int32_t type,
             return err;
     }
     if (err && opened)
-        c->used = false; /* bad input changes nothing: not even a connection */
+        close_conn(c, err); /* bad input changes nothing: not even a
+                               connection (its queue is empty) */
     return err ? err : maybe_release(c);
 }
 
@@ -352,9 +361,9 @@ static error_t reply_batch(struct conn *c, task_t dst, uint32_t max_msgs) {
     r.words[BATCH_MORE_WORD] = c->q.released - n;
     error_t err = ipc_reply(dst, &r);
     if (err == ERR_ABORTED && !c->dst)
-        close_conn(c, ERR_ABORTED); /* a client by id: nobody else to tell */
+        close_conn(c, ERR_ABORTED); /* a client by id ended: none will pull */
     if (err)
-        return err; /* not delivered: the messages stay queued */
+        return err; /* not delivered: otherwise the messages stay queued */
     c->notified = c->q.released > n;
     aq_consume(&c->q, n, bytes, OK);
     return OK;
