@@ -365,6 +365,20 @@ static int64_t sys_ipc_ool_buffer(void __user *buf, size_t len) {
     return OK;
 }
 
+/* Raise bits in t as the caller, noting who raised NOTIFY_ASYNC (see
+ * notify_sources). Nothing to say: t is not woken. */
+static void notify_from_current(struct task *t, uint64_t bits) {
+    if (!bits)
+        return;
+    if (bits & NOTIFY_ASYNC) {
+        int slot = TASK_ID_SLOT(current->id);
+        t->notify_sources[slot / 64] |= 1ull << (slot % 64);
+    }
+    trace_record(TRACE_NOTIFY, current->id, t->id, (uint32_t) bits,
+                 (uint32_t) (bits >> 32), 0);
+    task_notify(t, bits);
+}
+
 static int64_t sys_notify(handle_t h, uint64_t bits) {
     error_t err;
     struct handle *e = handle_get(current, h, KOBJ_TASK, RIGHT_NOTIFY, &err);
@@ -374,15 +388,35 @@ static int64_t sys_notify(handle_t h, uint64_t bits) {
         return ERR_NOT_PERMITTED;
     if (e->task->state == TASK_STATE_DEAD)
         return ERR_ABORTED;
-    if (!bits)
-        return OK;             /* nothing to say: do not wake it */
-    if (bits & NOTIFY_ASYNC) { /* remember who: see notify_sources */
-        int slot = TASK_ID_SLOT(current->id);
-        e->task->notify_sources[slot / 64] |= 1ull << (slot % 64);
+    notify_from_current(e->task, bits);
+    return OK;
+}
+
+/* Whether t holds a handle to the caller with RIGHT_CALL or RIGHT_SEND:
+ * it chose to talk to us, so news from us is what it asked for. */
+static bool is_client(const struct task *t) {
+    for (handle_t h = 1; h < HANDLE_MAX; h++) {
+        const struct handle *e = &t->handles[h];
+        if (e->kind == KOBJ_TASK && e->task == current &&
+            (e->rights & (RIGHT_CALL | RIGHT_SEND)))
+            return true;
     }
-    trace_record(TRACE_NOTIFY, current->id, e->task->id, (uint32_t) bits,
-                 (uint32_t) (bits >> 32), 0);
-    task_notify(e->task, bits);
+    return false;
+}
+
+/* A server's "I have mail" to a client, by task id: no handle needed, as
+ * the client's own handle to us is the permission. Only NOTIFY_ASYNC: a
+ * server must not fake the kernel's bits nor raise a client's private
+ * ones. bits == 0 checks without waking. */
+static int64_t sys_notify_client(task_t dst, uint64_t bits) {
+    if (bits & ~NOTIFY_ASYNC)
+        return ERR_NOT_PERMITTED;
+    struct task *t = task_lookup(dst);
+    if (!t || t->state == TASK_STATE_DEAD)
+        return ERR_ABORTED; /* gone, or an older generation of its slot */
+    if (!is_client(t))
+        return ERR_NOT_PERMITTED;
+    notify_from_current(t, bits);
     return OK;
 }
 

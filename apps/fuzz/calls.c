@@ -89,6 +89,17 @@ static void fuzz_notify(void) {
     expect_refused(h, sc(SYS_notify, h, bits, 0, 0, 0), "notify");
 }
 
+/* Any task id: the kernel decides whether we are its server. Bits other
+ * than NOTIFY_ASYNC must always be refused. */
+static void fuzz_notify_client(void) {
+    uint64_t id = one_in(8) ? pick_value() : pick_id();
+    uint64_t bits = one_in(2) ? NOTIFY_ASYNC : pick_value();
+    int64_t ret = sc(SYS_notify_client, id, bits, 0, 0, 0);
+    if ((bits & ~NOTIFY_ASYNC) && ret >= 0)
+        found(FINDING_BAD_ARG, "notify_client(%#lx, %#lx) returned %ld", id,
+              bits, ret);
+}
+
 static uint64_t pick_port(void) {
     return one_in(2) ? FUZZ_PORT_BASE + rnd_below(FUZZ_PORT_COUNT + 1)
                      : pick_value();

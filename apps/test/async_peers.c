@@ -2,6 +2,7 @@
 #include "test.h"
 #include <resea/async.h>
 #include <resea/event_loop.h>
+#include <string.h>
 
 #define PEER 1
 
@@ -86,6 +87,31 @@ static int hasher(void) {
     return err ? err : hash;
 }
 
+/* A plain client: one call to its server (handle 1, RIGHT_CALL only),
+ * then the server's news, pulled on NOTIFY_ASYNC as Resea's clients do. */
+static int client(uint32_t want) {
+    struct message m = {.type = MSG_USER};
+    error_t err = ipc_call(PEER, &m);
+    uint32_t got = 0;
+    while (!err && got < want) {
+        if ((err = ipc_recv(IPC_ANY, &m)) || m.type != MSG_NOTIFICATIONS ||
+            !(m.notifications.bits & NOTIFY_ASYNC))
+            continue;
+        struct notify_source src;
+        if (async_senders(&src, 1) != 1 || src.handle != PEER)
+            return -1; /* the kernel names the server and our handle */
+        while ((err = async_recv(PEER, &m)) == OK) {
+            struct async_item item;
+            memcpy(&item, m.data, sizeof(item));
+            if (m.type != MSG_USER || item.seq != got)
+                return got;
+            got++;
+        }
+        err = err == ERR_EMPTY ? OK : err;
+    }
+    return err ? err : (int) got;
+}
+
 int async_peer_main(int mode, uint64_t param) {
     struct message m;
     switch (mode) {
@@ -97,6 +123,8 @@ int async_peer_main(int mode, uint64_t param) {
         return async_connect(PEER, NULL);
     case CHILD_ASYNC_HASH:
         return hasher();
+    case CHILD_ASYNC_CLIENT:
+        return client(param);
     case CHILD_EXIT_BITS:
         if (ipc_recv(IPC_ANY, &m) != OK)
             return -1;

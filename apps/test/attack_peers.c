@@ -66,6 +66,8 @@ int attack_peer_main(int mode, uint64_t param) {
         return task_kill_id(H_GIVEN, (task_t) param);
     case CHILD_NOTIFY_BIT:
         return ipc_notify(H_GIVEN, 1ull << param);
+    case CHILD_NOTIFY_CLIENT:
+        return notify_client((task_t) param, 1ull << (param >> 32));
     case CHILD_IRQ_AND_CLOSE:
         return listen_and_close(param);
     case CHILD_LOG_SPOOF:

@@ -139,6 +139,9 @@ enum child_mode {
     CHILD_ASYNC_CONNECT,  /* async_connect to handle 1, exit with result */
     CHILD_EXIT_BITS,      /* exit with the first notification's bits */
     CHILD_ASYNC_HASH,     /* take one async message, exit with its hash */
+    CHILD_ASYNC_CLIENT,   /* call handle 1 once, then take param async
+                             messages from it (async_item seq 0, 1, ...);
+                             exit with how many came in order */
     /* Name server peers (test_name.c); handle 1 is the name server. */
     CHILD_NAMED_ECHO, /* register test_names[param], then echo */
     CHILD_LOOKUP,     /* look test_names[param] up, forever; exit result */
@@ -156,6 +159,8 @@ enum child_mode {
     CHILD_SPAWN_BLOCKER, /* start a CHILD_BLOCK, exit with its id */
     CHILD_KILL_ID,       /* task_kill_id(handle 1, param) */
     CHILD_NOTIFY_BIT,    /* ipc_notify(handle 1, 1 << param) */
+    CHILD_NOTIFY_CLIENT, /* notify_client(param & 0xffffffff,
+                            1 << (param >> 32)) */
     CHILD_IRQ_AND_CLOSE, /* irq_listen(handle 1, param), close it, block */
     CHILD_LOG_SPOOF,     /* write log_spoof_main's lines */
     CHILD_STARTUP_TABLE, /* exit with what its start-up table holds */

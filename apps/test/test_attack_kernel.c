@@ -108,6 +108,47 @@ TEST(attack_raise_the_kernels_notification_bits) {
     drain_ms(1);
 }
 
+/* notify_client reaches only tasks that chose to talk to the caller. */
+static int64_t notify_client_attack(task_t victim, int bit, handle_t given) {
+    return attack(CHILD_NOTIFY_CLIENT, (uint64_t) bit << 32 | victim, given);
+}
+
+TEST(attack_notify_a_server_one_does_not_serve) {
+    /* A plain app: a lookup-like call handle to the name server. */
+    handle_t name =
+        handle_dup(H_NAME, RIGHT_CALL | RIGHT_SEND | RIGHT_GRANT, 0);
+    CHECK(name > 0);
+    task_t victims[] = {task_id_of(H_NAME), id_of("init")};
+    for (unsigned i = 0; i < sizeof(victims) / sizeof(victims[0]); i++) {
+        CHECK(victims[i]);
+        CHECK_EQ(notify_client_attack(victims[i], 3, name), ERR_NOT_PERMITTED);
+    }
+    /* The same attacker reaches us: we hold a handle to what we start. */
+    CHECK_EQ(notify_client_attack(task_id_of(self_handle()), 3, name), OK);
+    drain_ms(1);
+    handle_close(name);
+    CHECK(name_server_answers());
+}
+
+TEST(attack_raise_the_kernels_bits_in_a_client) {
+    /* We hold a handle to the attacker with every right: we are its
+     * client, so NOTIFY_ASYNC is all it may raise in us. */
+    task_t me = task_id_of(self_handle());
+    handle_t name = handle_dup(H_NAME, RIGHT_CALL | RIGHT_GRANT, 0);
+    drain_ms(1);
+    static const int refused[] = {0, 1, 2, 4, 15, 16, 17, 63};
+    for (unsigned i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+        CHECK_EQ(notify_client_attack(me, refused[i], name), ERR_NOT_PERMITTED);
+    struct message m;
+    while (ipc_recv_timeout(IPC_ANY, &m, IPC_POLL) == OK) {
+        CHECK_EQ(m.type, MSG_NOTIFICATIONS);
+        CHECK_EQ(m.notifications.bits & ~NOTIFY_DEATH, 0);
+    }
+    CHECK_EQ(notify_client_attack(me, 3, name), OK);
+    handle_close(name);
+    drain_ms(1);
+}
+
 /* A line is owned only while a handle covering it is held. */
 TEST(attack_keep_an_irq_line_without_its_handle) {
     handle_t line = handle_narrow(H_IRQ, 5, 1);

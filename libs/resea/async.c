@@ -20,7 +20,8 @@
 #define CONNECT_RESULT_WORD 0
 
 struct conn {
-    handle_t dst; /* 0: free slot */
+    bool used;
+    handle_t dst; /* the handle it was opened through; 0: by task id */
     task_t dst_id;
     struct async_attr attr;
     struct async_queue q;
@@ -32,9 +33,12 @@ struct conn {
 
 static struct conn conns[ASYNC_CONN_MAX];
 
+/* A free slot, or one by task id, has dst 0: no handle finds it. */
 static struct conn *find_conn(handle_t dst) {
+    if (!dst)
+        return NULL;
     for (int i = 0; i < ASYNC_CONN_MAX; i++) {
-        if (conns[i].dst == dst && dst)
+        if (conns[i].dst == dst)
             return &conns[i];
     }
     return NULL;
@@ -42,7 +46,7 @@ static struct conn *find_conn(handle_t dst) {
 
 static struct conn *find_conn_by_id(task_t id) {
     for (int i = 0; i < ASYNC_CONN_MAX; i++) {
-        if (conns[i].dst && conns[i].dst_id == id)
+        if (conns[i].used && conns[i].dst_id == id)
             return &conns[i];
     }
     return NULL;
@@ -60,10 +64,42 @@ static error_t check_attr(const struct async_attr *attr, struct async_attr *a) {
 
 static struct conn *free_conn(void) {
     for (int i = 0; i < ASYNC_CONN_MAX; i++) {
-        if (!conns[i].dst)
+        if (!conns[i].used)
             return &conns[i];
     }
     return NULL;
+}
+
+static void close_conn(struct conn *c, error_t why) {
+    c->used = false; /* first: completions may queue again elsewhere */
+    c->dst = 0;
+    aq_fail_all(&c->q, why);
+}
+
+/* A connection opened by task id goes when its client has gone or has let
+ * go of every handle to us: nobody can pull from it any more. */
+static bool client_gone(const struct conn *c) {
+    return !c->dst && notify_client(c->dst_id, 0) != OK;
+}
+
+/* Connections by task id are made on demand, without the receiver asking:
+ * an empty one, or one to a client that has gone, gives its slot up. */
+static void reclaim_by_id(void) {
+    for (int i = 0; i < ASYNC_CONN_MAX; i++) {
+        struct conn *c = &conns[i];
+        if (c->used && !c->dst && (!c->q.count || client_gone(c)))
+            close_conn(c, ERR_ABORTED);
+    }
+}
+
+static void init_conn(struct conn *c, handle_t dst, task_t id,
+                      const struct async_attr *a) {
+    c->attr = *a;
+    c->dst_id = id;
+    c->notified = false;
+    aq_init(&c->q, c->buf, sizeof(c->buf), c->done, a->max_msgs);
+    c->dst = dst;
+    c->used = true;
 }
 
 /* Everything opening a connection to dst needs, checked before anything
@@ -93,20 +129,26 @@ static error_t open_conn(handle_t dst, const struct async_attr *attr,
     error_t err = check_open(dst, attr, &info, &a);
     if (err)
         return err;
-    struct conn *c = free_conn();
-    c->attr = a;
-    c->dst_id = info.task_id;
-    c->notified = false;
-    aq_init(&c->q, c->buf, sizeof(c->buf), c->done, a.max_msgs);
     task_watch(dst); /* so async_handle_death can fail its messages */
-    c->dst = dst;
-    *out = c;
+    *out = free_conn();
+    init_conn(*out, dst, info.task_id, &a);
     return OK;
 }
 
-static void close_conn(struct conn *c, error_t why) {
-    c->dst = 0; /* first: completions may queue again elsewhere */
-    aq_fail_all(&c->q, why);
+/* A connection to a client that holds a handle to us: the kernel checks
+ * that (notify_client with no bits), as it will on every notification. */
+static error_t open_by_id(task_t id, struct conn **out) {
+    struct async_attr a;
+    check_attr(NULL, &a);
+    error_t err = notify_client(id, 0);
+    if (err)
+        return err;
+    if (!free_conn())
+        reclaim_by_id();
+    if (!(*out = free_conn()))
+        return ERR_FULL;
+    init_conn(*out, 0, id, &a);
+    return OK;
 }
 
 /* Offer the receiver a handle to pull from us, and let it decline. */
@@ -157,7 +199,7 @@ static void arm_timer(uint64_t now) {
     uint64_t next = UINT64_MAX;
     for (int i = 0; i < ASYNC_CONN_MAX; i++) {
         struct conn *c = &conns[i];
-        if (c->dst && c->attr.trigger_ms && aq_unreleased(&c->q) &&
+        if (c->used && c->attr.trigger_ms && aq_unreleased(&c->q) &&
             c->oldest_ms + c->attr.trigger_ms < next)
             next = c->oldest_ms + c->attr.trigger_ms;
     }
@@ -165,31 +207,46 @@ static void arm_timer(uint64_t now) {
         timer_set(next > now ? next - now : 1, 0);
 }
 
-/* Make released messages visible: notify the receiver once per pull. */
-static void release(struct conn *c) {
-    aq_release_all(&c->q);
-    if (!c->notified && c->q.released) {
-        c->notified = true;
-        ipc_notify(c->dst, NOTIFY_ASYNC);
-    }
+/* A client reached by task id that can no longer be told is dropped. */
+static error_t notify_by_id(struct conn *c) {
+    error_t err = notify_client(c->dst_id, NOTIFY_ASYNC);
+    if (err)
+        close_conn(c, ERR_ABORTED);
+    return err;
 }
 
-static void maybe_release(struct conn *c) {
+/* Make released messages visible: notify the receiver once per pull. Out
+ * of line, so that a put that releases nothing stays short. */
+__attribute__((noinline)) static error_t release(struct conn *c) {
+    aq_release_all(&c->q);
+    if (c->notified || !c->q.released)
+        return OK;
+    c->notified = true;
+    if (!c->dst)
+        return notify_by_id(c);
+    ipc_notify(c->dst, NOTIFY_ASYNC);
+    return OK;
+}
+
+static error_t maybe_release(struct conn *c) {
     uint32_t waiting = aq_unreleased(&c->q);
-    if (waiting >= c->attr.trigger_count || waiting == c->q.limit) {
-        release(c);
-    } else if (c->attr.trigger_ms && waiting == 1) {
+    if (waiting >= c->attr.trigger_count || waiting == c->q.limit)
+        return release(c);
+    if (c->attr.trigger_ms && waiting == 1) {
         c->oldest_ms = uptime_ms();
         arm_timer(c->oldest_ms);
     }
+    return OK;
 }
 
 /* The queue is full and the sender asked to wait: serve dst's pulls until
  * there is room. Other requests from dst are answered ERR_WOULD_BLOCK. */
 static error_t wait_for_room(struct conn *c) {
-    release(c);
+    error_t err = release(c);
+    if (err)
+        return err;
     struct message m;
-    error_t err = ipc_recv(c->dst_id, &m);
+    err = ipc_recv(c->dst_id, &m);
     if (err) {
         close_conn(c, ERR_ABORTED);
         return err;
@@ -205,6 +262,22 @@ static error_t wait_for_room(struct conn *c) {
     return OK;
 }
 
+/* Queue on c (opened: by this put) and apply the release rules. */
+static error_t put_on(struct conn *c, bool opened, int32_t type,
+                      const struct async_iov *iov, int iovcnt,
+                      async_done_fn done, void *arg) {
+    error_t err;
+    while ((err = aq_push(&c->q, type, iov, iovcnt, done, arg)) == ERR_FULL &&
+           c->attr.block_when_full) {
+        if ((err = wait_for_room(c)))
+            return err;
+    }
+    if (err && opened)
+        close_conn(c, err); /* bad input changes nothing: not even a
+                               connection (its queue is empty) */
+    return err ? err : maybe_release(c);
+}
+
 error_t async_putv(handle_t dst, int32_t type, const struct async_iov *iov,
                    int iovcnt, async_done_fn done, void *arg) {
     struct conn *c = find_conn(dst);
@@ -212,17 +285,7 @@ error_t async_putv(handle_t dst, int32_t type, const struct async_iov *iov,
     bool opened = !c;
     if (!c && (err = open_conn(dst, NULL, &c)))
         return err;
-    while ((err = aq_push(&c->q, type, iov, iovcnt, done, arg)) == ERR_FULL &&
-           c->attr.block_when_full) {
-        if ((err = wait_for_room(c)))
-            return err;
-    }
-    if (err && opened)
-        c->dst = 0; /* bad input changes nothing: not even a connection */
-    if (err)
-        return err;
-    maybe_release(c);
-    return OK;
+    return put_on(c, opened, type, iov, iovcnt, done, arg);
 }
 
 error_t async_put(handle_t dst, int32_t type, const void *data, size_t len,
@@ -230,23 +293,50 @@ error_t async_put(handle_t dst, int32_t type, const void *data, size_t len,
     struct async_iov iov = {data, len};
     struct conn *c = find_conn(dst);
     /* The common case, inline: an open connection with room. */
-    if (c && aq_push(&c->q, type, &iov, 1, done, arg) == OK) {
-        maybe_release(c);
-        return OK;
-    }
+    if (c && aq_push(&c->q, type, &iov, 1, done, arg) == OK)
+        return maybe_release(c);
     return async_putv(dst, type, &iov, 1, done, arg);
 }
 
-error_t async_send(handle_t dst, struct message *m) {
+error_t async_put_task(task_t dst, int32_t type, const void *data, size_t len,
+                       async_done_fn done, void *arg) {
+    struct async_iov iov = {data, len};
+    struct conn *c = find_conn_by_id(dst); /* through a handle, or by id */
+    error_t err;
+    bool opened = !c;
+    if (c && client_gone(c)) { /* we are not told when a client ends */
+        close_conn(c, ERR_ABORTED);
+        return ERR_ABORTED;
+    }
+    if (!c && (err = open_by_id(dst, &c)))
+        return err;
+    return put_on(c, opened, type, &iov, 1, done, arg);
+}
+
+error_t async_send_handle(handle_t dst, struct message *m) {
     return async_put(dst, m->type, m->data, MSG_DATA_SIZE, NULL, NULL);
+}
+
+error_t async_send_task(task_t dst, struct message *m) {
+    return async_put_task(dst, m->type, m->data, MSG_DATA_SIZE, NULL, NULL);
+}
+
+bool async_is_empty_task(task_t dst) {
+    struct conn *c = find_conn_by_id(dst);
+    return !c || !c->q.count;
+}
+
+bool async_is_empty_handle(handle_t dst) {
+    struct handle_info info;
+    return handle_info(dst, &info) != OK || info.kind != KOBJ_TASK ||
+           async_is_empty_task(info.task_id);
 }
 
 error_t async_flush(handle_t dst) {
     struct conn *c = find_conn(dst);
     if (!c)
         return ERR_NOT_FOUND;
-    release(c);
-    return OK;
+    return release(c);
 }
 
 error_t async_disconnect(handle_t dst) {
@@ -269,8 +359,10 @@ static error_t reply_batch(struct conn *c, task_t dst, uint32_t max_msgs) {
     r.words[BATCH_COUNT_WORD] = n;
     r.words[BATCH_MORE_WORD] = c->q.released - n;
     error_t err = ipc_reply(dst, &r);
+    if (err == ERR_ABORTED && !c->dst)
+        close_conn(c, ERR_ABORTED); /* a client by id ended: none will pull */
     if (err)
-        return err; /* not delivered: the messages stay queued */
+        return err; /* not delivered: otherwise the messages stay queued */
     c->notified = c->q.released > n;
     aq_consume(&c->q, n, bytes, OK);
     return OK;
@@ -310,7 +402,7 @@ void async_handle_timer(void) {
     uint64_t now = uptime_ms();
     for (int i = 0; i < ASYNC_CONN_MAX; i++) {
         struct conn *c = &conns[i];
-        if (c->dst && c->attr.trigger_ms && aq_unreleased(&c->q) &&
+        if (c->used && c->attr.trigger_ms && aq_unreleased(&c->q) &&
             now - c->oldest_ms >= c->attr.trigger_ms)
             release(c);
     }
@@ -319,10 +411,12 @@ void async_handle_timer(void) {
 
 void async_handle_death(void) {
     for (int i = 0; i < ASYNC_CONN_MAX; i++) {
+        struct conn *c = &conns[i];
         struct handle_info info;
-        if (conns[i].dst &&
-            (handle_info(conns[i].dst, &info) != OK || !info.task_alive))
-            close_conn(&conns[i], ERR_ABORTED);
+        if (c->used &&
+            (c->dst ? handle_info(c->dst, &info) != OK || !info.task_alive
+                    : client_gone(c)))
+            close_conn(c, ERR_ABORTED);
     }
 }
 

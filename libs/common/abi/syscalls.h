@@ -141,7 +141,12 @@
      * Returns the address. */                                                 \
     X(34, vm_pager, vm_pager, int64_t, 4,                                      \
       (void __user *, addr), (uint64_t, len), (uint32_t, flags),               \
-      (handle_t, pager))
+      (handle_t, pager))                                                    \
+    /* NOTIFY_ASYNC in task dst (a task id), if dst holds a handle to the      \
+     * caller with RIGHT_CALL or RIGHT_SEND: a server tells a client it has    \
+     * mail. Other bits are refused; ERR_ABORTED for a task that is gone. */   \
+    X(35, notify_client, notify_client, error_t, 2,                            \
+      (task_t, dst), (uint64_t, bits))
 /* clang-format on */
 
 /* The most bytes one sys_console_write takes. */

@@ -12,7 +12,8 @@
  *
  * Sender: async_connect (optional: attributes, and it hands the receiver
  * the handle it needs to pull), async_send / async_put / async_putv,
- * async_flush; answer pulls with async_reply (or run the event loop).
+ * async_flush (async_send and async_put_task also to a client by task
+ * id); answer pulls with async_reply (or run the event loop).
  * Receiver: on NOTIFY_ASYNC, async_senders says who has mail; async_recv
  * or async_recv_batch take it.
  */
@@ -45,9 +46,28 @@ error_t async_open(handle_t dst, const struct async_attr *attr);
 /* async_open after asking dst (ASYNC_CONNECT_MSG), which may decline; it
  * gets a handle to pull from us. */
 error_t async_connect(handle_t dst, const struct async_attr *attr);
-error_t async_send(handle_t dst, struct message *m); /* type + data */
 error_t async_put(handle_t dst, int32_t type, const void *data, size_t len,
                   async_done_fn done, void *arg);
+/* The same to a client by task id (a call's m.src), with no handle: dst
+ * must hold a handle to us with RIGHT_CALL or RIGHT_SEND, which the kernel
+ * checks (notify_client); otherwise ERR_NOT_PERMITTED, or ERR_ABORTED if
+ * it is gone. It pulls through that handle. */
+error_t async_put_task(task_t dst, int32_t type, const void *data, size_t len,
+                       async_done_fn done, void *arg);
+/* Type + inline data: async_send(dst, m) takes a handle or a task id. */
+error_t async_send_handle(handle_t dst, struct message *m);
+error_t async_send_task(task_t dst, struct message *m);
+#define async_send(dst, m)                                                     \
+    _Generic((dst), task_t                                                     \
+             : async_send_task, default                                        \
+             : async_send_handle)(dst, m)
+/* Resea's: true when nothing is queued for dst (a handle or a task id). */
+bool async_is_empty_handle(handle_t dst);
+bool async_is_empty_task(task_t dst);
+#define async_is_empty(dst)                                                    \
+    _Generic((dst), task_t                                                     \
+             : async_is_empty_task, default                                    \
+             : async_is_empty_handle)(dst)
 error_t async_putv(handle_t dst, int32_t type, const struct async_iov *iov,
                    int iovcnt, async_done_fn done, void *arg);
 /* Release everything queued for dst now. */
