@@ -66,6 +66,8 @@ void note_copy_cost(void) {
         copy_cost = st.used - st.given;
 }
 
+uint64_t peer_copy_cost(void) { return copy_cost; }
+
 static uint64_t peer_memory(int mode) {
     uint64_t one = copy_cost + PEER_SLACK;
     return mode >= CHILD_SPAWN_AT && mode < CHILD_LOOP_SERVER

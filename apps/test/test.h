@@ -309,6 +309,8 @@ handle_t spawn_child(int mode, int priority);
  * server, as a plain app's). */
 /* Note what we hold at start-up: the budget a copy of us needs. */
 void note_copy_cost(void);
+/* What a copy of this program needs to start (note_copy_cost). */
+uint64_t peer_copy_cost(void);
 /* The same with a memory budget of its own (task_spec.memory). */
 handle_t spawn_peer_with(int mode, uint64_t param, int priority,
                          int num_handles, const handle_t *handles,

@@ -21,7 +21,7 @@
 #define SPARSE_MSG 0x3e4
 #define GREEDY_PAGES 1024
 /* Small enough that a copy of this program has little left to take. */
-#define SMALL_BUDGET (1536 * 1024ull)
+#define SMALL_BUDGET (peer_copy_cost() + 32 * 1024)
 /* Kernel-stack page tables a new task slot may add, uncharged (they are
  * never freed and are bounded by TASK_MAX). */
 #define SLOT_TABLES 2

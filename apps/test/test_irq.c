@@ -140,19 +140,26 @@ TEST(many_tasks_watch_one) {
     handle_close(v);
 }
 
+/* A child that only waits, with no more budget than it needs: a case
+ * starts TASK_WATCHES_MAX + 1 of them. */
+static handle_t spawn_idle_child(void) {
+    return spawn_peer_with(CHILD_BLOCK, 0, TEST_PRIORITY + 1, 0, NULL,
+                           peer_copy_cost() + 64 * 1024);
+}
+
 /* More than our handle table holds: each target is watched, then known
  * by id only (we may end it as its creator). */
 TEST(a_watcher_watches_at_most_its_share) {
     task_t t[TASK_WATCHES_MAX];
     for (int i = 0; i < TASK_WATCHES_MAX; i++) {
-        handle_t h = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
+        handle_t h = spawn_idle_child();
         CHECK(h > 0);
         CHECK_ERR(task_watch(h), OK);
         CHECK_ERR(task_watch(h), OK); /* again: no second watch */
         t[i] = task_id_of(h);
         handle_close(h);
     }
-    handle_t last = spawn_child(CHILD_BLOCK, TEST_PRIORITY + 1);
+    handle_t last = spawn_idle_child();
     CHECK_ERR(task_watch(last), ERR_FULL);
     /* An ended target frees the watch it took. */
     CHECK_ERR(task_kill_id(H_SPAWN, t[0]), OK);
