@@ -39,3 +39,6 @@ struct place *place_of_caller(uint64_t badge, uint32_t src);
 handle_t badged(handle_t server, uint64_t badge);
 /* A request through a supervisor handle (requests.c). */
 void handle_request(struct message *m);
+
+/* Out-of-line data init takes: benchmark.nop_with_ool's, at most. */
+#define BENCHMARK_OOL_MAX (16 * 1024)

@@ -31,6 +31,9 @@
 /* The right to make device memory, under TAG_DMA (build.mk: caps := dma):
  * for drivers, which learn its physical address to give a device. */
 #define BOOTFS_CAP_DMA (1u << 6)
+/* init ends the machine when the task asks (supervisor.exit; build.mk:
+ * caps := exit): for a test task, which then needs no I/O port. */
+#define BOOTFS_CAP_EXIT (1u << 7)
 /* How many copies init starts (0 means 1); copy i gets task_arg() == i. */
 #define BOOTFS_INSTANCES_SHIFT 8
 static inline uint32_t bootfs_instances(uint32_t flags) {

@@ -52,3 +52,14 @@ typedef uint64_t notifications_t;
         __typeof__(b) min_b_ = (b);                                            \
         min_a_ < min_b_ ? min_a_ : min_b_;                                     \
     })
+
+/*
+ * Resea's well-known servers, as handles this task received at start-up:
+ * there are no global task ids to call. INIT_TASK is init (TAG_SUPERVISOR:
+ * supervisor.*, benchmark.*); Resea's VM_TASK, its memory server, is init
+ * too, which pages stacks and answers benchmark.* (libs/common/idl). Each
+ * is a handle, or a negative error if the creator gave none.
+ */
+handle_t startup_handle(uint32_t tag); /* <resea/startup.h> */
+#define INIT_TASK startup_handle(TAG_SUPERVISOR)
+#define VM_TASK INIT_TASK
