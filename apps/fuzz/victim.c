@@ -6,6 +6,10 @@
 
 #define VICTIM_MS_MAX 5
 
+/* Whatever sits in slot i: a victim calls what it was given, if anything
+ * (a number, for handles are not constants: <resea/ipc.h>). */
+static handle_t any_handle(int i) { return (handle_t) i; }
+
 static void spin_ms(uint64_t ms) {
     uint64_t until = uptime_ms() + ms;
     while (uptime_ms() < until)
@@ -22,7 +26,7 @@ int victim_main(uint64_t arg) {
         spin_ms(rnd_below(VICTIM_MS_MAX));
         return 0;
     case 2: /* maybe a call to handle 1, if it was given one */
-        ipc_call_timeout(1, &m, (int64_t) rnd_below(VICTIM_MS_MAX));
+        ipc_call_timeout(any_handle(1), &m, (int64_t) rnd_below(VICTIM_MS_MAX));
         return 1;
     case 3:
         ipc_recv_timeout(IPC_ANY, &m, (int64_t) rnd_below(VICTIM_MS_MAX));

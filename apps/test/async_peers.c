@@ -4,7 +4,7 @@
 #include <resea/event_loop.h>
 #include <string.h>
 
-#define PEER 1
+#define PEER peer_handle(1)
 
 static int delivered, failed;
 

@@ -29,6 +29,12 @@ const void *self_image(uint64_t *size) {
     return bootfs_data(bootfs, e);
 }
 
+handle_t peer_handle(int i) {
+    struct handle_info info;
+    return handle_info((handle_t) i, &info) == OK ? (handle_t) i
+                                                  : ERR_BAD_HANDLE;
+}
+
 /* Pass on handles in order, each under the tag it has in our table. */
 static void give_in_order(struct task_spec *spec, int n, const handle_t *hs) {
     for (int i = 0; i < n && i < TASK_SPEC_HANDLES; i++) {

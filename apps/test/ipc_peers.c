@@ -3,7 +3,7 @@
 #include <resea/malloc.h>
 #include <string.h>
 
-#define PEER 1 /* the handle a peer is given */
+#define PEER peer_handle(1) /* the handle a peer is given */
 
 uint64_t fnv_hash(const void *buf, size_t len) {
     const uint8_t *p = buf;

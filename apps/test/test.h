@@ -309,6 +309,8 @@ handle_t spawn_child(int mode, int priority);
  * server, as a plain app's). */
 /* Note what we hold at start-up: the budget a copy of us needs. */
 void note_copy_cost(void);
+/* In a peer: the i-th handle spawn_peer passed it (1..n, in order). */
+handle_t peer_handle(int i);
 /* What a copy of this program needs to start (note_copy_cost). */
 uint64_t peer_copy_cost(void);
 /* The same with a memory budget of its own (task_spec.memory). */

@@ -97,7 +97,7 @@ static int share_back(void) {
         set_word(own, i, i);
     }
     struct message m = {.type = SHARE_MSG | MSG_HANDLE_MOVE, .handle = mem};
-    error_t err = ipc_send(1, &m);
+    error_t err = ipc_send(peer_handle(1), &m);
     if (err)
         return err;
     hold();
@@ -143,7 +143,7 @@ static int sparse(void) {
     struct message m = {.type = SPARSE_MSG};
     m.words[0] = n;
     m.words[1] = (uint64_t) result;
-    error_t err = ipc_send(1, &m);
+    error_t err = ipc_send(peer_handle(1), &m);
     if (err)
         return err;
     hold();

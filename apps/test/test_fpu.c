@@ -8,8 +8,9 @@
 #define FCW_DIRTY 0x0c7f   /* round toward zero, and a precision of our own */
 #define MXCSR_DIRTY 0x7f80 /* round toward zero */
 #define MXCSR_OURS 0x3f80  /* round down: the case's own, while children run */
-#define SUM_STEPS 3000000  /* tens of milliseconds: several quanta under QEMU  \
-                            */
+#define SUM_STEPS                                                              \
+    3000000 /* tens of milliseconds: several quanta under QEMU                 \
+             */
 
 int fpu_sum(uint64_t factor) {
     volatile double f = (double) factor; /* a value only known at run time */

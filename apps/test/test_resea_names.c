@@ -56,3 +56,14 @@ TEST(resea_init_task_is_init) {
 TEST(resea_machine_exit_needs_the_entry_right) {
     CHECK_ERR(machine_exit(0), ERR_NOT_PERMITTED);
 }
+
+/* A number where a handle goes does not compile (<resea/ipc.h>;
+ * tools/tests/test_typed_handles.py checks the refusal); what does is a
+ * handle_t, here from the start-up table. */
+TEST(resea_handles_are_not_numbers) {
+    handle_t init = INIT_TASK;
+    struct message m = {.type = BENCHMARK_NOP_MSG};
+    m.benchmark_nop.value = 6;
+    CHECK_ERR(ipc_call(init, &m), OK);
+    CHECK_EQ(m.benchmark_nop_reply.value, 42);
+}

@@ -8,7 +8,7 @@
 _Static_assert(CHILD_VM_HOLDER < 256, "a child's mode fits in one byte");
 
 #define PAGE 4096ull
-#define PEER 1 /* the handle a peer is given */
+#define PEER peer_handle(1) /* the handle a peer is given */
 
 static int fault(uint64_t param) {
     uint64_t a = param & ~(PAGE - 1);

@@ -53,7 +53,7 @@ error_t ipc_received(struct message *m) {
     return OK;
 }
 
-error_t ipc_send_err(handle_t dst, error_t error) {
+error_t(ipc_send_err)(handle_t dst, error_t error) {
     struct message m = {.type = error};
     return ipc_send(dst, &m);
 }

@@ -136,3 +136,30 @@ static inline handle_t msg_take_handle(struct message *m) {
     m->handle = 0;
     return h;
 }
+
+/*
+ * Handles and task ids are distinct: a number where a handle is expected
+ * is a compile error, not a call to whatever server that slot holds
+ * (Resea's `#define TEST_SERVER 1`, or a task id from m->src). The
+ * argument must be a handle_t expression that is not a constant: one
+ * from a lookup, the start-up table or a message.
+ */
+#define HANDLE_ARG(h)                                                          \
+    __extension__({                                                            \
+        _Static_assert(!__builtin_constant_p(h),                               \
+                       "a number is not a handle: use a handle_t from "        \
+                       "ipc_lookup, startup_handle or a message");             \
+        _Generic((h), handle_t: (h));                                          \
+    })
+#define ipc_send(h, m) ipc_send(HANDLE_ARG(h), m)
+#define ipc_send_timeout(h, m, t) ipc_send_timeout(HANDLE_ARG(h), m, t)
+#define ipc_send_noblock(h, m) ipc_send_noblock(HANDLE_ARG(h), m)
+#define ipc_call(h, m) ipc_call(HANDLE_ARG(h), m)
+#define ipc_call_timeout(h, m, t) ipc_call_timeout(HANDLE_ARG(h), m, t)
+#define ipc_call_handle(h, m) ipc_call_handle(HANDLE_ARG(h), m)
+#define ipc_call_into(h, m) ipc_call_into(HANDLE_ARG(h), m)
+#define ipc_call_into_bounded(h, m, t)                                         \
+    ipc_call_into_bounded(HANDLE_ARG(h), m, t)
+#define ipc_call_bounded(h, m, t) ipc_call_bounded(HANDLE_ARG(h), m, t)
+#define ipc_send_err(h, e) ipc_send_err(HANDLE_ARG(h), e)
+
