@@ -158,7 +158,7 @@ wait_for_reply(struct task *caller, struct task *server) {
 
 #define TYPE_RESERVED (1 << 30)
 /* The handle and out-of-line bytes a message carries, checked. */
-__attribute__((noinline)) static error_t
+__attribute__((always_inline)) static inline error_t
 check_attachments(struct task *sender, const struct message *m,
                   struct handle **h, uint32_t *ool_len) {
     int32_t type = m->type;

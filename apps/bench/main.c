@@ -88,7 +88,7 @@ static int pager(void) {
     ipc_recv(IPC_ANY, &m);
     for (;;) {
         task_t faulting = m.src;
-        m = (struct message){.type = 0}; /* a zeroed page */
+        m.type = MSG_PAGE_REPLY; /* a zeroed page */
         ipc_replyrecv(faulting, &m);
     }
 }

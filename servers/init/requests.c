@@ -76,7 +76,7 @@ static error_t end_for_operator(uint64_t badge, uint64_t id) {
 static void answer_fault(const struct message *m) {
     bool stack = m->words[PF_WORD_BASE] == USER_STACK_TOP - USER_STACK_MAX &&
                  m->words[PF_WORD_SIZE] == USER_STACK_MAX - USER_STACK_SIZE;
-    struct message r = {.type = stack ? 0 : ERR_NOT_PERMITTED};
+    struct message r = {.type = stack ? MSG_PAGE_REPLY : ERR_NOT_PERMITTED};
     ipc_reply(m->src, &r);
 }
 

@@ -61,6 +61,9 @@ struct vm_status {
  *   type < 0 (an error code): the task ends with EXIT_PAGE_FAULT
  */
 #define MSG_PAGE_FAULT MSG_TYPE(2, 32, 0) /* four words */
+/* A pager's answer: id 0, and words[0] (the offset) if it moves a memory
+ * handle (add MSG_HANDLE_COPY or MSG_HANDLE_MOVE); an error refuses. */
+#define MSG_PAGE_REPLY MSG_TYPE(0, 8, 0)
 enum page_fault_word {
     PF_WORD_ADDR = 0,   /* the faulting page's address */
     PF_WORD_ACCESS = 1, /* PF_READ, PF_WRITE or PF_EXEC */
