@@ -163,3 +163,6 @@ static inline handle_t msg_take_handle(struct message *m) {
 #define ipc_call_bounded(h, m, t) ipc_call_bounded(HANDLE_ARG(h), m, t)
 #define ipc_send_err(h, e) ipc_send_err(HANDLE_ARG(h), e)
 
+
+/* ipc_serve and ipc_lookup, which Resea declares here. */
+#include <resea/name.h>
