@@ -157,6 +157,17 @@ wait_for_reply(struct task *caller, struct task *server) {
 }
 
 #define TYPE_RESERVED (1 << 30)
+/* The sender's out-of-line bytes: no more than IPC_OOL_MAX, readable. */
+__attribute__((always_inline)) static inline error_t
+ool_source_ok(struct task *sender, const struct message *m, uint64_t len) {
+    if (len > IPC_OOL_MAX)
+        return ERR_TOO_LARGE;
+    if (!space_range_ok(sender->arch.pml4, (void __user *) m->ool_ptr, len,
+                        false))
+        return ERR_BAD_POINTER;
+    return OK;
+}
+
 /* The handle and out-of-line bytes a message carries, checked. */
 __attribute__((always_inline)) static inline error_t
 check_attachments(struct task *sender, const struct message *m,
@@ -181,13 +192,9 @@ check_attachments(struct task *sender, const struct message *m,
             return (error_t) n;
         len = (uint64_t) n + 1;
     }
-    if (len > IPC_OOL_MAX)
-        return ERR_TOO_LARGE;
-    if (!space_range_ok(sender->arch.pml4, (void __user *) m->ool_ptr, len,
-                        false))
-        return ERR_BAD_POINTER;
+    error_t err = ool_source_ok(sender, m, len);
     *ool_len = (uint32_t) len;
-    return OK;
+    return err;
 }
 
 /*
@@ -264,6 +271,28 @@ static void trace_transfer(const struct task *sender,
                      (m->type & MSG_HANDLE_MOVE) != 0);
 }
 
+/* Copy checked out-of-line bytes into the receiver's buffer, or the one a
+ * caller waiting for this reply named; where they landed in *landed. */
+__attribute__((always_inline)) static inline error_t
+move_ool(struct task *sender, struct task *receiver, const struct message *m,
+         uint32_t len, uint64_t *landed) {
+    bool to_reply_buf =
+        is_waiting(receiver, BLOCK_REPLY) && receiver->reply_ool_cap;
+    uint64_t dst = to_reply_buf ? receiver->reply_ool_buf : receiver->ool_buf;
+    uint32_t cap = to_reply_buf ? receiver->reply_ool_cap : receiver->ool_cap;
+    if (len > cap)
+        return no_room(receiver, ERR_TOO_LARGE);
+    error_t err =
+        copy_between_spaces(receiver->arch.pml4, (void __user *) dst,
+                            sender->arch.pml4, (void __user *) m->ool_ptr, len);
+    /* The sender's range was checked just now; the receiver's when it
+     * registered it, and it may have unmapped it since (vm_unmap). */
+    if (err)
+        return no_room(receiver, err);
+    *landed = dst;
+    return OK;
+}
+
 /*
  * Move the message in the sender's buffer into the waiting receiver's
  * buffer, with its out-of-line bytes and handle. The common case copies
@@ -281,26 +310,10 @@ transfer_any(struct task *sender, struct task *receiver, uint64_t badge) {
         return err;
     if (h && (err = handle_room(receiver)))
         return no_room(receiver, err);
-    /* A caller waiting for this reply may have named its own buffer. */
-    bool to_reply_buf =
-        is_waiting(receiver, BLOCK_REPLY) && receiver->reply_ool_cap;
-    uint64_t dst_buf =
-        to_reply_buf ? receiver->reply_ool_buf : receiver->ool_buf;
-    uint32_t dst_cap =
-        to_reply_buf ? receiver->reply_ool_cap : receiver->ool_cap;
     bool ool = m->type >= 0 && (m->type & MSG_OOL);
-    if (ool && ool_len > dst_cap)
-        return no_room(receiver, ERR_TOO_LARGE);
-
-    if (ool) {
-        err = copy_between_spaces(receiver->arch.pml4, (void __user *) dst_buf,
-                                  sender->arch.pml4, (void __user *) m->ool_ptr,
-                                  ool_len);
-        /* The sender's range was checked just now; the receiver's when it
-         * registered it, and it may have unmapped it since (vm_unmap). */
-        if (err)
-            return no_room(receiver, err);
-    }
+    uint64_t landed = 0;
+    if (ool && (err = move_ool(sender, receiver, m, ool_len, &landed)))
+        return err;
     /* The header after the data: out-of-line bytes landing on the
      * receiver's message buffer must not stand in for src and badge. */
     struct message *out = receiver->ipc_kbuf ? receiver->ipc_kbuf : &out_tmp;
@@ -311,7 +324,7 @@ transfer_any(struct task *sender, struct task *receiver, uint64_t badge) {
     out->badge = badge;
     out->handle = 0;
     out->ool_len = ool_len;
-    out->ool_ptr = ool ? dst_buf : 0;
+    out->ool_ptr = landed;
     trace_transfer(sender, receiver, m, h, ool_len);
     if (h) {
         out->handle = handle_install(receiver, h);
@@ -323,29 +336,48 @@ transfer_any(struct task *sender, struct task *receiver, uint64_t badge) {
     return OK;
 }
 
-/* The common case straight: both buffers bound, a type with nothing but
- * inline data. Everything else, and every refusal, goes the whole way. */
-static error_t transfer(struct task *sender, struct task *receiver,
-                        uint64_t badge) {
+/* Out-of-line bytes of the straight path: out of it, to keep it short. */
+__attribute__((noinline)) static error_t plain_ool(struct task *sender,
+                                                   struct task *receiver,
+                                                   const struct message *m,
+                                                   uint64_t *landed) {
+    error_t err = ool_source_ok(sender, m, m->ool_len);
+    return err ? err : move_ool(sender, receiver, m, m->ool_len, landed);
+}
+
+/* The common case straight: both buffers bound, a type with inline data
+ * and perhaps plain out-of-line bytes. Everything else (a handle, a
+ * string, an unbound buffer) and every refusal of the type goes the
+ * whole way. */
+__attribute__((always_inline)) static inline error_t
+transfer(struct task *sender, struct task *receiver, uint64_t badge) {
     const struct message *m = sender->ipc_kbuf;
     struct message *out = receiver->ipc_kbuf;
     int32_t type = m ? m->type : -1;
     uint32_t len_limit =
         (type & MSG_SIZED) ? (uint32_t) MSG_DATA_SIZE << MSG_LEN_SHIFT : 0;
-    if (__builtin_expect(!out || type < 0 ||
-                             (type & (MSG_ATTRS | TYPE_RESERVED)) ||
+    if (__builtin_expect(!out || type < 0 || (type & (MSG_ATTRS & ~MSG_OOL)) ||
+                             (type & TYPE_RESERVED) ||
                              ((uint32_t) type & MSG_LEN_MASK) > len_limit,
                          0))
         return transfer_any(sender, receiver, badge);
+    uint32_t ool_len = 0;
+    uint64_t landed = 0;
+    if (type & MSG_OOL) {
+        ool_len = m->ool_len;
+        error_t err = plain_ool(sender, receiver, m, &landed);
+        if (err)
+            return err;
+    }
     out->type = type;
     copy_words(out->words, m->words,
                (msg_size(type) - MSG_HEADER_SIZE) / sizeof(uint64_t));
     out->src = sender->id;
     out->badge = badge;
     out->handle = 0;
-    out->ool_len = 0;
-    out->ool_ptr = 0;
-    trace_transfer(sender, receiver, m, NULL, 0);
+    out->ool_len = ool_len;
+    out->ool_ptr = landed;
+    trace_transfer(sender, receiver, m, NULL, ool_len);
     return OK;
 }
 
