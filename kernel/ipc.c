@@ -271,6 +271,23 @@ static void trace_transfer(const struct task *sender,
                      (m->type & MSG_HANDLE_MOVE) != 0);
 }
 
+/* The message as the receiver sees it: the type and the data it uses,
+ * then the header the kernel fills (after any out-of-line bytes, which
+ * must not stand in for src and badge). */
+__attribute__((always_inline)) static inline void
+deliver(struct message *out, const struct message *m, int32_t type,
+        const struct task *sender, uint64_t badge, uint32_t ool_len,
+        uint64_t landed) {
+    out->type = type;
+    copy_words(out->words, m->words,
+               (msg_size(type) - MSG_HEADER_SIZE) / sizeof(uint64_t));
+    out->src = sender->id;
+    out->badge = badge;
+    out->handle = 0;
+    out->ool_len = ool_len;
+    out->ool_ptr = landed;
+}
+
 /* Copy checked out-of-line bytes into the receiver's buffer, or the one a
  * caller waiting for this reply named; where they landed in *landed. */
 __attribute__((always_inline)) static inline error_t
@@ -317,14 +334,7 @@ transfer_any(struct task *sender, struct task *receiver, uint64_t badge) {
     /* The header after the data: out-of-line bytes landing on the
      * receiver's message buffer must not stand in for src and badge. */
     struct message *out = receiver->ipc_kbuf ? receiver->ipc_kbuf : &out_tmp;
-    out->type = m->type;
-    copy_words(out->words, m->words,
-               (msg_size(m->type) - MSG_HEADER_SIZE) / sizeof(uint64_t));
-    out->src = sender->id;
-    out->badge = badge;
-    out->handle = 0;
-    out->ool_len = ool_len;
-    out->ool_ptr = landed;
+    deliver(out, m, m->type, sender, badge, ool_len, landed);
     trace_transfer(sender, receiver, m, h, ool_len);
     if (h) {
         out->handle = handle_install(receiver, h);
@@ -369,14 +379,7 @@ transfer(struct task *sender, struct task *receiver, uint64_t badge) {
         if (err)
             return err;
     }
-    out->type = type;
-    copy_words(out->words, m->words,
-               (msg_size(type) - MSG_HEADER_SIZE) / sizeof(uint64_t));
-    out->src = sender->id;
-    out->badge = badge;
-    out->handle = 0;
-    out->ool_len = ool_len;
-    out->ool_ptr = landed;
+    deliver(out, m, type, sender, badge, ool_len, landed);
     trace_transfer(sender, receiver, m, NULL, ool_len);
     return OK;
 }
