@@ -67,3 +67,19 @@ TEST(resea_handles_are_not_numbers) {
     CHECK_ERR(ipc_call(init, &m), OK);
     CHECK_EQ(m.benchmark_nop_reply.value, 42);
 }
+
+/* msg_init: a message fully defined by its type, nothing left over from
+ * what the buffer held (a received handle or out-of-line data). */
+TEST(resea_msg_init_leaves_nothing_behind) {
+    struct message m;
+    memset(&m, 0xa5, sizeof(m));
+    msg_init(&m, BENCHMARK_NOP_MSG);
+    CHECK_EQ(m.type, BENCHMARK_NOP_MSG);
+    CHECK_EQ(m.handle, 0);
+    CHECK_EQ(m.ool_ptr, 0);
+    for (int i = 0; i < MSG_DATA_SIZE / 8; i++)
+        CHECK_EQ(m.words[i], 0);
+    m.benchmark_nop.value = 1;
+    CHECK_ERR(ipc_call(VM_TASK, &m), OK);
+    CHECK_EQ(m.benchmark_nop_reply.value, 7);
+}

@@ -110,6 +110,12 @@ static inline error_t ipc_call_bounded(handle_t dst, struct message *m,
     return ipc_done(ipc(dst, IPC_ANY, m, IPC_CALL | IPC_BOUNDED, timeout), m);
 }
 
+/* A message of `type` with every other byte 0: for building one by hand
+ * (the type alone decides what travels; see <message.h>). */
+static inline void msg_init(struct message *m, int32_t type) {
+    *m = (struct message){.type = type};
+}
+
 /* The reply type of an rpc's request type (<idl.h>), or 0 for any other
  * type: what a server answers a call with. */
 static inline int32_t msg_reply_type(int32_t request) {
@@ -149,7 +155,7 @@ static inline handle_t msg_take_handle(struct message *m) {
         _Static_assert(!__builtin_constant_p(h),                               \
                        "a number is not a handle: use a handle_t from "        \
                        "ipc_lookup, startup_handle or a message");             \
-        _Generic((h), handle_t: (h));                                          \
+        _Generic((h), handle_t : (h));                                         \
     })
 #define ipc_send(h, m) ipc_send(HANDLE_ARG(h), m)
 #define ipc_send_timeout(h, m, t) ipc_send_timeout(HANDLE_ARG(h), m, t)
@@ -162,7 +168,6 @@ static inline handle_t msg_take_handle(struct message *m) {
     ipc_call_into_bounded(HANDLE_ARG(h), m, t)
 #define ipc_call_bounded(h, m, t) ipc_call_bounded(HANDLE_ARG(h), m, t)
 #define ipc_send_err(h, e) ipc_send_err(HANDLE_ARG(h), e)
-
 
 /* ipc_serve and ipc_lookup, which Resea declares here. */
 #include <resea/name.h>
