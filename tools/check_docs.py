@@ -127,7 +127,7 @@ def collect(root):
             raw += [(n, v, rel) for n, v, _ in entries]
     idl = sorted(glob.glob(os.path.join(root, "libs", "common", "idl", "*.idl")))
     if idl:
-        msgs, notes = genidl.parse(idl, root)
+        msgs, notes, _ = genidl.parse(idl, root)
         lists["IDL_MESSAGE_LIST"] = [(m.macro, str(m.id), m.doc) for m in msgs]
         raw += [(m.macro, str(m.id), m.where) for m in msgs]
         raw += [(n.macro, f"1 << {n.bit}", n.where) for n in notes]

@@ -42,9 +42,13 @@ SLOTS = {
 TOKEN = re.compile(r"""
     (?P<space>[ \t\r]+) | (?P<newline>\n) | (?P<doc>///[^\n]*) | (?P<comment>//[^\n]*)
   | (?P<block>/\*.*?\*/) | (?P<arrow>->) | (?P<number>0[xX][0-9a-fA-F]+|\d+)
-  | (?P<name>[A-Za-z_]\w*) | (?P<punct>[{}()\[\]:,;=])
+  | (?P<name>[A-Za-z_]\w*) | (?P<punct>[{}()\[\]:,;=]) | (?P<op><<|[-+*/|])
 """, re.S | re.X)
-KEYWORDS = ("namespace", "rpc", "oneway", "notify")
+KEYWORDS = ("namespace", "rpc", "oneway", "notify", "const")
+# Operators of a constant's expression, loosest first (C's precedence).
+OPERATORS = (("|",), ("<<",), ("+", "-"), ("*", "/"))
+APPLY = {"|": int.__or__, "<<": int.__lshift__, "+": int.__add__, "-": int.__sub__,
+         "*": int.__mul__, "/": int.__floordiv__}
 
 
 class IdlError(Exception):
@@ -76,6 +80,20 @@ class Notify:
         self.bit, self.doc, self.where = bit, doc, where
 
 
+class Const:
+    def __init__(self, ns, name, value, doc, where):
+        self.macro = "_".join(p for p in (ns, name) if p).upper()
+        self.value, self.doc, self.where = value, doc, where
+
+    def c_value(self):
+        v = self.value
+        if v < 0:
+            return f"({v})"
+        if v > 0xFFFF and v & (v - 1) == 0:  # a bit: say which
+            return f"(1ull << {v.bit_length() - 1})"
+        return f"{v}ull" if v > 0x7FFFFFFF else str(v)
+
+
 class Parser:
     def __init__(self, text, path):
         self.path, self.tokens, self.pos = path, [], 0
@@ -90,6 +108,8 @@ class Parser:
             line += m.group().count("\n")
             i = m.end()
         self.end_line = line
+        self.consts = {}  # macro name -> Const, as declared so far
+        self.ns = None
 
     def where(self):
         line = self.tokens[self.pos][2] if self.pos < len(self.tokens) else self.end_line
@@ -110,6 +130,42 @@ class Parser:
     def number(self):
         return int(self.take(kind="number"), 0)
 
+    def const_ref(self, name, where):
+        """A constant: `name` in this namespace or outside any, or its macro
+        (`CONSOLE_LINE_MAX`) from anywhere."""
+        tries = [name] if name.isupper() else [f"{self.ns}_{name}".upper(), name.upper()]
+        for macro in tries:
+            if macro in self.consts:
+                return self.consts[macro].value
+        raise IdlError(where, f"unknown constant {name!r}")
+
+    def operand(self):
+        where = self.where()
+        if self.peek() == "(":
+            self.take("(")
+            value = self.expr()
+            self.take(")")
+            return value
+        if self.peek() == "-":
+            self.take("-")
+            return -self.operand()
+        if self.pos < len(self.tokens) and self.tokens[self.pos][0] == "name":
+            return self.const_ref(self.take(kind="name"), where)
+        return self.number()
+
+    def expr(self, level=0):
+        """An integer expression of numbers and constants."""
+        if level == len(OPERATORS):
+            return self.operand()
+        value = self.expr(level + 1)
+        while self.peek() in OPERATORS[level]:
+            where, op = self.where(), self.take()
+            rhs = self.expr(level + 1)
+            if op == "/" and rhs == 0:
+                raise IdlError(where, "division by zero")
+            value = APPLY[op](value, rhs)
+        return value
+
     def docs(self):
         lines = []
         while self.pos < len(self.tokens) and self.tokens[self.pos][0] == "doc":
@@ -127,7 +183,7 @@ class Parser:
             count = None
             if self.peek() == "[":
                 self.take("[")
-                count = self.number()
+                count = self.expr()
                 self.take("]")
             out.append(Field(name, type_, count, where))
             if self.peek() != ")":
@@ -148,12 +204,25 @@ class Parser:
                     raise IdlError(where, "namespaces do not nest")
                 name = self.take(kind="name")
                 self.take("{")
+                self.ns = name
                 self.items(name, out)
+                self.ns = None
                 self.take("}")
                 continue
             if word not in KEYWORDS:
-                raise IdlError(where, f"expected rpc, oneway, notify or namespace, found {word!r}")
+                raise IdlError(where, "expected rpc, oneway, notify, const or namespace, "
+                               f"found {word!r}")
             name = self.take(kind="name")
+            if word == "const":
+                self.take("=")
+                const = Const(ns, name, self.expr(), doc, where)
+                if const.macro in self.consts:
+                    raise IdlError(where, f"{const.macro} is declared twice "
+                                   f"(first at {self.consts[const.macro].where})")
+                self.consts[const.macro] = const
+                out.append(const)
+                self.take(";")
+                continue
             if word == "notify":
                 self.take("=")
                 out.append(Notify(ns, name, self.number(), doc, where))
@@ -228,10 +297,13 @@ def member_names(msg):
 
 
 def check(items):
-    """Refuses duplicate ids, names and bits; returns (messages, notifies)."""
+    """Refuses duplicate ids, names and bits; returns (messages, notifies,
+    constants)."""
     msgs = [i for i in items if isinstance(i, Message)]
     notes = [i for i in items if isinstance(i, Notify)]
-    ids, macros, bits = {}, {}, {}
+    consts = [i for i in items if isinstance(i, Const)]
+    ids, bits = {}, {}
+    macros = {c.macro: c for c in consts}
     for m in msgs:
         given = m.id & ~REPLY_BIT if m.is_reply else m.id
         if not ID_MIN <= given <= ID_MAX:
@@ -250,17 +322,20 @@ def check(items):
             first = bits.get(n.bit) or macros[n.macro]
             raise IdlError(n.where, f"{n.macro}: bit {n.bit} or name taken (at {first.where})")
         bits[n.bit], macros[n.macro] = n, n
-    return msgs, notes
+    return msgs, notes, consts
 
 
 def parse(paths, root=ROOT):
-    """The messages and notification bits of the IDL files, checked; the
-    errors name the files relative to root."""
-    items, root = [], Path(root).resolve()
+    """The messages, notification bits and constants of the IDL files,
+    checked; the errors name the files relative to root. A file may use
+    the constants of the files before it."""
+    items, root, consts = [], Path(root).resolve(), {}
     for path in paths:
         rel = Path(path).resolve()
         rel = rel.relative_to(root) if rel.is_relative_to(root) else path
-        items += Parser(Path(path).read_text(encoding="utf-8"), rel).items(None, [])
+        parser = Parser(Path(path).read_text(encoding="utf-8"), rel)
+        parser.consts = consts
+        items += parser.items(None, [])
     return check(items)
 
 
@@ -312,7 +387,13 @@ def asserts(msg):
     return out
 
 
-def generate(msgs, notes, sources):
+def comment(text):
+    out = textwrap.wrap(text, 73, initial_indent="/* ", subsequent_indent=" * ")
+    out[-1] += " */"
+    return out
+
+
+def generate(msgs, notes, sources, consts=()):
     out = textwrap.wrap("Generated by tools/genidl.py from " + ", ".join(map(str, sources))
                         + ": do not edit.", 73, initial_indent="/* ", subsequent_indent=" * ")
     out[-1] += " */"
@@ -321,6 +402,10 @@ def generate(msgs, notes, sources):
     msgs = sorted(msgs, key=lambda m: (m.id & ~REPLY_BIT, m.is_reply))
     notes = sorted(notes, key=lambda n: n.bit)
     width = max([len(m.macro) for m in msgs] + [len(n.macro) for n in notes] + [8])
+    for c in consts:
+        out += comment(c.doc) if c.doc else []
+        out.append(f"#define {c.macro} {c.c_value()}")
+    out += [""] if consts else []
     for m in msgs:
         out += textwrap.wrap(f"{m.qualified}: {m.doc}" if m.doc else m.qualified, 73,
                              initial_indent="/* ", subsequent_indent=" * ")
@@ -360,12 +445,12 @@ def main(argv=None):
     args = ap.parse_args(argv)
     paths = args.idl or default_paths()
     try:
-        msgs, notes = parse(paths)
+        msgs, notes, consts = parse(paths)
     except IdlError as e:
         print(f"genidl: {e}", file=sys.stderr)
         return 1
     sources = [Path(p).name for p in paths]
-    text = generate(msgs, notes, sources)
+    text = generate(msgs, notes, sources, consts)
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")

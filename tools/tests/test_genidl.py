@@ -46,7 +46,7 @@ class GenidlTest(unittest.TestCase):
         self.assertRegex(str(cm.exception), pattern)
 
     def test_types_layout_and_names(self):
-        msgs, notes = self.parse(SMALL)
+        msgs, notes, _ = self.parse(SMALL)
         by = {m.macro: m for m in msgs}
         self.assertEqual(sorted(by), ["DEMO_ADD_MSG", "DEMO_ADD_REPLY_MSG", "DEMO_GIVE_MSG"])
         add = by["DEMO_ADD_MSG"]
@@ -59,7 +59,7 @@ class GenidlTest(unittest.TestCase):
         self.assertEqual([(n.macro, n.bit) for n in notes], [("NOTIFY_DEMO_READY", 20)])
 
     def test_header_text(self):
-        msgs, notes = self.parse(SMALL)
+        msgs, notes, _ = self.parse(SMALL)
         text = genidl.generate(msgs, notes, ["t.idl"])
         self.assertIn("/* demo.add: add to my sum */", text)
         self.assertRegex(text, r"#define DEMO_ADD_MSG +MSG_TYPE\(0x0028, 24, 0\)")
@@ -70,9 +70,9 @@ class GenidlTest(unittest.TestCase):
         self.assertRegex(view, r"(?s)int32_t +h;.*uint32_t +name_len;.*char +\*name;")
 
     def test_ids_stay_when_a_message_is_added_in_the_middle(self):
-        before, _ = self.parse(SMALL)
+        before, _, _ = self.parse(SMALL)
         grown = SMALL.replace("    /// a name", "    oneway other(x: int8) = 99;\n    /// a name")
-        after, _ = self.parse(grown)
+        after, _, _ = self.parse(grown)
         ids = {m.macro: m.id for m in after}
         for m in before:
             self.assertEqual(ids[m.macro], m.id, m.macro)
@@ -96,14 +96,46 @@ class GenidlTest(unittest.TestCase):
             ("notify a = 3;", r"t\.idl:1: NOTIFY_A: bit 3 outside 16\.\.63"),
             ("notify a = 16;\nnotify b = 16;", r"t\.idl:2: NOTIFY_B: bit 16"),
             ("namespace x { namespace y {} }", r"namespaces do not nest"),
-            ("message a() = 16;", r"expected rpc, oneway, notify or namespace"),
+            ("message a() = 16;", r"expected rpc, oneway, notify, const or namespace"),
+            ("const a = 1;\nconst a = 2;", r"t\.idl:2: A is declared twice"),
+            ("const notify_a = 1;\nnotify a = 16;", r"t\.idl:2: NOTIFY_A: bit 16 or name taken"),
+            ("const a = 1;\noneway a() = 16;\nconst a_msg = 2;", r"A_MSG is declared twice"),
+            ("const a = b + 1;", r"t\.idl:1: unknown constant 'b'"),
+            ("const a = 4 / (2 - 2);", r"division by zero"),
+            ("oneway a(x: char[n]) = 16;", r"unknown constant 'n'"),
         ]
         for text, pattern in cases:
             with self.subTest(text=text):
                 self.refused(text, pattern)
 
+    def test_constants(self):
+        text = """\
+/// the top bit of a badge
+const badge_top = 1 << 62;
+namespace demo {
+    /// bytes of a nickname
+    const nick_max = 16;
+    const line_max = (nick_max + 8) * 2 | 1;
+    const none = -1;
+    const top = badge_top + 1;
+    oneway hello(nick: char[nick_max], pad: uint8[DEMO_LINE_MAX - 40]) = 16;
+}
+namespace other { const copy = DEMO_NICK_MAX; const top = 3; }
+"""
+        msgs, notes, consts = self.parse(text)
+        values = {c.macro: c.value for c in consts}
+        self.assertEqual(values, {"BADGE_TOP": 1 << 62, "DEMO_NICK_MAX": 16, "DEMO_LINE_MAX": 49,
+                                  "DEMO_NONE": -1, "DEMO_TOP": (1 << 62) + 1, "OTHER_COPY": 16,
+                                  "OTHER_TOP": 3})
+        self.assertEqual([f.count for f in msgs[0].fields], [16, 9])
+        header = genidl.generate(msgs, notes, ["t.idl"], consts)
+        self.assertIn("/* bytes of a nickname */\n#define DEMO_NICK_MAX 16\n", header)
+        self.assertIn("#define BADGE_TOP (1ull << 62)\n", header)
+        self.assertIn("#define DEMO_TOP 4611686018427387905ull\n", header)
+        self.assertIn("#define DEMO_NONE (-1)\n", header)
+
     def test_largest_payload_is_accepted(self):
-        msgs, _ = self.parse("oneway a(x: uint8[256]) = 16;")
+        msgs, _, _ = self.parse("oneway a(x: uint8[256]) = 16;")
         self.assertEqual(msgs[0].len, 256)
 
     def test_error_exits_without_writing(self):
@@ -121,7 +153,7 @@ class TreeTest(unittest.TestCase):
     its names from it."""
 
     def test_ids_of_the_tree(self):
-        msgs, notes = genidl.parse(genidl.default_paths())
+        msgs, notes, consts = genidl.parse(genidl.default_paths())
         ids = {m.macro: m.id for m in msgs}
         self.assertEqual((ids["ASYNC_PULL_MSG"], ids["NAME_LOOKUP_MSG"], ids["CONSOLE_STATUS_MSG"],
                           ids["CHAT_VERSION_MSG"], ids["SUPERVISOR_KILL_MSG"]), (16, 34, 58, 68, 81))
@@ -153,13 +185,13 @@ class CompileTest(unittest.TestCase):
                 capture_output=True, text=True)
 
     def test_tree_idl_compiles(self):
-        msgs, notes = genidl.parse(genidl.default_paths())
-        run = self.compile(genidl.generate(msgs, notes, ["tree"]))
+        msgs, notes, consts = genidl.parse(genidl.default_paths())
+        run = self.compile(genidl.generate(msgs, notes, ["tree"], consts))
         self.assertEqual(run.returncode, 0, run.stderr)
 
     def test_wrong_offset_fails_the_asserts(self):
-        msgs, notes = genidl.parse(genidl.default_paths())
-        text = genidl.generate(msgs, notes, ["tree"])
+        msgs, notes, consts = genidl.parse(genidl.default_paths())
+        text = genidl.generate(msgs, notes, ["tree"], consts)
         broken = text.replace("name_lookup.timeout_ms) == 64", "name_lookup.timeout_ms) == 56")
         self.assertNotEqual(broken, text)
         run = self.compile(broken)
