@@ -127,10 +127,11 @@ def collect(root):
             raw += [(n, v, rel) for n, v, _ in entries]
     idl = sorted(glob.glob(os.path.join(root, "libs", "common", "idl", "*.idl")))
     if idl:
-        msgs, notes, _ = genidl.parse(idl, root)
+        msgs, notes, consts = genidl.parse(idl, root)
         lists["IDL_MESSAGE_LIST"] = [(m.macro, str(m.id), m.doc) for m in msgs]
         raw += [(m.macro, str(m.id), m.where) for m in msgs]
         raw += [(n.macro, f"1 << {n.bit}", n.where) for n in notes]
+        raw += [(c.macro, str(c.value), c.where) for c in consts]
     for path in sorted(glob.glob(os.path.join(root, "Kconfig")) + glob.glob(os.path.join(root, "*", "*", "Kconfig"))):
         rel = os.path.relpath(path, root)
         symbol = None

@@ -3,7 +3,7 @@
  * and then the tasks flagged for autostart in the boot image, and gives
  * each, under its start-up tag, a handle to the name server and only the
  * capabilities its build.mk asked for. Every handle it gives to a server
- * it started is badged (proto/badges.h), so that no other task holds an
+ * it started is badged (idl/badges.idl), so that no other task holds an
  * unbadged one it could badge as it likes: the name server's badge says
  * which boot entry's names the holder may serve, the console's which
  * port it may use. It then supervises them (places.c): a task that ends

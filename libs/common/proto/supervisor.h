@@ -1,5 +1,5 @@
 #pragma once
-#include <proto/badges.h>
+#include <message.h> /* <idl.h>: BADGE_LOOKUP_END */
 #include <stdint.h>
 
 /*

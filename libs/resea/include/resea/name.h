@@ -1,7 +1,6 @@
 #pragma once
 #include <error.h>
 #include <kobject.h>
-#include <proto/badges.h>
 #include <stddef.h>
 
 /*
@@ -12,7 +11,7 @@
  */
 #define NAME_MAX 32 /* including the NUL */
 
-/* The badges of the name-server handles init gives out (proto/badges.h):
+/* The badges of the name-server handles init gives out (idl/badges.idl):
  * every task's TAG_NAME handle has NAME_BADGE_PLAIN, which may look up
  * and serve any name no boot entry lists; the TAG_NAME_SERVE handle of
  * the tasks started from boot entry i has NAME_BADGE_ENTRY(i), which may
