@@ -55,9 +55,11 @@ HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all $(COMMON_INCLUDES) \
 	-I$(BUILD)/include -Ilibs/common/tests -Ilibs/resea/include
 # The protocols' message types and views (<idl.h>, which message.h
-# includes), generated from libs/common/idl before anything compiles.
+# includes), generated from the IDL files (libs/common/idl: the shared
+# protocols; servers/X, apps/X: a task's private ones) before anything
+# compiles.
 IDL_H := $(BUILD)/include/idl.h
-IDL_SRCS := $(wildcard libs/common/idl/*.idl)
+IDL_SRCS := $(wildcard libs/common/idl/*.idl servers/*/*.idl apps/*/*.idl)
 
 COMMON_SRCS := libs/common/abi/error.c $(addprefix libs/common/util/,format.c \
 	string.c bootfs.c elf.c text.c)

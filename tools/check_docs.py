@@ -125,7 +125,7 @@ def collect(root):
             entries = re.findall(r"X\(([A-Z]\w*),\s*([^,)]+)(?:,\s*\"([^\"]*)\")?", m.group(2))
             lists[m.group(1)] = [(n, v, msg) for n, v, msg in entries]
             raw += [(n, v, rel) for n, v, _ in entries]
-    idl = sorted(glob.glob(os.path.join(root, "libs", "common", "idl", "*.idl")))
+    idl = genidl.default_paths(root)
     if idl:
         msgs, notes, consts = genidl.parse(idl, root)
         lists["IDL_MESSAGE_LIST"] = [(m.macro, str(m.id), m.doc) for m in msgs]

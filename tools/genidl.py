@@ -3,7 +3,8 @@
 
     python3 tools/genidl.py -o build/include/idl.h [IDL ...]
 
-Reads the IDL files (all of libs/common/idl/*.idl when none is named) and
+Reads the IDL files (all of libs/common/idl/*.idl, servers/*/*.idl and
+apps/*/*.idl when none is named) and
 writes the C header <idl.h> that libs/common/abi/message.h includes: each
 message's type (NS_NAME_MSG, and NS_NAME_REPLY_MSG for an rpc), its view
 in struct message (m.ns_name.field), compile-time checks of the layout,
@@ -17,7 +18,8 @@ import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-IDL_DIR = ROOT / "libs" / "common" / "idl"
+# The shared protocols, and those private to one task (apps/test/test.idl).
+IDL_GLOBS = ("libs/common/idl/*.idl", "servers/*/*.idl", "apps/*/*.idl")
 
 HEADER_SIZE = 32  # MSG_HEADER_SIZE
 DATA_SIZE = 256  # MSG_DATA_SIZE
@@ -330,7 +332,7 @@ def parse(paths, root=ROOT):
     checked; the errors name the files relative to root. A file may use
     the constants of the files before it."""
     items, root, consts = [], Path(root).resolve(), {}
-    for path in paths:
+    for path in in_order(paths):
         rel = Path(path).resolve()
         rel = rel.relative_to(root) if rel.is_relative_to(root) else path
         parser = Parser(Path(path).read_text(encoding="utf-8"), rel)
@@ -339,8 +341,14 @@ def parse(paths, root=ROOT):
     return check(items)
 
 
-def default_paths():
-    return sorted(IDL_DIR.glob("*.idl"))
+def in_order(paths):
+    """The order the files are read in: by file name, so that a file may
+    use the constants of badges.idl wherever it lies."""
+    return sorted(paths, key=lambda p: (Path(p).name, str(p)))
+
+
+def default_paths(root=ROOT):
+    return in_order(p for g in IDL_GLOBS for p in Path(root).glob(g))
 
 
 # ---- the header ----

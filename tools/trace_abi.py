@@ -129,7 +129,7 @@ class Abi:
         self.by_name = {k.name: k.value for k in self.kinds.values()}
         self.magic = _string_define(abi / "trace.h", "TRACE_STREAM_MAGIC")
         self.stream_end = define(abi / "trace.h", "TRACE_STREAM_END")
-        msgs, notes, _ = genidl.parse(sorted((Path(root) / "libs" / "common" / "idl").glob("*.idl")))
+        msgs, notes, _ = genidl.parse(genidl.default_paths(root))
         self.msg_types = {m.id: m.macro for m in msgs}
         self.msg_types[msg_id(abi / "message.h", "MSG_NOTIFICATIONS")] = "MSG_NOTIFICATIONS"
         self.errors = {e[1]: e[0] for e in xlist(abi / "error.h", "ERROR_LIST")}
