@@ -11,18 +11,18 @@ checks the bytes their terminals receive. Prints `PASS chat/<name>` or
 """
 import re
 
+import genidl
 from console_tests import ROOT, run_cases
 
 
-def constant(header, name):
-    """A #define'd number from a header of the tree: the tests follow the
-    limits the code has, whatever they are."""
-    text = (ROOT / header).read_text()
-    return int(re.search(rf"#define {name} (\d+)", text)[1])
+def constant(name):
+    """A constant of the protocols (the IDL's): the tests follow the limits
+    the code has, whatever they are."""
+    return {c.macro: c.value for c in genidl.parse(genidl.default_paths(ROOT))[2]}[name]
 
 
-CHAT_TEXT_MAX = constant("libs/common/proto/chat.h", "CHAT_TEXT_MAX")
-CONSOLE_LINE_MAX = constant("libs/common/proto/console.h", "CONSOLE_LINE_MAX")
+CHAT_TEXT_MAX = constant("CHAT_TEXT_MAX")
+CONSOLE_LINE_MAX = constant("CONSOLE_LINE_MAX")
 
 
 def check_shows_as_text(line):

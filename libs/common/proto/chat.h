@@ -1,4 +1,5 @@
 #pragma once
+#include <message.h> /* <idl.h>: CHAT_TEXT_MAX */
 #include <stdint.h>
 #include <text.h>
 
@@ -39,7 +40,6 @@
  */
 #define CHAT_VERSION 1
 #define CHAT_NICK_MAX 16  /* bytes, with the NUL */
-#define CHAT_TEXT_MAX 200 /* bytes in one post */
 /* A post as the line shows it: every byte escaped, at the worst. */
 #define CHAT_SHOWN_MAX (CHAT_TEXT_MAX * TEXT_SHOWN_PER_BYTE)
 #define CHAT_LINE_MAX (CHAT_NICK_MAX + CHAT_SHOWN_MAX + 8)

@@ -87,7 +87,6 @@
 #define CONSOLE_PORT_BADGE(n) (BADGE_LOOKUP_END + (uint64_t) (n))
 #define CONSOLE_PORTS 4
 #define CONSOLE_HANDLE_PORT (-1) /* words[0]: the port of this handle */
-#define CONSOLE_LINE_MAX 1024 /* a line and its NUL: 1023 bytes, never split */
 #define CONSOLE_WRITE_MAX 1024
 #define CONSOLE_LINES_QUEUED 8 /* lines kept per port until read */
 #define CONSOLE_WRITE_KEEP 1   /* words[1] of a write: I will retry */
