@@ -38,19 +38,22 @@ class TypedHandles(unittest.TestCase):
 
     def test_a_handle_compiles(self):
         for call in ("ipc_call(h, m)", "ipc_send(h, m)", "ipc_send_err(h, ERR_INVALID_ARG)",
-                     "ipc_call_timeout(h, m, 10)", "async_send(t, m)", "async_send(h, m)"):
+                     "ipc_call_timeout(h, m, 10)", "async_send(t, m)", "async_send(h, m)",
+                     "async_is_empty(t)", "async_is_empty(h)"):
             ok, err = self.compiles(call)
             self.assertTrue(ok, f"{call}: {err}")
 
     def test_a_number_does_not(self):
         for call in ("ipc_call(1, m)", "ipc_send(2, m)", "ipc_call_bounded(1, m, 5)",
-                     "ipc_send_err(3, ERR_INVALID_ARG)"):
+                     "ipc_send_err(3, ERR_INVALID_ARG)", "async_send(1, m)",
+                     "async_is_empty(4)"):
             ok, err = self.compiles(call)
             self.assertFalse(ok, call)
             self.assertIn("a number is not a handle", err)
 
     def test_a_task_id_does_not(self):
-        for call in ("ipc_call(t, m)", "ipc_send(t, m)", "ipc_call_handle(t, m)"):
+        for call in ("ipc_call(t, m)", "ipc_send(t, m)", "ipc_call_handle(t, m)",
+                     "async_send((uint64_t) t, m)"):
             ok, _ = self.compiles(call)
             self.assertFalse(ok, call)
 

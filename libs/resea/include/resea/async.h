@@ -54,20 +54,26 @@ error_t async_put(handle_t dst, int32_t type, const void *data, size_t len,
  * it is gone. It pulls through that handle. */
 error_t async_put_task(task_t dst, int32_t type, const void *data, size_t len,
                        async_done_fn done, void *arg);
+/* by_task or by_handle, for a dst that is a task id (a client's m.src) or
+ * a handle. A number is neither: it does not compile (HANDLE_ARG). */
+#define ASYNC_BY_DST(dst, by_task, by_handle)                                  \
+    __extension__({                                                            \
+        _Static_assert(!__builtin_constant_p(dst),                             \
+                       "a number is not a handle or a task id: use a "         \
+                       "handle_t from ipc_lookup or startup_handle, or the "   \
+                       "task_t of a message's src");                           \
+        _Generic((dst), task_t : by_task, handle_t : by_handle);               \
+    })
 /* Type + inline data: async_send(dst, m) takes a handle or a task id. */
 error_t async_send_handle(handle_t dst, struct message *m);
 error_t async_send_task(task_t dst, struct message *m);
 #define async_send(dst, m)                                                     \
-    _Generic((dst), task_t                                                     \
-             : async_send_task, default                                        \
-             : async_send_handle)(dst, m)
+    ASYNC_BY_DST(dst, async_send_task, async_send_handle)(dst, m)
 /* Resea's: true when nothing is queued for dst (a handle or a task id). */
 bool async_is_empty_handle(handle_t dst);
 bool async_is_empty_task(task_t dst);
 #define async_is_empty(dst)                                                    \
-    _Generic((dst), task_t                                                     \
-             : async_is_empty_task, default                                    \
-             : async_is_empty_handle)(dst)
+    ASYNC_BY_DST(dst, async_is_empty_task, async_is_empty_handle)(dst)
 error_t async_putv(handle_t dst, int32_t type, const struct async_iov *iov,
                    int iovcnt, async_done_fn done, void *arg);
 /* Release everything queued for dst now. */
