@@ -41,15 +41,15 @@ int pager_client_main(void) {
 }
 
 /* Answer one fault as the test's pager does; returns the page index. */
-static int64_t answer(struct message *m, handle_t mem, uint64_t *base) {
-    uint64_t addr = m->words[PF_WORD_ADDR];
-    *base = m->words[PF_WORD_BASE];
-    int64_t page = (int64_t) ((addr - *base) / PAGE);
-    struct message r = {.type = 0};
+static int64_t answer(const struct message *m, handle_t mem, uint64_t *base) {
+    struct page_fault pf = page_fault_of(m);
+    *base = pf.base;
+    int64_t page = (int64_t) ((pf.addr - pf.base) / PAGE);
+    struct message r = {.type = MSG_PAGE_REPLY};
     if (page == PAGER_COPY) {
         r.type |= MSG_HANDLE_COPY;
         r.handle = mem;
-        r.words[0] = 0;
+        page_reply_set(&r, (struct page_reply){.offset = 0});
     } else if (page == PAGER_REFUSED) {
         r.type = ERR_NOT_PERMITTED;
     }
@@ -78,9 +78,9 @@ TEST(vm_pager_serves_faults_and_refuses_one) {
             continue;
         CHECK_EQ(m.type, MSG_PAGE_FAULT);
         CHECK_EQ(m.src, info.task_id);
-        uint64_t access = m.words[PF_WORD_ACCESS];
-        CHECK_EQ(access, expect == PAGER_REFUSED ? PF_WRITE : PF_READ);
-        CHECK_EQ(m.words[PF_WORD_SIZE], PAGER_PAGES * PAGE);
+        struct page_fault pf = page_fault_of(&m);
+        CHECK_EQ(pf.access, expect == PAGER_REFUSED ? PF_WRITE : PF_READ);
+        CHECK_EQ(pf.size, PAGER_PAGES * PAGE);
         CHECK_EQ(answer(&m, mem, &base), expect);
         expect++;
         faults++;

@@ -74,8 +74,9 @@ static error_t end_for_operator(uint64_t badge, uint64_t id) {
  * words are true; a task that sends one itself gets a reply and nothing
  * more. */
 static void answer_fault(const struct message *m) {
-    bool stack = m->words[PF_WORD_BASE] == USER_STACK_TOP - USER_STACK_MAX &&
-                 m->words[PF_WORD_SIZE] == USER_STACK_MAX - USER_STACK_SIZE;
+    struct page_fault pf = page_fault_of(m);
+    bool stack = pf.base == USER_STACK_TOP - USER_STACK_MAX &&
+                 pf.size == USER_STACK_MAX - USER_STACK_SIZE;
     struct message r = {.type = stack ? MSG_PAGE_REPLY : ERR_NOT_PERMITTED};
     ipc_reply(m->src, &r);
 }

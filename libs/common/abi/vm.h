@@ -1,5 +1,6 @@
 #pragma once
 #include <message.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -54,21 +55,63 @@ struct vm_status {
  * Pagers. vm_pager reserves a region whose pages come from a pager task:
  * the first access to a page there sends the pager, as a call from the
  * faulting task, a message of type MSG_PAGE_FAULT (badge: the pager
- * handle's) with the words below. The faulting task waits for the reply:
- *   type 0, no handle: map a zeroed page (charged to the faulting task)
- *   type 0, a memory handle moved or copied, words[0] = byte offset: map a
- *           copy of that object's page (charged to the faulting task)
- *   type < 0 (an error code): the task ends with EXIT_PAGE_FAULT
+ * handle's) whose data is a struct page_fault. The faulting task waits
+ * for the reply:
+ *   MSG_PAGE_REPLY, no handle: map a zeroed page (charged to the faulting
+ *           task)
+ *   MSG_PAGE_REPLY with a memory handle (add MSG_HANDLE_COPY or
+ *           MSG_HANDLE_MOVE) and a struct page_reply: map a copy of that
+ *           object's page (charged to the faulting task)
+ *   an error code (a negative type): the task ends with EXIT_PAGE_FAULT
+ * The kernel takes any type of id 0 for MSG_PAGE_REPLY. The ids are the
+ * kernel's (below 16), so these messages are not in the IDL: the structs
+ * below are their layout, read and written with the functions after them.
  */
-#define MSG_PAGE_FAULT MSG_TYPE(2, 32, 0) /* four words */
-/* A pager's answer: id 0, and words[0] (the offset) if it moves a memory
- * handle (add MSG_HANDLE_COPY or MSG_HANDLE_MOVE); an error refuses. */
+#define MSG_PAGE_FAULT MSG_TYPE(2, 32, 0)
 #define MSG_PAGE_REPLY MSG_TYPE(0, 8, 0)
+
+struct page_fault {
+    uint64_t addr;   /* the faulting page's address */
+    uint64_t access; /* PF_READ, PF_WRITE or PF_EXEC */
+    uint64_t base;   /* the region's start */
+    uint64_t size;   /* the region's length in bytes */
+};
+
+struct page_reply {
+    uint64_t offset; /* of the page to copy in the object, page-aligned */
+};
+
+_Static_assert(sizeof(struct page_fault) == MSG_LEN(MSG_PAGE_FAULT),
+               "MSG_PAGE_FAULT sends a struct page_fault");
+_Static_assert(sizeof(struct page_reply) == MSG_LEN(MSG_PAGE_REPLY),
+               "MSG_PAGE_REPLY sends a struct page_reply");
+
+static inline struct page_fault page_fault_of(const struct message *m) {
+    struct page_fault pf;
+    __builtin_memcpy(&pf, m->data, sizeof(pf));
+    return pf;
+}
+
+static inline void page_fault_set(struct message *m, struct page_fault pf) {
+    __builtin_memcpy(m->data, &pf, sizeof(pf));
+}
+
+static inline struct page_reply page_reply_of(const struct message *m) {
+    struct page_reply pr;
+    __builtin_memcpy(&pr, m->data, sizeof(pr));
+    return pr;
+}
+
+static inline void page_reply_set(struct message *m, struct page_reply pr) {
+    __builtin_memcpy(m->data, &pr, sizeof(pr));
+}
+
+/* The same layout as indices of words[]. */
 enum page_fault_word {
-    PF_WORD_ADDR = 0,   /* the faulting page's address */
-    PF_WORD_ACCESS = 1, /* PF_READ, PF_WRITE or PF_EXEC */
-    PF_WORD_BASE = 2,   /* the region's start */
-    PF_WORD_SIZE = 3,   /* the region's length */
+    PF_WORD_ADDR = offsetof(struct page_fault, addr) / 8,
+    PF_WORD_ACCESS = offsetof(struct page_fault, access) / 8,
+    PF_WORD_BASE = offsetof(struct page_fault, base) / 8,
+    PF_WORD_SIZE = offsetof(struct page_fault, size) / 8,
 };
 #define PF_READ 0
 #define PF_WRITE 1
