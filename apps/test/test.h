@@ -181,7 +181,7 @@ enum child_mode {
     /* Memory (vm_peers.c); handle 1, if any, is whom they talk to. */
     CHILD_VM_FAULT,  /* param: a page address | enum vm_fault_kind */
     CHILD_VM_LIMIT,  /* exit with vm_status().limit */
-    CHILD_VM_PEER,   /* serve enum vm_request messages */
+    CHILD_VM_PEER,   /* serve vmpeer calls (vm.idl) */
     CHILD_VM_HOLDER, /* param: vm_holder_param(): map memory, end holding it */
     /* Attackers of the memory capabilities (test_attack_memory.c). */
     CHILD_MEM_SHARE_BACK,   /* fill an object, move it to handle 1, hold */
@@ -225,33 +225,29 @@ enum vm_fault_kind {
                                      write the others, read A + 4096 */
 };
 
-/* What a CHILD_VM_PEER does with each message; it keeps one mapping,
- * "the held" one. Every reply's words[0] is the result. */
-enum vm_request {
-    VM_REQ_MAP = 48,   /* the handle carried, words[0] = MAP_* flags,
-                          words[1] = bytes: map it anywhere and hold it;
-                          words[0] = the address, words[1] = the handle's
-                          rights */
-    VM_REQ_HASH,       /* fnv_hash of the held mapping */
-    VM_REQ_FILL,       /* write vm_pattern(words[0]) over it */
-    VM_REQ_WRITE_LATE, /* reply with its address, then write there */
-    VM_REQ_RELEASE,    /* unmap it and close its handle */
-    VM_REQ_ALLOC,      /* map words[0] bytes of anonymous memory, write
-                          them, unmap them */
-    VM_REQ_OOL_GONE,   /* register an out-of-line buffer, unmap it and,
-                          if words[0], map a read-only page there; its
-                          address */
-    VM_REQ_OOL_VALID,  /* register a good out-of-line buffer */
-    VM_REQ_OOL_HASH,   /* fnv_hash of the out-of-line bytes it carries */
-    VM_REQ_PEEK,       /* fnv_hash of the page at words[0] */
-};
+/* A CHILD_VM_PEER serves the calls of vmpeer (vm.idl), made with these:
+ * each returns what the reply says (an address, a hash, a result) or the
+ * call's error. */
+int64_t vm_peer_map(handle_t peer, handle_t mem, uint32_t how, uint32_t flags,
+                    uint64_t len, uint64_t *rights); /* how: MSG_HANDLE_* */
+int64_t vm_peer_hash(handle_t peer);
+error_t vm_peer_fill(handle_t peer, uint64_t seed);
+int64_t vm_peer_write_late(handle_t peer);
+error_t vm_peer_release(handle_t peer);
+error_t vm_peer_alloc(handle_t peer, uint64_t len);
+int64_t vm_peer_ool_gone(handle_t peer, bool read_only);
+error_t vm_peer_ool_valid(handle_t peer);
+/* ool_hash, bounded to timeout_ms in all: the call's result, and the
+ * hash in *hash. */
+error_t vm_peer_ool_hash(handle_t peer, const void *data, size_t len,
+                         int64_t timeout_ms, uint64_t *hash);
+int64_t vm_peer_peek(handle_t peer, uint64_t addr);
 
 /* A CHILD_VM_HOLDER's parameter: it maps `pages` anonymous pages and an
  * object of as many twice, writes them all (vm_pattern seeds 1 and 2),
- * sends handle 1 a message of type VM_HOLDER_READY (carrying a read-only
- * handle to the object if `send`), then waits to be killed, or dies by a
- * page fault if `fault`. */
-#define VM_HOLDER_READY 60
+ * sends handle 1 a VMPEER_HOLDER_READY_MSG (carrying a read-only handle
+ * to the object if `send`), then waits to be killed, or dies by a page
+ * fault if `fault`. */
 #define vm_holder_param(pages, send, fault)                                    \
     ((uint64_t) (pages) | ((uint64_t) (send) << 16) |                          \
      ((uint64_t) (fault) << 17))

@@ -1,9 +1,9 @@
 /*
- * Attacks on the memory capabilities (issue 13): each case tries what a
- * task must not be able to do with memory objects, mappings, budgets and
- * pagers, and fails if it works. A plain app may not reach another task's
- * memory, take memory its budget does not pay for, leave a kernel pointer
- * to a page it gave back, map W+X, or crash the kernel through a pager.
+ * Attacks on the memory capabilities: each case tries what a task must
+ * not be able to do with memory objects, mappings, budgets and pagers,
+ * and fails if it works. A plain app may not reach another task's memory,
+ * take memory its budget does not pay for, leave a kernel pointer to a
+ * page it gave back, map W+X, or crash the kernel through a pager.
  */
 #include "test.h"
 #include <elf.h>
@@ -17,8 +17,6 @@
 #define PML4_SPAN (1ull << 39) /* what one top-level page table entry maps */
 #define PATTERN 0x5eed5eed5eed5eedull
 #define SHARE_PAGES 4
-#define SHARE_MSG 0x3e3
-#define SPARSE_MSG 0x3e4
 #define GREEDY_PAGES 1024
 /* Small enough that a copy of this program has little left to take. */
 #define SMALL_BUDGET (peer_copy_cost() + 32 * 1024)
@@ -96,7 +94,8 @@ static int share_back(void) {
         set_word(at, i, PATTERN + i);
         set_word(own, i, i);
     }
-    struct message m = {.type = SHARE_MSG | MSG_HANDLE_MOVE, .handle = mem};
+    struct message m = {.type = MEMATTACK_SHARE_MSG};
+    m.memattack_share.mem = mem;
     error_t err = ipc_send(peer_handle(1), &m);
     if (err)
         return err;
@@ -140,9 +139,9 @@ static int sparse(void) {
         if ((result = vm_map(mem, 0, at, PAGE, MAP_READ)) < 0)
             break;
     }
-    struct message m = {.type = SPARSE_MSG};
-    m.words[0] = n;
-    m.words[1] = (uint64_t) result;
+    struct message m = {.type = MEMATTACK_SPARSE_MSG};
+    m.memattack_sparse.mappings = n;
+    m.memattack_sparse.last = result;
     error_t err = ipc_send(peer_handle(1), &m);
     if (err)
         return err;
@@ -326,7 +325,7 @@ TEST(attack_mem_child_budget_comes_back_exactly) {
     CHECK_EQ(given_now(), given + (2 << 20));
     struct message m;
     CHECK_ERR(recv_message(&m, 5000, true), OK);
-    CHECK_EQ(MSG_ID(m.type), SHARE_MSG);
+    CHECK_EQ(m.type, MEMATTACK_SHARE_MSG);
     handle_t mem = msg_take_handle(&m);
     CHECK(mem > 0);
     struct task_status st;
@@ -361,9 +360,10 @@ TEST(attack_mem_sparse_mappings_stay_within_the_budget) {
     CHECK(child > 0);
     struct message m;
     CHECK_ERR(recv_message(&m, 5000, false), OK);
-    CHECK_EQ(m.type, SPARSE_MSG);
-    CHECK((int64_t) m.words[1] == ERR_NO_MEMORY);
-    CHECK(m.words[0] > 0 && m.words[0] < VM_REGIONS_MAX);
+    CHECK_EQ(m.type, MEMATTACK_SPARSE_MSG);
+    CHECK(m.memattack_sparse.last == ERR_NO_MEMORY);
+    uint64_t mappings = m.memattack_sparse.mappings;
+    CHECK(mappings > 0 && mappings < VM_REGIONS_MAX);
     CHECK(free - free_pages() <= SMALL_BUDGET / PAGE + SLOT_TABLES);
     end_child(child);
     CHECK_EQ(free_pages(), free);
@@ -386,10 +386,10 @@ TEST(attack_mem_pager_pages_are_charged_to_the_faulting_task) {
         struct message m;
         if (recv_message(&m, 100, false) != OK || m.type != MSG_PAGE_FAULT)
             continue;
-        struct message r = {.type = 0};
+        struct message r = {.type = MSG_PAGE_REPLY};
         if (faults++ % 2) { /* every other page a copy of ours */
             r.type |= MSG_HANDLE_COPY;
-            r.handle = mem;
+            r.handle = mem; /* its page at offset 0 */
         }
         ipc_reply(m.src, &r);
         CHECK(free - free_pages() <= SMALL_BUDGET / PAGE + SLOT_TABLES);
@@ -632,20 +632,21 @@ TEST(attack_mem_pager_junk_ends_only_its_client) {
     handle_t task = handle_dup(self_handle(), RIGHT_SEND | RIGHT_GRANT, 0);
     CHECK(noread > 0 && task > 0);
     static uint8_t bytes[64];
+    const int32_t copy = MSG_PAGE_REPLY | MSG_HANDLE_COPY;
     struct message junk[] = {
-        {.type = 0 | MSG_HANDLE_COPY, .handle = 0},   /* a task */
-        {.type = 0 | MSG_HANDLE_COPY, .handle = 0},   /* no MAP_READ */
-        {.type = 0 | MSG_HANDLE_COPY, .handle = mem}, /* past its end */
-        {.type = 0 | MSG_HANDLE_COPY, .handle = mem}, /* unaligned */
-        {.type = 0 | MSG_OOL,
+        {.type = copy, .handle = 0},   /* a task */
+        {.type = copy, .handle = 0},   /* no MAP_READ */
+        {.type = copy, .handle = mem}, /* past its end */
+        {.type = copy, .handle = mem}, /* unaligned */
+        {.type = MSG_PAGE_REPLY | MSG_OOL,
          .ool_ptr = (uint64_t) bytes,
          .ool_len = sizeof(bytes)},
         {.type = ERR_NOT_PERMITTED},
     };
     junk[0].handle = task;
     junk[1].handle = noread;
-    junk[2].words[0] = PAGE;
-    junk[3].words[0] = 8;
+    page_reply_set(&junk[2], (struct page_reply){.offset = PAGE});
+    page_reply_set(&junk[3], (struct page_reply){.offset = 8});
     for (unsigned i = 0; i < sizeof(junk) / sizeof(junk[0]); i++) {
         error_t replied = OK;
         CHECK_ERR(junk_reply(&junk[i], &replied), OK);
@@ -670,7 +671,7 @@ TEST(attack_mem_pager_answers_a_killed_client) {
     CHECK_ERR(recv_message(&m, 5000, false), OK);
     CHECK_EQ(m.type, MSG_PAGE_FAULT);
     end_child(child);
-    struct message r = {.type = 0};
+    struct message r = {.type = MSG_PAGE_REPLY};
     CHECK_ERR(ipc_reply(m.src, &r), ERR_ABORTED);
     CHECK(free_pages() <= free + SLOT_TABLES &&
           free <= free_pages() + SLOT_TABLES);

@@ -64,13 +64,6 @@ static int fill_budget(int64_t *a, uint64_t *len) {
     return n;
 }
 
-static int64_t ask_alloc(handle_t peer, uint64_t len) {
-    struct message m = {.type = VM_REQ_ALLOC};
-    m.words[0] = len;
-    error_t err = ipc_call(peer, &m);
-    return err ? err : (int64_t) m.words[0];
-}
-
 static error_t unmap_all(const int64_t *a, const uint64_t *len, int n) {
     for (int i = 0; i < n; i++) {
         error_t err = unmap(a[i], len[i]);
@@ -104,7 +97,7 @@ TEST(vm_map_past_the_budget_is_refused) {
                  ERR_NO_MEMORY);
     CHECK_EQ(vm_used(), full);
     /* Our limit is ours alone: another task still allocates. */
-    CHECK_VM_ERR(ask_alloc(peer, 64 * 1024), OK);
+    CHECK_VM_ERR(vm_peer_alloc(peer, 64 * 1024), OK);
     CHECK_ERR(unmap_all(a, len, n), OK);
     CHECK_EQ(vm_used(), st.used);
     /* Nothing leaked: the budget fills to the same point again. */
@@ -213,7 +206,7 @@ TEST(vm_task_death_returns_every_page) {
         CHECK(c > 0);
         struct message m;
         CHECK_ERR(ipc_recv_timeout(task_id_of(c), &m, 5000), OK);
-        CHECK_EQ(MSG_ID(m.type), VM_HOLDER_READY);
+        CHECK_EQ(m.type, VMPEER_HOLDER_READY_MSG);
         if (!fault)
             CHECK_ERR(task_kill(c), OK);
         struct task_status st;
@@ -236,7 +229,7 @@ TEST(vm_object_outlives_its_maker) {
     struct message m;
     CHECK_ERR(ipc(0, task_id_of(c), &m, IPC_RECV | IPC_ACCEPT_HANDLE, 5000),
               OK);
-    CHECK_EQ(MSG_ID(m.type), VM_HOLDER_READY);
+    CHECK_EQ(m.type, VMPEER_HOLDER_READY_MSG);
     handle_t h = msg_take_handle(&m);
     CHECK(h > 0);
     end_peer(c);
@@ -270,18 +263,10 @@ static void cycle(uint64_t i, handle_t peer) {
     CHECK_EQ(pb[0], i);
     CHECK_EQ(pb[PAGE / 8 + 1], ~i);
     if (peer) {
-        struct message m = {.type = VM_REQ_MAP | MSG_HANDLE_MOVE,
-                            .handle = handle_dup(r, RIGHT_MAP_READ, 0)};
-        m.words[0] = MAP_READ;
-        m.words[1] = 2 * PAGE;
-        CHECK_ERR(ipc_call(peer, &m), OK);
-        CHECK((int64_t) m.words[0] > 0);
-        m = (struct message){.type = VM_REQ_HASH};
-        CHECK_ERR(ipc_call(peer, &m), OK);
-        CHECK_EQ(m.words[0], fnv_hash((const void *) w, 2 * PAGE));
-        m = (struct message){.type = VM_REQ_RELEASE};
-        CHECK_ERR(ipc_call(peer, &m), OK);
-        CHECK_EQ(m.words[0], OK);
+        CHECK(vm_peer_map(peer, handle_dup(r, RIGHT_MAP_READ, 0),
+                          MSG_HANDLE_MOVE, MAP_READ, 2 * PAGE, NULL) > 0);
+        CHECK_EQ(vm_peer_hash(peer), fnv_hash((const void *) w, 2 * PAGE));
+        CHECK_ERR(vm_peer_release(peer), OK);
     }
     CHECK_ERR(unmap(w, 2 * PAGE), OK);
     CHECK_ERR(unmap(b, 2 * PAGE), OK);

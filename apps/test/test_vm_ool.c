@@ -14,24 +14,12 @@ static handle_t ool_peer(void) {
                            PEER_MEMORY);
 }
 
-static int64_t ask(handle_t peer, int type, uint64_t w0) {
-    struct message m = {.type = type};
-    m.words[0] = w0;
-    error_t err = ipc_call(peer, &m);
-    return err ? err : (int64_t) m.words[0];
-}
-
 /* Send the peer `bytes` out of line; the result, and the hash of what it
  * received in *hash. */
 static error_t send_bytes(handle_t peer, uint64_t *hash) {
     for (unsigned i = 0; i < sizeof(bytes); i++)
         bytes[i] = vm_pattern(31, i);
-    struct message m = {.type = VM_REQ_OOL_HASH | MSG_OOL,
-                        .ool_ptr = (uint64_t) bytes,
-                        .ool_len = sizeof(bytes)};
-    error_t err = ipc_call_bounded(peer, &m, 2000);
-    *hash = m.words[0];
-    return err;
+    return vm_peer_ool_hash(peer, bytes, sizeof(bytes), 2000, hash);
 }
 
 static bool alive(handle_t peer) {
@@ -42,7 +30,7 @@ static bool alive(handle_t peer) {
 /* What the peer holds once its buffer is good again. */
 static void check_recovers(handle_t peer) {
     uint64_t hash;
-    CHECK_VM_ERR(ask(peer, VM_REQ_OOL_VALID, 0), OK);
+    CHECK_VM_ERR(vm_peer_ool_valid(peer), OK);
     CHECK_ERR(send_bytes(peer, &hash), OK);
     CHECK_EQ(hash, fnv_hash(bytes, sizeof(bytes)));
 }
@@ -50,7 +38,7 @@ static void check_recovers(handle_t peer) {
 TEST(vm_ipc_ool_buffer_unmapped) {
     handle_t peer = ool_peer();
     CHECK(peer > 0);
-    CHECK(ask(peer, VM_REQ_OOL_GONE, 0) > 0);
+    CHECK(vm_peer_ool_gone(peer, false) > 0);
     uint64_t hash;
     error_t err = send_bytes(peer, &hash);
     CHECK(err == ERR_BAD_POINTER || err == ERR_TOO_LARGE);
@@ -62,14 +50,14 @@ TEST(vm_ipc_ool_buffer_unmapped) {
 TEST(vm_ipc_ool_buffer_remapped_read_only) {
     handle_t peer = ool_peer();
     CHECK(peer > 0);
-    int64_t there = ask(peer, VM_REQ_OOL_GONE, 1);
+    int64_t there = vm_peer_ool_gone(peer, true);
     CHECK(there > 0);
     uint64_t hash;
     error_t err = send_bytes(peer, &hash);
     CHECK(err == ERR_BAD_POINTER || err == ERR_TOO_LARGE);
     CHECK(alive(peer));
     static const uint8_t zeros[PAGE];
-    CHECK_EQ(ask(peer, VM_REQ_PEEK, there), fnv_hash(zeros, PAGE));
+    CHECK_EQ(vm_peer_peek(peer, there), fnv_hash(zeros, PAGE));
     check_recovers(peer);
     end_peer(peer);
 }

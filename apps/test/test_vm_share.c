@@ -15,28 +15,6 @@ static handle_t echo_server(void) {
                            PEER_MEMORY);
 }
 
-/* Ask the peer; the reply's words[0], or the call's error. */
-static int64_t ask(handle_t peer, int type, uint64_t w0, uint64_t w1) {
-    struct message m = {.type = type};
-    m.words[0] = w0;
-    m.words[1] = w1;
-    error_t err = ipc_call(peer, &m);
-    return err ? err : (int64_t) m.words[0];
-}
-
-/* Give the peer h (moved, or copied: MSG_HANDLE_COPY) to map with flags;
- * the address it mapped it at, and in *rights the rights it holds. */
-static int64_t give(handle_t peer, handle_t h, uint32_t how, uint32_t flags,
-                    uint64_t len, uint64_t *rights) {
-    struct message m = {.type = VM_REQ_MAP | how, .handle = h};
-    m.words[0] = flags;
-    m.words[1] = len;
-    error_t err = ipc_call(peer, &m);
-    if (rights)
-        *rights = m.words[1];
-    return err ? err : (int64_t) m.words[0];
-}
-
 TEST(vm_share_read_only_with_a_child) {
     handle_t peer = vm_peer();
     CHECK(peer > 0);
@@ -46,27 +24,27 @@ TEST(vm_share_read_only_with_a_child) {
     CHECK(w > 0);
     fill(w, 4 * PAGE, 13);
     uint64_t rights = 0;
-    int64_t there = give(peer, handle_dup(h, RIGHT_MAP_READ, 0),
-                         MSG_HANDLE_MOVE, MAP_READ, 4 * PAGE, &rights);
+    int64_t there = vm_peer_map(peer, handle_dup(h, RIGHT_MAP_READ, 0),
+                                MSG_HANDLE_MOVE, MAP_READ, 4 * PAGE, &rights);
     CHECK(there > 0);
     CHECK_EQ(rights, RIGHT_MAP_READ);
-    CHECK_EQ(ask(peer, VM_REQ_HASH, 0, 0), fnv_hash((void *) w, 4 * PAGE));
+    CHECK_EQ(vm_peer_hash(peer), fnv_hash((void *) w, 4 * PAGE));
     /* The same pages, not a copy: what we write now, it reads. */
     fill(w, 4 * PAGE, 14);
-    CHECK_EQ(ask(peer, VM_REQ_HASH, 0, 0), fnv_hash((void *) w, 4 * PAGE));
+    CHECK_EQ(vm_peer_hash(peer), fnv_hash((void *) w, 4 * PAGE));
     struct mem_info mi;
     CHECK_ERR(mem_info(h, &mi), OK);
     CHECK_EQ(mi.mappings, 2);
     /* Its handle cannot map the object writable. */
-    CHECK_ERR(ask(peer, VM_REQ_RELEASE, 0, 0), OK);
-    CHECK_VM_ERR(give(peer, handle_dup(h, RIGHT_MAP_READ, 0), MSG_HANDLE_MOVE,
-                      RW, 4 * PAGE, NULL),
+    CHECK_ERR(vm_peer_release(peer), OK);
+    CHECK_VM_ERR(vm_peer_map(peer, handle_dup(h, RIGHT_MAP_READ, 0),
+                             MSG_HANDLE_MOVE, RW, 4 * PAGE, NULL),
                  ERR_NOT_PERMITTED);
-    there = give(peer, handle_dup(h, RIGHT_MAP_READ, 0), MSG_HANDLE_MOVE,
-                 MAP_READ, 4 * PAGE, NULL);
+    there = vm_peer_map(peer, handle_dup(h, RIGHT_MAP_READ, 0), MSG_HANDLE_MOVE,
+                        MAP_READ, 4 * PAGE, NULL);
     CHECK(there > 0);
     /* A write through its read-only mapping ends it, and changes nothing. */
-    CHECK_EQ(ask(peer, VM_REQ_WRITE_LATE, 0, 0), there);
+    CHECK_EQ(vm_peer_write_late(peer), there);
     struct task_status st;
     CHECK_ERR(wait_dead(peer, &st), OK);
     CHECK_EQ(st.exit_reason, EXIT_PAGE_FAULT);
@@ -88,13 +66,13 @@ TEST(vm_share_writable_both_ways) {
     CHECK(w > 0);
     fill(w, 2 * PAGE, 21);
     handle_t rw = handle_dup(h, RIGHT_MAP_READ | RIGHT_MAP_WRITE, 0);
-    CHECK(give(peer, rw, MSG_HANDLE_MOVE, RW, 2 * PAGE, NULL) > 0);
-    CHECK_EQ(ask(peer, VM_REQ_HASH, 0, 0), fnv_hash((void *) w, 2 * PAGE));
-    CHECK_ERR(ask(peer, VM_REQ_FILL, 22, 0), OK);
+    CHECK(vm_peer_map(peer, rw, MSG_HANDLE_MOVE, RW, 2 * PAGE, NULL) > 0);
+    CHECK_EQ(vm_peer_hash(peer), fnv_hash((void *) w, 2 * PAGE));
+    CHECK_ERR(vm_peer_fill(peer, 22), OK);
     CHECK(holds(w, 2 * PAGE, 22)); /* its writes, seen here */
     fill(w, 2 * PAGE, 23);
-    CHECK_EQ(ask(peer, VM_REQ_HASH, 0, 0), fnv_hash((void *) w, 2 * PAGE));
-    CHECK_ERR(ask(peer, VM_REQ_RELEASE, 0, 0), OK);
+    CHECK_EQ(vm_peer_hash(peer), fnv_hash((void *) w, 2 * PAGE));
+    CHECK_ERR(vm_peer_release(peer), OK);
     CHECK(holds(w, 2 * PAGE, 23)); /* its unmap left ours */
     struct mem_info mi;
     CHECK_ERR(mem_info(h, &mi), OK);
@@ -113,17 +91,18 @@ TEST(vm_memory_handle_copy_needs_grant) {
     CHECK(h > 0);
     handle_t ro = handle_dup(h, RIGHT_MAP_READ, 0);
     CHECK(ro > 0);
-    CHECK_VM_ERR(give(peer, ro, MSG_HANDLE_COPY, MAP_READ, PAGE, NULL),
+    CHECK_VM_ERR(vm_peer_map(peer, ro, MSG_HANDLE_COPY, MAP_READ, PAGE, NULL),
                  ERR_NOT_PERMITTED);
     struct handle_info info;
     CHECK_ERR(handle_info(ro, &info), OK); /* still ours */
     handle_t grant = handle_dup(h, RIGHT_MAP_READ | RIGHT_GRANT, 0);
     uint64_t rights = 0;
-    CHECK(give(peer, grant, MSG_HANDLE_COPY, MAP_READ, PAGE, &rights) > 0);
+    CHECK(vm_peer_map(peer, grant, MSG_HANDLE_COPY, MAP_READ, PAGE, &rights) >
+          0);
     CHECK_EQ(rights, RIGHT_MAP_READ | RIGHT_GRANT);
     CHECK_ERR(handle_info(grant, &info), OK); /* a copy: both hold it */
-    CHECK_ERR(ask(peer, VM_REQ_RELEASE, 0, 0), OK);
-    CHECK(give(peer, ro, MSG_HANDLE_MOVE, MAP_READ, PAGE, &rights) > 0);
+    CHECK_ERR(vm_peer_release(peer), OK);
+    CHECK(vm_peer_map(peer, ro, MSG_HANDLE_MOVE, MAP_READ, PAGE, &rights) > 0);
     CHECK_EQ(rights, RIGHT_MAP_READ);
     CHECK_ERR(handle_info(ro, &info), ERR_BAD_HANDLE); /* gone from us */
     end_peer(peer);

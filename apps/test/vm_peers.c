@@ -67,19 +67,21 @@ static struct {
 } held;
 static uint8_t ool_in[PAGE];
 
-static int64_t map_held(struct message *m) {
-    handle_t h = msg_take_handle(m);
+/* Map mem (ours now) and hold it: the address, and its rights in
+ * *rights. */
+static int64_t map_held(handle_t mem, uint64_t flags, uint64_t len,
+                        uint64_t *rights) {
     struct handle_info info = {0};
-    handle_info(h, &info);
-    int64_t addr = vm_map(h, 0, VM_ANYWHERE, m->words[1], m->words[0]);
+    handle_info(mem, &info);
+    *rights = info.rights;
+    int64_t addr = vm_map(mem, 0, VM_ANYWHERE, len, flags);
     if (addr < 0) {
-        handle_close(h);
+        handle_close(mem);
         return addr;
     }
-    held.h = h;
+    held.h = mem;
     held.addr = addr;
-    held.len = m->words[1];
-    m->words[1] = info.rights;
+    held.len = len;
     return addr;
 }
 
@@ -114,53 +116,162 @@ static int64_t unmapped_ool_buffer(bool read_only) {
     return err ? err : a;
 }
 
-/* Do what m asks: the reply's words[0]. */
-static int64_t serve_vm(struct message *m) {
+/* Do what m asks, and answer it in r; false if it is not a vmpeer call. */
+static bool serve_vm(struct message *m, struct message *r) {
     volatile uint8_t *p = (volatile uint8_t *) held.addr;
-    switch (MSG_ID(m->type)) {
-    case VM_REQ_MAP:
-        return map_held(m);
-    case VM_REQ_HASH:
-        return (int64_t) fnv_hash((const void *) held.addr, held.len);
-    case VM_REQ_FILL:
+    *r = (struct message){.type = msg_reply_type(m->type)};
+    switch (m->type) {
+    case VMPEER_MAP_MSG:
+        r->vmpeer_map_reply.addr =
+            map_held(msg_take_handle(m), m->vmpeer_map.flags, m->vmpeer_map.len,
+                     &r->vmpeer_map_reply.rights);
+        return true;
+    case VMPEER_MAP_COPY_MSG:
+        r->vmpeer_map_copy_reply.addr =
+            map_held(msg_take_handle(m), m->vmpeer_map_copy.flags,
+                     m->vmpeer_map_copy.len, &r->vmpeer_map_copy_reply.rights);
+        return true;
+    case VMPEER_HASH_MSG:
+        r->vmpeer_hash_reply.hash =
+            fnv_hash((const void *) held.addr, held.len);
+        return true;
+    case VMPEER_FILL_MSG:
         for (uint64_t i = 0; i < held.len; i++)
-            p[i] = vm_pattern(m->words[0], i);
-        return OK;
-    case VM_REQ_RELEASE:
-        return release_held();
-    case VM_REQ_ALLOC:
-        return alloc_and_free(m->words[0]);
-    case VM_REQ_OOL_GONE:
-        return unmapped_ool_buffer(m->words[0]);
-    case VM_REQ_OOL_VALID:
-        return ipc_ool_buffer(ool_in, sizeof(ool_in));
-    case VM_REQ_OOL_HASH:
-        return (int64_t) fnv_hash((const void *) m->ool_ptr, m->ool_len);
-    case VM_REQ_PEEK:
-        return (int64_t) fnv_hash((const void *) m->words[0], PAGE);
+            p[i] = vm_pattern(m->vmpeer_fill.seed, i);
+        r->vmpeer_fill_reply.result = OK;
+        return true;
+    case VMPEER_WRITE_LATE_MSG: /* the write comes after the reply */
+        r->vmpeer_write_late_reply.addr = held.addr;
+        return true;
+    case VMPEER_RELEASE_MSG:
+        r->vmpeer_release_reply.result = release_held();
+        return true;
+    case VMPEER_ALLOC_MSG:
+        r->vmpeer_alloc_reply.result = alloc_and_free(m->vmpeer_alloc.len);
+        return true;
+    case VMPEER_OOL_GONE_MSG:
+        r->vmpeer_ool_gone_reply.addr =
+            unmapped_ool_buffer(m->vmpeer_ool_gone.read_only);
+        return true;
+    case VMPEER_OOL_VALID_MSG:
+        r->vmpeer_ool_valid_reply.result =
+            ipc_ool_buffer(ool_in, sizeof(ool_in));
+        return true;
+    case VMPEER_OOL_HASH_MSG:
+        r->vmpeer_ool_hash_reply.hash =
+            fnv_hash(m->vmpeer_ool_hash.data, m->vmpeer_ool_hash.data_len);
+        return true;
+    case VMPEER_PEEK_MSG:
+        r->vmpeer_peek_reply.hash =
+            fnv_hash((const void *) m->vmpeer_peek.addr, PAGE);
+        return true;
     }
-    return ERR_UNKNOWN_MESSAGE;
+    return false;
 }
 
 static int vm_peer(void) {
     for (;;) {
-        struct message m;
+        struct message m, r;
         error_t err = ipc_recv_handle(IPC_ANY, &m);
         if (err || m.type == MSG_NOTIFICATIONS)
             continue;
-        struct message r = {.type = MSG_ID(m.type)};
-        if (MSG_ID(m.type) == VM_REQ_WRITE_LATE) {
-            r.words[0] = held.addr;
-            ipc_reply(m.src, &r);
-            *(volatile uint8_t *) held.addr = 1; /* a read-only one faults */
+        if (!serve_vm(&m, &r)) {
+            discard_unknown_message(&m);
             continue;
         }
-        r.words[0] = (uint64_t) serve_vm(&m);
-        r.words[1] = m.words[1];
         if (m.handle > 0)
             handle_close(m.handle); /* one it did not keep */
         ipc_reply(m.src, &r);
+        if (m.type == VMPEER_WRITE_LATE_MSG)
+            *(volatile uint8_t *) held.addr = 1; /* a read-only one faults */
     }
+}
+
+/* The calls to a CHILD_VM_PEER (test.h). */
+int64_t vm_peer_map(handle_t peer, handle_t mem, uint32_t how, uint32_t flags,
+                    uint64_t len, uint64_t *rights) {
+    struct message m;
+    if (how == MSG_HANDLE_COPY) {
+        msg_init(&m, VMPEER_MAP_COPY_MSG);
+        m.vmpeer_map_copy.mem = mem;
+        m.vmpeer_map_copy.flags = flags;
+        m.vmpeer_map_copy.len = len;
+    } else {
+        msg_init(&m, VMPEER_MAP_MSG);
+        m.vmpeer_map.mem = mem;
+        m.vmpeer_map.flags = flags;
+        m.vmpeer_map.len = len;
+    }
+    error_t err = ipc_call(peer, &m);
+    if (err)
+        return err;
+    bool copied = m.type == VMPEER_MAP_COPY_REPLY_MSG;
+    if (rights)
+        *rights =
+            copied ? m.vmpeer_map_copy_reply.rights : m.vmpeer_map_reply.rights;
+    return copied ? m.vmpeer_map_copy_reply.addr : m.vmpeer_map_reply.addr;
+}
+
+int64_t vm_peer_hash(handle_t peer) {
+    struct message m = {.type = VMPEER_HASH_MSG};
+    error_t err = ipc_call(peer, &m);
+    return err ? err : (int64_t) m.vmpeer_hash_reply.hash;
+}
+
+error_t vm_peer_fill(handle_t peer, uint64_t seed) {
+    struct message m = {.type = VMPEER_FILL_MSG};
+    m.vmpeer_fill.seed = seed;
+    error_t err = ipc_call(peer, &m);
+    return err ? err : m.vmpeer_fill_reply.result;
+}
+
+int64_t vm_peer_write_late(handle_t peer) {
+    struct message m = {.type = VMPEER_WRITE_LATE_MSG};
+    error_t err = ipc_call(peer, &m);
+    return err ? err : (int64_t) m.vmpeer_write_late_reply.addr;
+}
+
+error_t vm_peer_release(handle_t peer) {
+    struct message m = {.type = VMPEER_RELEASE_MSG};
+    error_t err = ipc_call(peer, &m);
+    return err ? err : m.vmpeer_release_reply.result;
+}
+
+error_t vm_peer_alloc(handle_t peer, uint64_t len) {
+    struct message m = {.type = VMPEER_ALLOC_MSG};
+    m.vmpeer_alloc.len = len;
+    error_t err = ipc_call(peer, &m);
+    return err ? err : m.vmpeer_alloc_reply.result;
+}
+
+int64_t vm_peer_ool_gone(handle_t peer, bool read_only) {
+    struct message m = {.type = VMPEER_OOL_GONE_MSG};
+    m.vmpeer_ool_gone.read_only = read_only;
+    error_t err = ipc_call(peer, &m);
+    return err ? err : m.vmpeer_ool_gone_reply.addr;
+}
+
+error_t vm_peer_ool_valid(handle_t peer) {
+    struct message m = {.type = VMPEER_OOL_VALID_MSG};
+    error_t err = ipc_call(peer, &m);
+    return err ? err : m.vmpeer_ool_valid_reply.result;
+}
+
+error_t vm_peer_ool_hash(handle_t peer, const void *data, size_t len,
+                         int64_t timeout_ms, uint64_t *hash) {
+    struct message m = {.type = VMPEER_OOL_HASH_MSG};
+    m.vmpeer_ool_hash.data = (void *) data;
+    m.vmpeer_ool_hash.data_len = len;
+    error_t err = ipc_call_bounded(peer, &m, timeout_ms);
+    *hash = m.vmpeer_ool_hash_reply.hash;
+    return err;
+}
+
+int64_t vm_peer_peek(handle_t peer, uint64_t addr) {
+    struct message m = {.type = VMPEER_PEEK_MSG};
+    m.vmpeer_peek.addr = addr;
+    error_t err = ipc_call(peer, &m);
+    return err ? err : (int64_t) m.vmpeer_peek_reply.hash;
 }
 
 /* Map and write memory of every kind, tell PEER, then end holding it. */
@@ -178,11 +289,9 @@ static int holder(uint64_t param) {
         ((uint8_t *) anon)[i] = vm_pattern(1, i);
         ((uint8_t *) a)[i] = vm_pattern(2, i);
     }
-    struct message m = {.type = VM_HOLDER_READY};
-    if (param & (1u << 16)) {
-        m.type |= MSG_HANDLE_MOVE;
-        m.handle = handle_dup(obj, RIGHT_MAP_READ, 0);
-    }
+    struct message m = {.type = VMPEER_HOLDER_READY_MSG};
+    if (param & (1u << 16))
+        m.vmpeer_holder_ready.mem = handle_dup(obj, RIGHT_MAP_READ, 0);
     error_t err = ipc_send(PEER, &m);
     if (err)
         return err;
