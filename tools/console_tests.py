@@ -274,7 +274,7 @@ ASYNCDEMO = [
     "consumer: one pull: 8 messages, 108..115",
     "producer: put 100..119, all OK",
     "consumer: one pull: 4 messages, 116..119",
-    "consumer: MSG_STOP, exiting",
+    "consumer: ASYNCDEMO_STOP_MSG, exiting",
     *[f"producer: completion of {i}: ERR_ABORTED" for i in range(200, 203)],
     "producer: put 203: ERR_ABORTED",
     "producer: done",

@@ -103,7 +103,7 @@ def play_names_and_async(c1):
     c1.expect(r"chat")
     c1.expect(r"shell1> ")
     c1.line("run asyncdemo")
-    c1.expect(r"consumer: MSG_STOP")
+    c1.expect(r"consumer: ASYNCDEMO_STOP_MSG")
     c1.expect(r"producer: done")
     c1.expect(r"shell1> ")
 

@@ -10,7 +10,6 @@
  */
 #include <bootfs.h>
 #include <layout.h>
-#include <msgtypes.h>
 #include <resea/async.h>
 #include <resea/event_loop.h>
 #include <resea/printf.h>
@@ -22,8 +21,6 @@
 /* The copies' task_arg: a shell passes its port (1..3), init 0. */
 #define MODE_PRODUCER 0xc0
 #define MODE_CONSUMER 0xc1
-#define MSG_ITEM MSG_USER
-#define MSG_STOP (MSG_USER + 1)
 #define QUIET_MS 50 /* serve() ends after this long with nothing to do */
 
 static int value_of(const struct async_msg *msg) {
@@ -32,12 +29,12 @@ static int value_of(const struct async_msg *msg) {
     return v;
 }
 
-/* Pull from src until it has nothing left; false once MSG_STOP came. */
+/* Pull from src until it has nothing left; false once the stop came. */
 static bool pull_all(handle_t src) {
     struct async_msg msgs[ASYNC_BATCH_MAX];
     int n;
     while ((n = async_recv_batch(src, msgs, ASYNC_BATCH_MAX)) > 0) {
-        if (msgs[n - 1].type == MSG_STOP)
+        if (msgs[n - 1].type == ASYNCDEMO_STOP_MSG)
             return false;
         printf("consumer: one pull: %d messages, %d..%d\n", n,
                value_of(&msgs[0]), value_of(&msgs[n - 1]));
@@ -55,7 +52,7 @@ static int consumer(void) {
         struct notify_source src;
         while (async_senders(&src, 1) == 1) {
             if (!pull_all(src.handle)) {
-                printf("consumer: MSG_STOP, exiting\n");
+                printf("consumer: ASYNCDEMO_STOP_MSG, exiting\n");
                 return 0;
             }
         }
@@ -68,7 +65,8 @@ static void done(error_t status, void *arg) {
 }
 
 static error_t put(handle_t c, int v, async_done_fn fn) {
-    return async_put(c, MSG_ITEM, &v, sizeof(v), fn, (void *) (intptr_t) v);
+    return async_put(c, ASYNCDEMO_ITEM_MSG, &v, sizeof(v), fn,
+                     (void *) (intptr_t) v);
 }
 
 /* Answer pulls and handle deaths until nothing comes for QUIET_MS;
@@ -160,7 +158,7 @@ static int producer(void) {
 
     /* 4. The consumer stops; what is still queued here is aborted. */
     int stop = -1;
-    async_put(c, MSG_STOP, &stop, sizeof(stop), NULL, NULL);
+    async_put(c, ASYNCDEMO_STOP_MSG, &stop, sizeof(stop), NULL, NULL);
     async_flush(c); /* release it, below the count trigger */
     for (int i = 200; i < 203; i++)
         put(c, i, done);

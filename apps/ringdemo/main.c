@@ -13,7 +13,6 @@
  */
 #include <bootfs.h>
 #include <layout.h>
-#include <msgtypes.h>
 #include <resea/printf.h>
 #include <resea/startup.h>
 #include <resea/syscall.h>
@@ -21,10 +20,6 @@
 
 /* The consumer's task_arg: a shell passes its port (1..3), init 0. */
 #define MODE_CONSUMER 0xc1
-/* Carries the ring, read-only; the reply carries the read index. */
-#define MSG_RING_SHARE MSG_USER
-#define MSG_RING_WAIT (MSG_USER + 1) /* reply when the ring has room */
-#define NOTIFY_RING_DATA (1ull << 20)
 #define PAGE 4096
 #define SLOTS 8
 #define SLOT_SIZE 32
@@ -65,7 +60,7 @@ static bool take_all(const struct ring *ring, struct read_index *ri) {
 /* Map the ring we are given, make our read index and give it back. */
 static bool setup(const struct ring **ring, struct read_index **ri) {
     struct message m;
-    if (ipc_recv_handle(IPC_ANY, &m) != OK || MSG_ID(m.type) != MSG_RING_SHARE)
+    if (ipc_recv_handle(IPC_ANY, &m) != OK || m.type != RINGDEMO_SHARE_MSG)
         return false;
     handle_t ring_mem = msg_take_handle(&m);
     int64_t refused = vm_map(ring_mem, 0, VM_ANYWHERE, PAGE, MAP_WRITE);
@@ -82,7 +77,8 @@ static bool setup(const struct ring **ring, struct read_index **ri) {
     handle_close(ring_mem); /* the mappings keep the pages */
     handle_close(ri_mem);
     printf("consumer: ring mapped read-only, read index read-write\n");
-    struct message r = {.type = MSG_HANDLE_MOVE, .handle = give};
+    struct message r = {.type = RINGDEMO_SHARE_REPLY_MSG};
+    r.ringdemo_share_reply.read_index = give;
     return ipc_reply(m.src, &r) == OK;
 }
 
@@ -92,12 +88,12 @@ static int consumer(void) {
     if (!setup(&ring, &ri))
         return 1;
     for (;;) {
-        struct message m; /* NOTIFY_RING_DATA, or MSG_RING_WAIT */
+        struct message m; /* NOTIFY_RINGDEMO_DATA, or RINGDEMO_WAIT_MSG */
         if (ipc_recv(IPC_ANY, &m) != OK)
             return 1;
         bool open = take_all(ring, ri);
-        if (MSG_ID(m.type) == MSG_RING_WAIT) {
-            struct message r = {.type = OK};
+        if (m.type == RINGDEMO_WAIT_MSG) {
+            struct message r = {.type = RINGDEMO_WAIT_REPLY_MSG};
             ipc_reply(m.src, &r);
         }
         if (!open) {
@@ -111,14 +107,14 @@ static int consumer(void) {
 static error_t put(handle_t consumer, struct ring *ring,
                    const struct read_index *ri, int i) {
     while (ring->write - load(&ri->read) == SLOTS) {
-        struct message m = {.type = MSG_RING_WAIT};
+        struct message m = {.type = RINGDEMO_WAIT_MSG};
         error_t err = ipc_call(consumer, &m);
         if (err)
             return err;
     }
     format(ring->slot[ring->write % SLOTS], SLOT_SIZE, "message %d", i);
     store(&ring->write, ring->write + 1);
-    return ipc_notify(consumer, NOTIFY_RING_DATA);
+    return ipc_notify(consumer, NOTIFY_RINGDEMO_DATA);
 }
 
 /* The consumer, one priority below us, with our terminal and a budget. */
@@ -142,9 +138,9 @@ static handle_t start_consumer(void) {
 /* Share the ring, read-only, and map the read index we get back. */
 static const struct read_index *share(handle_t consumer, handle_t ring_mem,
                                       handle_t *ri_mem) {
-    struct message m = {.type = MSG_RING_SHARE | MSG_HANDLE_MOVE,
-                        .handle = handle_dup(ring_mem, RIGHT_MAP_READ, 0)};
-    if (m.handle < 0 || ipc_call_handle(consumer, &m) != OK ||
+    struct message m = {.type = RINGDEMO_SHARE_MSG};
+    m.ringdemo_share.ring = handle_dup(ring_mem, RIGHT_MAP_READ, 0);
+    if (m.ringdemo_share.ring < 0 || ipc_call_handle(consumer, &m) != OK ||
         (*ri_mem = msg_take_handle(&m)) == 0)
         return NULL;
     int64_t at = vm_map(*ri_mem, 0, VM_ANYWHERE, PAGE, MAP_READ);
@@ -184,7 +180,7 @@ static int producer(void) {
             return 1;
     }
     store(&ring->closed, 1);
-    ipc_notify(c, NOTIFY_RING_DATA);
+    ipc_notify(c, NOTIFY_RINGDEMO_DATA);
     wait_for_end(c);
 
     struct mem_info info;
