@@ -38,15 +38,8 @@ enum fuzz_role {
 #define H_COORD 1
 #define WORKER_HANDLES 4 /* the coordinator and three more */
 
-/* What workers send the coordinator (handle H_COORD). */
-enum fuzz_msg {
-    FUZZ_PROGRESS = 0x7a00, /* send: words[0] calls, [1] cookie, then
-                               findings since the last report */
-    FUZZ_PEER,              /* call: the reply moves a handle to a worker */
-    FUZZ_REFUSED,           /* the coordinator's reply to anything else */
-};
-#define PROGRESS_EVERY 32   /* calls between reports */
-#define PROGRESS_FINDINGS 2 /* words[2..]: counts of each finding kind */
+/* What workers send the coordinator (handle H_COORD) is in fuzz.idl. */
+#define PROGRESS_EVERY 32 /* calls between reports */
 
 /* What a worker finds besides panics, hangs and leaks. */
 #define FINDING_LIST(X)                                                        \
@@ -63,7 +56,7 @@ enum fuzz_msg {
 #define FINDING_ENUM(name, id, what) FINDING_##name,
 enum finding { FINDING_LIST(FINDING_ENUM) FINDING_COUNT };
 #undef FINDING_ENUM
-_Static_assert(PROGRESS_FINDINGS + FINDING_COUNT <= MSG_DATA_SIZE / 8,
+_Static_assert(FINDING_COUNT <= FUZZ_FINDINGS_MAX,
                "findings fit in a progress message");
 _Static_assert(WORKER_KNOWN_SHIFT + FINDING_COUNT <= 7, "and in the flags");
 

@@ -54,7 +54,9 @@ static void fill_ool(struct message *m) {
 }
 
 /* Mostly a type of ours, bare or sized (a little past the data too),
- * with any attributes; now and then any value at all. */
+ * with any attributes; now and then any value at all. Raw numbers, not
+ * the IDL's types: the point is lengths and attributes that no protocol
+ * gives its ids (16..23, the first of the protocols' ids). */
 static int32_t pick_type(void) {
     if (one_in(8))
         return (int32_t) pick_value();
@@ -74,7 +76,7 @@ static void fill_message(struct message *m) {
         keep_link((uint64_t) m->handle))
         m->type &= ~MSG_HANDLE_MOVE;
     fill_ool(m);
-    for (int i = 0; i < MSG_DATA_SIZE / 8; i++)
+    for (int i = 0; i < MSG_DATA_SIZE / 8; i++) /* raw: random bytes */
         m->words[i] = pick_value();
 }
 
@@ -105,7 +107,7 @@ static void received(const struct message *m, uint64_t flags) {
 /* A reply refused with ERR_FULL must end the caller's wait: a second
  * reply must find no caller waiting for us. */
 static void check_reply_full(task_t caller) {
-    struct message r = {.type = 16};
+    struct message r = {.type = 16}; /* any type: only its delivery counts */
     int64_t again = sc(SYS_ipc, caller, IPC_ANY, (uint64_t) &r, IPC_REPLY, 0);
     if (again == OK)
         found(FINDING_REPLY_FULL,
@@ -152,7 +154,7 @@ static struct ipc_args pick_operation(struct message *m) {
         a.flags = IPC_CALL | IPC_ACCEPT_HANDLE;
         a.dst = H_COORD;
         if (m) {
-            m->type = FUZZ_PEER;
+            m->type = FUZZ_PEER_MSG; /* the rest of m stays random */
         }
         break;
     default: /* every combination, the refused ones too */

@@ -18,7 +18,7 @@ static void spin_ms(uint64_t ms) {
 
 int victim_main(uint64_t arg) {
     rng_seed(arg);
-    struct message m = {.type = 0x7b00};
+    struct message m = {.type = 0x7b00}; /* no protocol's: a bare call */
     switch (rnd_below(5)) {
     case 0:
         return (int) rnd();

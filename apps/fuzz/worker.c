@@ -68,11 +68,11 @@ void report_progress(void) {
     handle_t link = coordinator_link();
     if (!link)
         end_worker();
-    struct message m = {.type = FUZZ_PROGRESS};
-    m.words[0] = w.calls - w.reported;
-    m.words[1] = mix64(w.seq);
+    struct message m = {.type = FUZZ_PROGRESS_MSG};
+    m.fuzz_progress.calls = w.calls - w.reported;
+    m.fuzz_progress.cookie = mix64(w.seq);
     for (int k = 0; k < FINDING_COUNT; k++)
-        m.words[PROGRESS_FINDINGS + k] = w.findings[k];
+        m.fuzz_progress.findings[k] = w.findings[k];
     if (ipc_send_timeout(link, &m, REPORT_TIMEOUT_MS) != OK)
         return; /* try again later */
     w.reported = w.calls;

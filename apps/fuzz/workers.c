@@ -123,12 +123,12 @@ static void count_findings(enum finding kind, uint64_t n) {
  * second reply must find none (as in the workers, ipc_fuzz.c). */
 static void reply_peer(task_t caller) {
     handle_t h = peer_handle();
-    struct message m = {.type = FUZZ_PEER | (h ? MSG_HANDLE_MOVE : 0),
-                        .handle = h};
+    struct message m = {.type = FUZZ_PEER_REPLY_MSG};
+    m.fuzz_peer_reply.peer = h;
     error_t err = ipc_reply(caller, &m);
     if (err && h)
         handle_close(h);
-    struct message plain = {.type = FUZZ_REFUSED};
+    struct message plain = {.type = FUZZ_REFUSED_MSG};
     if (err == ERR_FULL && ipc_reply(caller, &plain) == OK) {
         if (!r.findings[FINDING_REPLY_FULL])
             printf("fuzz: coordinator: a reply to %#x failed with ERR_FULL, "
@@ -144,18 +144,20 @@ void serve(struct message *m) {
     if (m->handle > 0)
         handle_close(m->handle); /* we keep nothing we are sent */
     struct slot *s = slot_of(m->src);
-    if (MSG_ID(m->type) == FUZZ_PROGRESS && s && m->words[1] == mix64(s->seq)) {
-        r.calls += m->words[0] < REPORT_MAX ? m->words[0] : REPORT_MAX;
+    if (m->type == FUZZ_PROGRESS_MSG && s &&
+        m->fuzz_progress.cookie == mix64(s->seq)) {
+        uint64_t calls = m->fuzz_progress.calls;
+        r.calls += calls < REPORT_MAX ? calls : REPORT_MAX;
         for (int k = 0; k < FINDING_COUNT; k++)
-            count_findings(k, m->words[PROGRESS_FINDINGS + k]);
+            count_findings(k, m->fuzz_progress.findings[k]);
         s->last_report_ms = uptime_ms();
         return;
     }
-    if (MSG_ID(m->type) == FUZZ_PEER) {
+    if (m->type == FUZZ_PEER_MSG) {
         reply_peer(m->src);
         return;
     }
-    struct message no = {.type = FUZZ_REFUSED};
+    struct message no = {.type = FUZZ_REFUSED_MSG};
     ipc_reply(m->src, &no); /* if it was a call */
 }
 
