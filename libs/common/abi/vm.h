@@ -86,6 +86,9 @@ _Static_assert(sizeof(struct page_fault) == MSG_LEN(MSG_PAGE_FAULT),
 _Static_assert(sizeof(struct page_reply) == MSG_LEN(MSG_PAGE_REPLY),
                "MSG_PAGE_REPLY sends a struct page_reply");
 
+/* A pager reads the fault and the kernel writes it; the other way round
+ * for the reply. They copy rather than cast: to the compiler, a message's
+ * data is not a struct page_fault (the aliasing rules). */
 static inline struct page_fault page_fault_of(const struct message *m) {
     struct page_fault pf;
     __builtin_memcpy(&pf, m->data, sizeof(pf));
@@ -106,7 +109,7 @@ static inline void page_reply_set(struct message *m, struct page_reply pr) {
     __builtin_memcpy(m->data, &pr, sizeof(pr));
 }
 
-/* The same layout as indices of words[]. */
+/* The same layout as indices of words[] (kernel/pager.c writes these). */
 enum page_fault_word {
     PF_WORD_ADDR = offsetof(struct page_fault, addr) / 8,
     PF_WORD_ACCESS = offsetof(struct page_fault, access) / 8,
