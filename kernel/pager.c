@@ -30,7 +30,7 @@ static uint64_t page_from_reply(struct task *t, const struct message *m) {
         error_t err;
         struct handle *h =
             handle_get(t, m->handle, KOBJ_MEMORY, RIGHT_MAP_READ, &err);
-        uint64_t off = m->words[0];
+        uint64_t off = page_reply_of(m).offset;
         if (!h || off % PAGE_SIZE || off / PAGE_SIZE >= memobj_pages(h->mem))
             return 0;
         src = h->mem;
@@ -53,10 +53,10 @@ bool vmspace_fault(struct task *t, uint64_t addr, int access) {
         return false;
     uint64_t va = addr & ~(PAGE_SIZE - 1);
     struct message m = {.type = MSG_PAGE_FAULT};
-    m.words[PF_WORD_ADDR] = va;
-    m.words[PF_WORD_ACCESS] = (uint64_t) access;
-    m.words[PF_WORD_BASE] = r->start;
-    m.words[PF_WORD_SIZE] = r->npages * PAGE_SIZE;
+    page_fault_set(&m, (struct page_fault){.addr = va,
+                                           .access = (uint64_t) access,
+                                           .base = r->start,
+                                           .size = r->npages * PAGE_SIZE});
     uint32_t flags = r->flags;
     /* r may move in the table while we wait; nothing else changes it,
      * for only we could, and we are waiting. */

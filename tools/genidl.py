@@ -18,7 +18,7 @@ import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# The shared protocols, and those private to one task (apps/test/test.idl).
+# The shared protocols, and those private to one task (apps/test/*.idl).
 IDL_GLOBS = ("libs/common/idl/*.idl", "servers/*/*.idl", "apps/*/*.idl")
 
 HEADER_SIZE = 32  # MSG_HEADER_SIZE

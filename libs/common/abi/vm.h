@@ -109,13 +109,6 @@ static inline void page_reply_set(struct message *m, struct page_reply pr) {
     __builtin_memcpy(m->data, &pr, sizeof(pr));
 }
 
-/* The same layout as indices of words[] (kernel/pager.c writes these). */
-enum page_fault_word {
-    PF_WORD_ADDR = offsetof(struct page_fault, addr) / 8,
-    PF_WORD_ACCESS = offsetof(struct page_fault, access) / 8,
-    PF_WORD_BASE = offsetof(struct page_fault, base) / 8,
-    PF_WORD_SIZE = offsetof(struct page_fault, size) / 8,
-};
 #define PF_READ 0
 #define PF_WRITE 1
 #define PF_EXEC 2
